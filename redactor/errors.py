@@ -1,0 +1,50 @@
+"""The error tree. Every error says what went wrong and, where it can, what to do about it."""
+from __future__ import annotations
+
+
+class RedactorError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+class InputError(RedactorError):
+    """The input cannot be used as given (wrong type, too large, empty)."""
+
+
+class UnsupportedFormat(InputError):
+    """The file's type is not one the pipeline reads."""
+
+
+class ParseError(InputError):
+    """The file claims a supported type but cannot be read (corrupt, truncated, malformed)."""
+
+
+class EncryptedDocument(ParseError):
+    """The file is password-protected; it must be decrypted before redaction."""
+
+
+class FileTooLarge(InputError):
+    """The file is larger than the configured limit."""
+
+
+class EncodingError(ParseError):
+    """A text file's bytes cannot be decoded with confidence."""
+
+
+class RulesError(RedactorError):
+    """A rules file (recogniser, allow-list, profile) is invalid; the message names the file and rule."""
+
+
+class RegisterError(RedactorError):
+    """A case register file is invalid."""
+
+
+class ProfileError(RedactorError):
+    """An unknown or invalid redaction profile."""
+
+
+class VerificationError(RedactorError):
+    """A redacted output could not be proven clean; nothing was written."""
+
+    def __init__(self, message: str, findings: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.findings = findings or []

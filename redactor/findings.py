@@ -1,0 +1,101 @@
+"""Span, Statement, Decision: the types that flow from analysis through review to emit."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+# Labels follow the evaluation guide: direct identifiers must always go; quasi-identifiers depend on the profile.
+DIRECT_TYPES = ("PERSON", "ADDRESS", "PHONE", "EMAIL", "ID", "URL")
+QUASI_TYPES = ("DATE", "AGE", "LOCATION", "ORG")
+ENTITY_TYPES = DIRECT_TYPES + QUASI_TYPES
+
+StatementKind = Literal["fact", "opinion", "intention"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of document text flagged as personal data, and why."""
+
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    text: str
+    recognizer: str
+    explanation: str
+    subtype: str = ""          # finer kind, e.g. CHI_NUMBER under ID, POSTCODE under ADDRESS
+    person_id: str = ""        # groups mentions of one person (register id or a name key)
+    role: str = ""             # the register's role for that person, when known
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def with_(self, **changes: Any) -> Span:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Span:
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        fields.setdefault("score", 1.0)
+        fields.setdefault("recognizer", "reviewer")
+        fields.setdefault("explanation", "added by a reviewer")
+        fields.setdefault("text", "")
+        return cls(**fields)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A sentence classified as fact, opinion or intention, with whose view it is and what triggered it."""
+
+    start: int
+    end: int
+    kind: StatementKind
+    confidence: float = 1.0
+    cue: str = ""
+    cue_family: str = ""
+    cue_start: int = -1
+    cue_end: int = -1
+    holder: str = ""
+    holder_start: int = -1
+    holder_end: int = -1
+    subject: str = ""
+    subject_start: int = -1
+    subject_end: int = -1
+    unattributed_opinion: bool = False   # an opinion written as if it were fact (drafting warning)
+    suggestion: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+DecisionAction = Literal["accept", "reject", "add", "edit", "retype"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A reviewer's decision about a span: accept, reject, add a missed one, edit its bounds or type."""
+
+    action: DecisionAction
+    start: int
+    end: int
+    entity_type: str = ""
+    new_start: int = -1
+    new_end: int = -1
+    reviewer: str = ""
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Decision:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass
+class Analysis:
+    """Everything analysis found in one document."""
+
+    spans: list[Span] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
