@@ -1,0 +1,144 @@
+"""Document-level consistency: once a person, place or organisation is found, find every other mention.
+
+For people, the parts of a found name (first name, surname), its all-caps and accent-free forms,
+possessives, initials people write for it (TW, CMcA), and short forms of its first name (Cat for
+Catriona) are flagged wherever they occur, each span saying which mention it was propagated from.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex
+
+from redactor.analyse.names import (
+    acronyms, common_words, fold, initials_of, is_ambiguous, is_first_name, name_words,
+)
+from redactor.findings import Span
+
+MIN_SEED_SCORE = 0.55
+WORD_RX = regex.compile(r"(?<![\p{L}\p{N}'’-])[\p{L}][\p{L}'’.-]*[\p{L}]|(?<![\p{L}\p{N}])\p{L}(?![\p{L}\p{N}])")
+STOP = {"the", "and", "of", "de", "van", "von", "da", "la", "le", "di", "mc", "mac", "st"}
+
+
+def _parts(name: str) -> list[str]:
+    return [w for w in regex.split(r"[\s,]+", name) if w and not regex.fullmatch(r"\p{Lu}\.?", w)]
+
+
+def _seeds(spans: Iterable[Span], text: str) -> dict[str, tuple[Span, bool]]:
+    """Folded name form → (seed span, is_full_name) for every confident person mention."""
+    seeds: dict[str, tuple[Span, bool]] = {}
+    for s in spans:
+        if s.entity_type != "PERSON" or s.score < MIN_SEED_SCORE:
+            continue
+        parts = _parts(s.text)
+        if not parts:
+            continue
+        full = len(parts) >= 2
+        key = fold(s.text)
+        seeds.setdefault(key, (s, full))
+        for p in parts:
+            k = fold(p.rstrip("'’s") if p.endswith(("'s", "’s")) else p)
+            if len(k) < 2 or k in STOP or p in acronyms():
+                continue
+            if not full and is_ambiguous(p) and s.score < 0.7:
+                continue  # a lone, uncertain name-word does not spread
+            seeds.setdefault(k, (s, full))
+    return seeds
+
+
+def propagate_people(text: str, spans: list[Span]) -> list[Span]:
+    """New PERSON spans for other mentions of names already found (never replaces existing ones)."""
+    seeds = _seeds(spans, text)
+    if not seeds:
+        return []
+    taken = bytearray(len(text))
+    for s in spans:
+        if s.entity_type == "PERSON":
+            taken[s.start:s.end] = b"\1" * (s.end - s.start)
+    out: list[Span] = []
+
+    def add(start: int, end: int, score: float, why: str, seed: Span) -> None:
+        if any(taken[start:end]):
+            return
+        taken[start:end] = b"\1" * (end - start)
+        out.append(Span(start, end, "PERSON", score, text[start:end], "consistency",
+                        f"{why} '{seed.text}' found at {seed.start} by {seed.recognizer}",
+                        person_id=seed.person_id, role=seed.role))
+
+    # 1. other mentions of a name or its parts, in any case (WÓJCIK, Wójcik, Wojcik)
+    for m in WORD_RX.finditer(text):
+        word = m.group(0).rstrip(".")
+        key = fold(word)
+        if key not in seeds:
+            continue
+        seed, full = seeds[key]
+        lower = word.islower()
+        if lower and (key in name_words() or key in common_words() or len(key) < 4):
+            continue  # "there was hope": a lower-case ordinary word is not the name
+        if word.isupper() and len(word) <= 3 and word in acronyms():
+            continue
+        add(m.start(), m.start() + len(word), 0.8 if full else 0.65, "another mention of", seed)
+
+    # 2. initials written for a full name: TW, CMcA, KO'H
+    wanted: dict[str, Span] = {}
+    for key, (seed, full) in seeds.items():
+        if full:
+            for ini in initials_of(seed.text):
+                if ini not in acronyms():
+                    wanted.setdefault(ini, seed)
+    if wanted:
+        rx = regex.compile(r"(?<![\p{L}'’])(" + "|".join(regex.escape(i) for i in sorted(wanted, key=len, reverse=True))
+                           + r")(?![\p{L}'’])")
+        for m in rx.finditer(text):
+            add(m.start(), m.end(), 0.7, "initials of", wanted[m.group(1)])
+
+    # 3. short forms of a found first name: Cat (Catriona), Ru (Ruaridh), Hopey (Hope)
+    firsts = {fold(_parts(s.text)[0]): s for s, full in seeds.values() if full and is_first_name(_parts(s.text)[0])}
+    for m in regex.finditer(r"(?<![\p{L}'’-])\p{Lu}\p{Ll}{1,6}(?![\p{L}'’-])", text):
+        word = m.group(0)
+        key = fold(word)
+        if key in seeds or key in STOP or key in common_words() and key not in name_words():
+            continue
+        for first, seed in firsts.items():
+            if (len(key) >= 2 and first.startswith(key) and len(first) - len(key) >= 2
+                    and _mid_sentence(text, m.start())) or key in (first + "y", first + "ie"):
+                add(m.start(), m.end(), 0.55, "looks like a short form of", seed)
+                break
+
+    # 4. a first name followed by the initial of the found surname: Hope W
+    for s in spans + out:
+        if s.entity_type != "PERSON":
+            continue
+        m = regex.match(r"[ \u00a0](\p{Lu})\.?(?![\p{L}])", text[s.end:s.end + 4])
+        if m:
+            seed = seeds.get(fold(s.text))
+            if seed and seed[1] and any(fold(p).startswith(fold(m.group(1))) for p in _parts(seed[0].text)[1:]):
+                add(s.end, s.end + m.end(), 0.6, "the surname initial of", seed[0])
+    return out
+
+
+def _mid_sentence(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3):pos]
+    return bool(before) and not regex.search(r"(?:[.!?:]\s+|\n|\t|^)$", before)
+
+
+def propagate_exact(text: str, spans: list[Span], types: tuple[str, ...] = ("LOCATION", "ORG", "ADDRESS")) -> list[Span]:
+    """Other mentions of places, organisations and street names already found, word-bounded, same case."""
+    taken = bytearray(len(text))
+    for s in spans:
+        taken[s.start:s.end] = b"\1" * (s.end - s.start)
+    forms: dict[str, Span] = {}
+    for s in spans:
+        if s.entity_type in types and s.score >= 0.5 and len(s.text) >= 3 and not s.text.islower():
+            forms.setdefault(s.text, s)
+    out: list[Span] = []
+    for form in sorted(forms, key=len, reverse=True):
+        seed = forms[form]
+        for m in regex.finditer(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(form)}(?![\p{{L}}\p{{N}}])", text):
+            if any(taken[m.start():m.end()]):
+                continue
+            taken[m.start():m.end()] = b"\1" * (m.end() - m.start())
+            out.append(Span(m.start(), m.end(), seed.entity_type, max(0.6, seed.score - 0.1), form, "consistency",
+                            f"another mention of '{form}' found at {seed.start} by {seed.recognizer}",
+                            subtype=seed.subtype))
+    return out

@@ -1,0 +1,189 @@
+"""Detection, in the order a reader can follow: engine → register → tidy → allow-list → consistency →
+threshold → overlaps. Returns the spans a reviewer sees, each with why it was flagged."""
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+import yaml
+from rapidfuzz import fuzz
+
+from redactor.analyse.consistency import propagate_exact, propagate_people
+from redactor.analyse.engine import run_engine
+from redactor.analyse.names import TITLE_RX, acronyms, fold
+from redactor.analyse.rules import RULES_DIR, load_list
+from redactor.document import Document
+from redactor.findings import Span
+from redactor.register import Register
+
+THRESHOLD = 0.4
+# When spans overlap, the union is redacted; its type is the most specific one present.
+TYPE_PRIORITY = {"EMAIL": 0, "URL": 1, "ID": 2, "PHONE": 3, "ADDRESS": 4, "PERSON": 5, "ORG": 6, "DATE": 7,
+                 "AGE": 8, "LOCATION": 9}
+TRIM_HEAD = regex.compile(rf"^(?:{TITLE_RX}[ \u00a0]+|[\s\"“'‘(\[]+)")
+TRIM_TAIL = regex.compile(r"(?:['’]s|['’]|[\s,.;:!?\"”)\]]+)$")
+
+
+@cache
+def _allow() -> tuple[regex.Pattern[str], frozenset[str]]:
+    data = yaml.safe_load((RULES_DIR / "allow" / "pseudonyms.yaml").read_text(encoding="utf-8"))
+    pseudonyms = regex.compile("^(?:" + "|".join(f"(?:{p})" for p in data["patterns"]) + r")$")
+    names = {fold(x) for x in load_list("allow/organisations.txt") | load_list("allow/roles.txt")
+             | load_list("allow/places.txt")}
+    return pseudonyms, frozenset(names)
+
+
+def allowed(span: Span) -> bool:
+    """Pseudonyms the report already uses, roles, national bodies, countries, common acronyms."""
+    pseudonyms, names = _allow()
+    text = span.text.strip()
+    if span.entity_type in ("PERSON", "ORG", "LOCATION") and (pseudonyms.match(text) or fold(text) in names):
+        return True
+    if span.entity_type == "PERSON" and text in acronyms():
+        return True
+    if span.entity_type in ("EMAIL", "URL"):
+        return _national_address(text)
+    return False
+
+
+def _national_address(text: str) -> bool:
+    """A generic mailbox or published page of a national body is not personal data."""
+    domains = load_list("allow/national_domains.txt")
+    lower = text.lower()
+    host = lower.split("@", 1)[1] if "@" in lower else regex.sub(r"^(?:https?://)?(?:www\.)?", "", lower).split("/", 1)[0]
+    if not any(host == d or host.endswith("." + d) for d in domains):
+        return False
+    if "@" in lower:
+        local = lower.split("@", 1)[0]
+        return "." not in local and "_" not in local  # first.last@ is a person even at a national body
+    return True
+
+
+def tidy(text: str, span: Span) -> Span | None:
+    """Trim titles, possessives, quotes and punctuation from a span's edges."""
+    start, end = span.start, span.end
+    piece = text[start:end]
+    if span.entity_type == "PERSON":
+        m = TRIM_HEAD.match(piece)
+        if m and m.end() < len(piece):
+            start += m.end()
+    else:
+        m = regex.match(r"^[\s\"“'‘(\[]+", piece)
+        if m:
+            start += m.end()
+    piece = text[start:end]
+    m = TRIM_TAIL.search(piece) if span.entity_type in ("PERSON", "ORG", "LOCATION") else regex.search(r"[\s,;:!?\"”]+$", piece)
+    if m and m.start() > 0:
+        end = start + m.start()
+    if end <= start or not any(c.isalnum() for c in text[start:end]):
+        return None
+    return span.with_(start=start, end=end, text=text[start:end])
+
+
+def register_spans(text: str, register: Register) -> list[Span]:
+    """Every written form of registered people: names, parts, aliases, initials, DOBs, addresses;
+    case-insensitive, with small misspellings of name words (rapidfuzz)."""
+    spans: list[Span] = []
+    for person in register:
+        forms: set[str] = set()
+        for form in person.name_forms():
+            forms.add(form)
+            forms.update(w for w in form.split() if len(w) >= 3)
+        for form in sorted(forms, key=len, reverse=True):
+            for m in regex.finditer(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(form)}(?![\p{{L}}\p{{N}}])", text,
+                                    flags=regex.IGNORECASE):
+                spans.append(Span(m.start(), m.end(), "PERSON", 0.95, m.group(0), "register",
+                                  f"register entry '{person.name}' ({person.role or 'no role'}): form '{form}'",
+                                  person_id=person.id, role=person.role))
+        name_words = {fold(w) for w in person.name.split() if len(w) >= 4}
+        for m in regex.finditer(r"(?<![\p{L}])\p{L}[\p{L}'’-]{3,}(?![\p{L}])", text):
+            w = fold(m.group(0))
+            if w not in name_words and any(fuzz.ratio(w, n) >= 85 for n in name_words) and m.group(0)[0].isupper():
+                spans.append(Span(m.start(), m.end(), "PERSON", 0.7, m.group(0), "register:fuzzy",
+                                  f"close to a name in register entry '{person.name}' (possible misspelling)",
+                                  person_id=person.id, role=person.role))
+        for addr in person.addresses:
+            for m in regex.finditer(regex.escape(addr), text, flags=regex.IGNORECASE):
+                spans.append(Span(m.start(), m.end(), "ADDRESS", 0.95, m.group(0), "register",
+                                  f"address of register entry '{person.name}'", person_id=person.id, role=person.role))
+        if person.dob:
+            y, mo, d = person.dob.split("-")
+            for form in {f"{d}/{mo}/{y}", f"{int(d)}/{int(mo)}/{y}", f"{d}.{mo}.{y}", f"{d}/{mo}/{y[2:]}", f"{d}.{mo}.{y[2:]}"}:
+                for m in regex.finditer(rf"(?<!\d){regex.escape(form)}(?!\d)", text):
+                    spans.append(Span(m.start(), m.end(), "DATE", 0.95, m.group(0), "register",
+                                      f"date of birth of register entry '{person.name}'", subtype="DOB",
+                                      person_id=person.id, role=person.role))
+    return spans
+
+
+def attach_register(spans: list[Span], register: Register) -> list[Span]:
+    """Give person spans found by other means the register id and role of the person they name."""
+    index: dict[str, tuple[str, str]] = {}
+    for p in register:
+        for form in p.name_forms():
+            index[fold(form)] = (p.id, p.role)
+            for w in form.split():
+                index.setdefault(fold(w), (p.id, p.role))
+    out = []
+    for s in spans:
+        if s.entity_type == "PERSON" and not s.person_id:
+            hit = index.get(fold(s.text)) or next((index[fold(w)] for w in s.text.split() if fold(w) in index), None)
+            if hit:
+                s = s.with_(person_id=hit[0], role=hit[1])
+        out.append(s)
+    return out
+
+
+def resolve_overlaps(spans: list[Span]) -> list[Span]:
+    """Merge overlapping spans into their union, typed by the most specific member."""
+    spans = sorted(spans, key=lambda s: (s.start, -s.end))
+    merged: list[list[Span]] = []
+    end = -1
+    for s in spans:
+        if merged and s.start < end:
+            merged[-1].append(s)
+            end = max(end, s.end)
+        else:
+            merged.append([s])
+            end = s.end
+    out: list[Span] = []
+    for group in merged:
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        start, stop = min(s.start for s in group), max(s.end for s in group)
+        main = min(group, key=lambda s: (-(s.end - s.start), TYPE_PRIORITY.get(s.entity_type, 99), -s.score))
+        others = sorted({f"{s.recognizer} ({s.entity_type} {s.score:.2f})" for s in group if s is not main})
+        why = main.explanation + ("; also found by " + ", ".join(others) if others else "")
+        person = next((s for s in group if s.person_id), None)
+        out.append(main.with_(start=start, end=stop, score=max(s.score for s in group), explanation=why,
+                              person_id=person.person_id if person else main.person_id,
+                              role=person.role if person else main.role))
+    return out
+
+
+def detect(doc: Document, register: Register | None = None, threshold: float = THRESHOLD) -> list[Span]:
+    """The personal-data spans of a document."""
+    text = doc.text
+    raw = run_engine(text, [(b.start, b.end) for b in doc.blocks])
+    if register is not None:
+        raw += register_spans(text, register)
+    cleaned = [t for t in (tidy(text, s) for s in raw) if t is not None and not allowed(t)]
+    cleaned = _within_blocks(doc, cleaned)
+    confident = [s for s in cleaned if s.score >= threshold]
+    confident += propagate_people(text, confident)
+    confident += propagate_exact(text, confident)
+    if register is not None:
+        confident = attach_register(confident, register)
+    return [s.with_(text=text[s.start:s.end]) for s in resolve_overlaps(confident)]
+
+
+def _within_blocks(doc: Document, spans: list[Span]) -> list[Span]:
+    """Cut spans at block edges: an entity never runs from one block into the next."""
+    out = []
+    for s in spans:
+        block = doc.block_at(s.start)
+        if block is not None and s.end > block.end:
+            s = s.with_(end=block.end, text=doc.text[s.start:block.end])
+        out.append(s)
+    return out

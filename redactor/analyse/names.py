@@ -1,0 +1,94 @@
+"""Name knowledge shared by the person recognisers and the consistency pass: gazetteers, titles, shapes."""
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+import regex
+
+from redactor.analyse.rules import load_list
+
+# Titles and ranks stay outside a person span (evaluation guide).
+TITLES = (
+    "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Rev", "Reverend", "Fr", "Father", "Sister",
+    "Nurse", "Cllr", "Councillor", "Sir", "Dame", "Lady", "Lord", "PC", "DC", "DS", "DI", "DCI", "Sgt", "Sergeant",
+    "Insp", "Inspector", "Constable", "Detective", "Sheriff", "Judge", "Midwife", "Mister",
+)
+TITLE_RX = "(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")\.?"
+
+# One name word: Capitalised, Mc/Mac/O'/hyphenated, all caps with Mc (McALLISTER), accented.
+NAME_WORD = r"(?:(?:Mac|Mc|M'|O['’]|D['’]|Fitz)?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?|(?:Mc|Mac)\p{Lu}{2,}|\p{Lu}{2,}(?:-\p{Lu}{2,})?|O['’]\p{Lu}{2,})"
+NAME_WORD_RX = regex.compile(rf"^{NAME_WORD}$")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so that WÓJCIK, Wójcik and Wojcik compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace("’", "'")
+
+
+@cache
+def first_names() -> frozenset[str]:
+    return frozenset(fold(n) for n in load_list("gazetteers/first_names.txt"))
+
+
+@cache
+def surnames() -> frozenset[str]:
+    return frozenset(fold(n) for n in load_list("gazetteers/surnames.txt"))
+
+
+@cache
+def name_words() -> frozenset[str]:
+    """Names that are also ordinary words (Hope, Will, Rose): they need context."""
+    return frozenset(fold(n) for n in load_list("gazetteers/name_words.txt"))
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Capitalised words that start sentences or headings and are never names on their own."""
+    return frozenset(fold(n) for n in load_list("gazetteers/common_capitalised.txt"))
+
+
+@cache
+def acronyms() -> frozenset[str]:
+    return load_list("allow/acronyms.txt")
+
+
+def is_first_name(word: str) -> bool:
+    return fold(word) in first_names()
+
+
+def is_surname(word: str) -> bool:
+    w = fold(word)
+    if w in surnames():
+        return True
+    return bool(regex.match(r"^(?:mac|mc|o')\p{L}{2,}", w))
+
+
+def is_ambiguous(word: str) -> bool:
+    """True when the name is also an ordinary word or a common capitalised word."""
+    w = fold(word)
+    return w in name_words() or w in common_words()
+
+
+def initials_of(full_name: str) -> set[str]:
+    """Initials people write for a name: Tomasz Wójcik → TW; Catriona McAllister → CMcA, CM;
+    Aonghas MacIver → AMacI, AM; Kirsty O'Hare → KO'H, KOH; Morag Stewart-Reid → MSR, MS."""
+    words = [w for w in regex.split(r"[\s,]+", full_name) if w and not w.endswith(".")]
+    if len(words) < 2:
+        return set()
+    variants = [""]
+    for w in words:
+        parts = w.split("-")
+        options = set()
+        plain = "".join(p[0].upper() for p in parts if p)
+        options.add(plain)
+        m = regex.match(r"^(Mac|Mc|O['’])(\p{L})", w, flags=regex.IGNORECASE)
+        if m:
+            prefix = {"mac": "Mac", "mc": "Mc"}.get(m.group(1).lower(), "O'")
+            options.add(prefix + m.group(2).upper())
+            if prefix == "O'":
+                options.add("O" + m.group(2).upper())
+                options.add("O’" + m.group(2).upper())
+        variants = [v + o for v in variants for o in options]
+    return {v for v in variants if len(v) >= 2}

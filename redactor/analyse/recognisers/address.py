@@ -1,0 +1,65 @@
+"""Street addresses: house or flat number + street, named houses, and the town and postcode after them.
+
+Postcodes and flat numbers are found by the pattern rules; this finder assembles whole addresses
+so that a redaction removes "Flat 2/1, 14 Kelvin Street, Paisley PA2 8QT" and not only its parts.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from redactor.analyse.rules import load_list
+from redactor.findings import Span
+
+POSTCODE = r"(?:[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y])[ \u00a0]?\d[ABD-HJLNP-UW-Z]{2})"
+CAPWORD = r"(?:\p{Lu}[\p{L}'’-]+)"
+
+
+@cache
+def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
+    street_types = "|".join(sorted(load_list("gazetteers/street_types.txt"), key=len, reverse=True))
+    house_types = "|".join(sorted(load_list("gazetteers/house_types.txt"), key=len, reverse=True))
+    street = rf"(?:{CAPWORD}[ \u00a0]+){{1,3}}(?:{street_types})\b"
+    tail = rf"(?:,?[ \u00a0]+(?!(?:and|in|on|at|the)\b){CAPWORD}(?:[ \u00a0]+{CAPWORD})?)?(?:,?[ \u00a0]+{POSTCODE})?"
+    numbered = regex.compile(
+        rf"(?:\b(?:[Ff]lat|FLAT|Unit|UNIT)[ \u00a0]\d{{1,3}}(?:/\d{{1,3}}|[A-Z])?,?[ \u00a0]+)?"
+        rf"\b\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?,?[ \u00a0]+{street}{tail}")
+    named = regex.compile(rf"\b{CAPWORD}(?:[ \u00a0]+{CAPWORD})?[ \u00a0]+(?:{house_types})\b(?:,[ \u00a0]+{street})?{tail}")
+    bare_street = regex.compile(rf"\b{street}")
+    return numbered, named, bare_street
+
+
+POSTCODE_RX = regex.compile(rf"\b{POSTCODE}\b")
+LEAD_SEGMENT = regex.compile(r"(?:(?:\p{Lu}[\p{L}'’&-]*|\d{1,4}[A-Za-z]?(?:/\d{1,3})?|of|and)[ \u00a0]*){1,6},[ \u00a0]*$")
+
+
+def _extend_left(text: str, start: int) -> int:
+    """Walk back over comma-separated address segments before a postcode or street."""
+    for _ in range(4):
+        m = LEAD_SEGMENT.search(text, max(0, start - 80), start)
+        if not m or "\n" in text[m.start():start]:
+            break
+        start = m.start()
+    return start
+
+
+def find(text: str, doc=None) -> list[Span]:
+    """Whole and partial street addresses."""
+    numbered, named, bare_street = _patterns()
+    spans: list[Span] = []
+    for m in numbered.finditer(text):
+        spans.append(Span(m.start(), m.end(), "ADDRESS", 0.85, m.group(0), "address:street",
+                          "a house number followed by a street name", subtype="STREET_ADDRESS"))
+    for m in named.finditer(text):
+        spans.append(Span(m.start(), m.end(), "ADDRESS", 0.65, m.group(0), "address:named_house",
+                          "a named house (Cottage, Farm, House, ...)", subtype="NAMED_HOUSE"))
+    for m in bare_street.finditer(text):
+        spans.append(Span(m.start(), m.end(), "ADDRESS", 0.5, m.group(0), "address:street_name",
+                          "a capitalised name ending in a street type", subtype="STREET"))
+    for m in POSTCODE_RX.finditer(text):
+        start = _extend_left(text, m.start())
+        if start < m.start():
+            spans.append(Span(start, m.end(), "ADDRESS", 0.85, text[start:m.end()], "address:postcode_line",
+                              "address segments before a UK postcode", subtype="STREET_ADDRESS"))
+    return spans

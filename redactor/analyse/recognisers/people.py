@@ -1,0 +1,171 @@
+"""People: spaCy's PERSON entities plus what a small model misses in review writing.
+
+Each finder returns `Span`s with the rule that fired and why. Later passes trim titles and
+possessives, drop allow-listed pseudonyms and roles, and propagate names across the document.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from redactor.analyse.names import (
+    NAME_WORD, TITLE_RX, acronyms, fold, is_ambiguous, is_first_name, is_surname,
+)
+from redactor.findings import Span
+
+NAME_SEQ = rf"{NAME_WORD}(?:[ \u00a0]+{NAME_WORD}){{0,2}}"
+TITLED = regex.compile(rf"\b{TITLE_RX}[ \u00a0]+(?P<name>(?:\p{{Lu}}\.[ \u00a0]?)*{NAME_SEQ})")
+CAPSEQ = regex.compile(rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD}(?:[ \u00a0]+{NAME_WORD}){{1,2}})(?![\p{{L}}-])")
+INITIAL_SURNAME = regex.compile(rf"(?<![\p{{L}}.])(?P<name>(?:\p{{Lu}}\.[ \u00a0]?){{1,2}}[ \u00a0]?{NAME_WORD})(?![\p{{L}}-])")
+SURNAME_FIRST = regex.compile(r"(?<![\p{L}])(?P<name>(?:Mc|Mac|O['’])?\p{Lu}{2,}(?:-\p{Lu}{2,})?,[ \u00a0]+\p{Lu}\p{Ll}+(?:[ \u00a0]+\p{Lu}\p{Ll}+)?)")
+SINGLE = regex.compile(rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})(?![\p{{L}}-])")
+ROLE_OF = regex.compile(
+    rf"(?<![\p{{L}}])(?P<name>{NAME_WORD})['’]s[ \u00a0]+(?:mother|father|mum|dad|gran|granny|grandmother|grandfather|"
+    r"partner|boyfriend|girlfriend|sister|brother|aunt|uncle|cousin|carer|child|children|son|daughter|baby|teacher|"
+    r"school|nursery|class|social worker|health visitor|GP|key worker|keyworker|wife|husband|ex-partner|family|"
+    r"birthday|bedroom|cot|needs|behaviour|presentation|weight|injuries|injury|care|safety|welfare|account|views|name)\b")
+NAMED = regex.compile(
+    rf"(?:\b(?:named|called|known as|aka|a\.k\.a\.|Named Person:?|nicknamed|referred to as)[ \u00a0]+[\"“']?)(?P<name>{NAME_SEQ})")
+SPEECH = regex.compile(
+    rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})[ \u00a0]+(?:said|told|says|tells|asked|explained|reported|disclosed|stated|"
+    r"replied|agreed|confirmed|denied|described|admitted|added|called|phoned|rang|texted|emailed|visited|attended|"
+    r"cried|shouted|was seen|was born|was admitted|was taken|went|came|lives|lived|has|had|is|was)\b")
+
+# Words that look like names in title case but are report furniture. Kept short: the gazetteer
+# decides the rest.
+NOT_NAMES = {
+    "child", "mother", "father", "adult", "sibling", "practitioner", "chair", "reviewer", "review", "team", "the",
+    "learning", "social", "work", "worker", "health", "visitor", "police", "scotland", "nhs", "council", "report",
+    "summary", "page", "section", "appendix", "table", "figure", "draft", "version", "official", "sensitive",
+}
+
+
+def _span(m: regex.Match[str], group: str, score: float, rule: str, why: str) -> Span:
+    start, end = m.span(group)
+    return Span(start, end, "PERSON", score, m.group(group), f"people:{rule}", why)
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in regex.split(r"[\s,]+", name) if w]
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    """True when `pos` starts a line, a sentence, a table cell or follows a paragraph number."""
+    before = text[max(0, pos - 12):pos]
+    return bool(regex.search(r"(?:^|[\n\t|]|[.!?:;][\"”’')\]]?[ \u00a0]+|\n[\d.]+[ \u00a0]+|^[\d.]+[ \u00a0]+|[-•*][ \u00a0]+)$", before)) or pos == 0
+
+
+def titled(text: str) -> Iterator[Span]:
+    """A title or rank followed by a name: Ms Mitchell, Dr A. MacIver, PC Ferguson."""
+    for m in TITLED.finditer(text):
+        words = _words(m.group("name"))
+        if fold(words[0]) in NOT_NAMES:
+            continue
+        yield _span(m, "name", 0.85, "title", f"follows a title ({m.group(0).split()[0]})")
+
+
+def full_names(text: str) -> Iterator[Span]:
+    """Two or three capitalised words whose first is a known first name: Shannon Mitchell, Hope Wójcik."""
+    for m in CAPSEQ.finditer(text, overlapped=True):
+        words = _words(m.group("name"))
+        first, last = words[0], words[-1]
+        if fold(first) in NOT_NAMES or fold(last) in NOT_NAMES:
+            continue
+        if first.isupper() and last.isupper():
+            continue  # headings in capitals
+        if is_first_name(first) and (is_surname(last) or not is_ambiguous(last)):
+            mid = not _sentence_start(text, m.start("name"))
+            score = 0.85 if (not is_ambiguous(first) or mid) else 0.6
+            why = f"'{first}' is a known first name and '{last}' {'a known surname' if is_surname(last) else 'a capitalised name word'}"
+            yield _span(m, "name", score, "full_name", why)
+
+
+def initial_surname(text: str) -> Iterator[Span]:
+    """An initial and a surname: J. Pettigrew, A.B. Smith."""
+    for m in INITIAL_SURNAME.finditer(text):
+        last = _words(m.group("name"))[-1]
+        if fold(last) in NOT_NAMES or last.isupper() and len(last) <= 3:
+            continue
+        if is_surname(last) or not is_ambiguous(last):
+            yield _span(m, "name", 0.75, "initial_surname", f"an initial followed by the surname-like word '{last}'")
+
+
+def surname_first(text: str) -> Iterator[Span]:
+    """Register style: WÓJCIK, Hope / McALLISTER, Catriona."""
+    for m in SURNAME_FIRST.finditer(text):
+        surname, rest = m.group("name").split(",", 1)
+        if surname in acronyms() or fold(surname) in NOT_NAMES:
+            continue
+        if is_first_name(rest.split()[0]):
+            yield _span(m, "name", 0.85, "surname_first", "a surname in capitals followed by a known first name")
+
+
+def single_first_names(text: str) -> Iterator[Span]:
+    """A known first name alone. Names that are also words (Hope, Will) need to be mid-sentence."""
+    for m in SINGLE.finditer(text):
+        word = m.group("name")
+        if word.isupper() or not is_first_name(word) or fold(word) in NOT_NAMES:
+            continue
+        start = m.start("name")
+        mid = not _sentence_start(text, start)
+        if is_ambiguous(word):
+            if not mid:
+                continue
+            score, why = 0.45, f"'{word}' is a first name that is also a word; capitalised mid-sentence"
+        else:
+            score, why = (0.7 if mid else 0.55), f"'{word}' is a known first name"
+        yield _span(m, "name", score, "first_name", why)
+
+
+def context_patterns(text: str) -> Iterator[Span]:
+    """Names shown by their context: Kayden's mother, named Jo, Rab said."""
+    for m in ROLE_OF.finditer(text):
+        word = m.group("name")
+        if fold(word) in NOT_NAMES or word.isupper() and len(word) <= 4 and word in acronyms():
+            continue
+        yield _span(m, "name", 0.6, "possessive_role", f"possessive before a family or care word ('{m.group(0)}')")
+    for m in NAMED.finditer(text):
+        yield _span(m, "name", 0.8, "named", f"follows '{m.group(0)[: m.start('name') - m.start()].strip()}'")
+    for m in SPEECH.finditer(text):
+        word = m.group("name")
+        if fold(word) in NOT_NAMES or word.isupper() or not (is_first_name(word) or is_surname(word)):
+            continue
+        if _sentence_start(text, m.start("name")) and is_ambiguous(word):
+            continue
+        yield _span(m, "name", 0.55, "speech", f"'{word}' is a name-like word used as the subject of '{m.group(0).split()[-1]}'")
+
+
+def from_ner(text: str, doc) -> Iterator[Span]:
+    """spaCy PERSON entities, and other entity labels whose words are a first name + surname."""
+    if doc is None:
+        return
+    for ent in doc.ents:
+        name = ent.text.strip()
+        words = _words(name)
+        if not words or not any(c.isalpha() for c in name) or name.islower():
+            continue
+        if ent.label_ == "PERSON":
+            if all(fold(w) in NOT_NAMES for w in words):
+                continue
+            if len(words) == 1 and (words[0] in acronyms() or is_ambiguous(words[0]) and not is_first_name(words[0])):
+                continue
+            score = 0.7 if len(words) > 1 or is_first_name(words[0]) or is_surname(words[0]) else 0.5
+            yield Span(ent.start_char, ent.end_char, "PERSON", score, ent.text, "spacy:PERSON",
+                       "spaCy's named-entity model labelled it PERSON")
+        elif ent.label_ in ("ORG", "PRODUCT", "GPE", "NORP", "WORK_OF_ART", "FAC") and len(words) in (2, 3):
+            if is_first_name(words[0]) and is_surname(words[-1]) and not is_ambiguous(words[0]):
+                yield Span(ent.start_char, ent.end_char, "PERSON", 0.7, ent.text, f"spacy:{ent.label_}+gazetteer",
+                           f"spaCy labelled it {ent.label_}, but it is a known first name and surname")
+
+
+FINDERS = (titled, full_names, initial_surname, surname_first, single_first_names, context_patterns)
+
+
+def find(text: str, doc=None) -> list[Span]:
+    """Every person candidate in `text` (spaCy `doc` optional)."""
+    spans: list[Span] = []
+    for finder in FINDERS:
+        spans.extend(finder(text))
+    spans.extend(from_ner(text, doc))
+    return spans

@@ -1,0 +1,51 @@
+"""Places below country level: spaCy's GPE/LOC entities and capitalised words in place positions."""
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from redactor.analyse.names import fold, is_first_name
+from redactor.analyse.rules import load_list
+from redactor.findings import Span
+
+PLACE_WORD = r"\p{Lu}[\p{Ll}'’]+(?:[ \u00a0-](?:on|upon|by|of|le)?[ \u00a0-]?\p{Lu}[\p{Ll}'’]+)?"
+CONTEXT = regex.compile(
+    rf"\b(?:moved|move|moving|relocated|returned|lived|lives|living|live|born|grew up|based|stayed|staying|"
+    rf"holiday|travelled|went|visited|visiting|resident|originally|back)[ \u00a0]+(?:to|in|from|at|near)[ \u00a0]+"
+    rf"(?P<place>{PLACE_WORD})")
+AREA = regex.compile(rf"\bthe[ \u00a0]+(?P<place>{PLACE_WORD})[ \u00a0]+(?:area|estate|scheme|district|neighbourhood)\b")
+AREA_OF = regex.compile(rf"\b(?:area|estate|outskirts|centre|center|edge)[ \u00a0]+of[ \u00a0]+(?P<place>{PLACE_WORD})")
+IN_PLACE = regex.compile(rf"(?<=\b(?:in|to|from|near|at|of)[ \u00a0])(?P<place>{PLACE_WORD})(?=[ \u00a0]*(?:[,.;:)]|$|\n|and\b))")
+
+
+@cache
+def _not_places() -> frozenset[str]:
+    return frozenset(fold(p) for p in load_list("allow/places.txt")) | frozenset(
+        fold(p) for p in load_list("gazetteers/common_capitalised.txt"))
+
+
+def _ok(name: str) -> bool:
+    return fold(name) not in _not_places() and not name.isupper()
+
+
+def find(text: str, doc=None) -> list[Span]:
+    """Named places: towns, villages, islands, neighbourhoods and estates."""
+    spans: list[Span] = []
+    for rx, score, why in ((CONTEXT, 0.7, "after a verb of living or moving"), (AREA, 0.75, "'the X area'"),
+                           (AREA_OF, 0.7, "'area of X'")):
+        for m in rx.finditer(text):
+            name = m.group("place")
+            if _ok(name):
+                spans.append(Span(m.start("place"), m.end("place"), "LOCATION", score, name, "places:context", why))
+    if doc is not None:
+        for ent in doc.ents:
+            if ent.label_ in ("GPE", "LOC", "FAC") and _ok(ent.text.strip()) and ent.text[:1].isupper():
+                spans.append(Span(ent.start_char, ent.end_char, "LOCATION", 0.55, ent.text, f"spacy:{ent.label_}",
+                                  f"spaCy's named-entity model labelled it {ent.label_}"))
+    for m in IN_PLACE.finditer(text):
+        name = m.group("place")
+        if _ok(name) and not is_first_name(name.split()[0]):
+            spans.append(Span(m.start("place"), m.end("place"), "LOCATION", 0.3, name, "places:preposition",
+                              "a capitalised word after a place preposition"))
+    return spans

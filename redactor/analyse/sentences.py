@@ -1,0 +1,127 @@
+"""Sentence segmentation for report writing: numbered paragraphs, bullets, table cells, abbreviations, quotes.
+
+Sentences never cross a block, a table cell (tab or `|`), a blank line, or a line that starts a bullet.
+A span starts at the sentence's first character (after any paragraph number or bullet) and ends after its
+closing punctuation and any closing quote or bracket.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+
+class _Blockish(Protocol):
+    start: int
+    end: int
+
+
+# Words that end with a full stop without ending a sentence (compared lower-cased, without the stop).
+ABBREVIATIONS = frozenset("""
+    dr mr mrs ms mx prof rev sr jr st sgt insp ch supt det dc ds di pc cllr hon capt col gen lt
+    approx e.g i.e eg ie cf vs viz al no nos para paras fig figs vol ref refs tel ext dept govt
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    a.m p.m am pm c ca incl min max est
+""".split())
+
+# Hard boundaries inside a block: tabs (table cells), pipes in markdown-like tables, blank lines,
+# and a line break before a bullet or numbered item.
+_CELL_SPLIT = re.compile(r"\t|\s*\|\s*|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•▪◦–]\s|\(?\d+(?:\.\d+)+\s|\(?\d+[.)]\s|\(?[a-z][.)]\s))")
+# A leading paragraph number, list marker or bullet that belongs outside the sentence.
+_PREFIX = re.compile(
+    r"""\s*(?:
+        [-*•▪◦–·>]+\s+                                   # bullets
+      | \(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivxlc]{1,5})[.)]\s+ # 1.  1)  (a)  iv.  a)
+      | \d{1,3}(?:\.\d{1,3})+\s+                          # 5.2  3.1.4
+      | \d{1,3}\s+(?=[A-Z])                                # 12 The ...
+    )""",
+    re.VERBOSE,
+)
+# Candidate ends: terminal punctuation, then closing quotes/brackets, then whitespace or end.
+_END = re.compile(r"""([.!?]+|…)(["'”’)\]]*)(?=\s|$)""")
+_OPENERS = "\"'“‘([•-–"
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+def _is_abbreviation(chunk: str, dot: int) -> bool:
+    """True when the full stop at `dot` closes an abbreviation, an initial or a number rather than a sentence."""
+    m = re.search(r"([^\s(\"'“‘\[]+)$", chunk[:dot])
+    if not m:
+        return False
+    word = m.group(1)
+    low = word.lower().rstrip(".")
+    if low in ABBREVIATIONS:
+        return True
+    if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word):  # J.M.  U.K.
+        return True
+    if re.fullmatch(r"[A-Z]", word):
+        # "Dr A. MacIver", "with J. Smith" are initials; "Child A.", "Appendix B." end a sentence.
+        prev = re.search(r"(\S+)\s+$", chunk[: dot - 1])
+        if prev is None:
+            return True
+        before = prev.group(1).rstrip(".,").lower()
+        return before in ABBREVIATIONS or not prev.group(1)[:1].isupper()
+    return False
+
+
+def _next_starts_sentence(chunk: str, pos: int) -> bool:
+    """Whether the text after a candidate end looks like a new sentence."""
+    rest = chunk[pos:].lstrip()
+    if not rest:
+        return True
+    c = rest[0]
+    return c.isupper() or c.isdigit() or c in _OPENERS
+
+
+def _split_chunk(chunk: str) -> Iterator[tuple[int, int]]:
+    """Sentence offsets within one cell of text."""
+    start = 0
+    for m in _END.finditer(chunk):
+        end = m.end()
+        punct = m.group(1)
+        if punct == "." and _is_abbreviation(chunk, m.start(1)):
+            # "Dr. Smith", "approx. two": never an end; "etc." or "No." before a capital: still not an end
+            # for the listed abbreviations, except at the very end of the cell.
+            if chunk[end:].strip():
+                continue
+        if not _next_starts_sentence(chunk, end):
+            continue
+        yield start, end
+        start = end
+    if start < len(chunk):
+        yield start, len(chunk)
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """Shrink [a, b) to drop surrounding space and a leading paragraph number or bullet."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    m = _PREFIX.match(text, a, b)
+    if m and m.end() < b:
+        a = m.end()
+    if a >= b or not _HAS_WORD.search(text, a, b):
+        return None
+    return a, b
+
+
+def split_sentences(text: str, blocks: Iterable[_Blockish] | None = None) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets into `text`, never crossing a block, table cell or bullet."""
+    spans = [(b.start, b.end) for b in blocks] if blocks is not None else [(0, len(text))]
+    out: list[tuple[int, int]] = []
+    for bstart, bend in spans:
+        block = text[bstart:bend]
+        cell_start = 0
+        cells: list[tuple[int, int]] = []
+        for m in _CELL_SPLIT.finditer(block):
+            cells.append((cell_start, m.start()))
+            cell_start = m.end()
+        cells.append((cell_start, len(block)))
+        for ca, cb in cells:
+            cell = block[ca:cb]
+            for sa, sb in _split_chunk(cell):
+                trimmed = _trim(text, bstart + ca + sa, bstart + ca + sb)
+                if trimmed:
+                    out.append(trimmed)
+    return out

@@ -1,0 +1,125 @@
+"""Load and check the opinion/intention cue lexicon in `rules/statements.yaml` (once per process)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from redactor.errors import RulesError
+
+RULES_FILE = Path(__file__).resolve().parents[2] / "rules" / "statements.yaml"
+KINDS = ("opinion", "intention")
+HOLDER_MODES = ("subject", "possessor", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One compiled cue: what it matches, how much evidence it gives, and what cancels it."""
+
+    name: str
+    family: str
+    kind: str
+    holder: str
+    weight: float
+    pattern: regex.Pattern[str]
+    unless: regex.Pattern[str] | None
+    states_as_fact: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """A cue family with its examples, as the rules file gives them."""
+
+    name: str
+    kind: str
+    holder: str
+    states_as_fact: bool
+    description: str
+    examples_match: tuple[str, ...]
+    examples_no_match: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRules:
+    """The whole lexicon: cues in file order, families, the threshold and the fact examples."""
+
+    cues: tuple[Cue, ...]
+    families: tuple[Family, ...]
+    threshold: float
+    question_factor: float
+    facts: tuple[str, ...]
+    source: str
+
+
+def _weight(value: Any, where: str, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise RulesError(f"{where}: '{key}' must be a number between 0 and 1, not {value!r}")
+    return float(value)
+
+
+def _compile(pattern: Any, vocab: dict[str, str], where: str) -> regex.Pattern[str]:
+    if not isinstance(pattern, str) or not pattern:
+        raise RulesError(f"{where}: needs a non-empty 'pattern' string")
+    for key, value in vocab.items():
+        pattern = pattern.replace("{" + key + "}", value)
+    try:
+        return regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
+    except regex.error as exc:
+        raise RulesError(f"{where}: pattern does not compile: {exc}") from exc
+
+
+def parse_rules(data: Any, source: str) -> StatementRules:
+    """Check a parsed rules document and compile it; raise RulesError naming the file and rule."""
+    if not isinstance(data, dict) or not isinstance(data.get("families"), dict):
+        raise RulesError(f"{source}: needs a 'families' mapping")
+    vocab = {str(k): str(v) for k, v in (data.get("vocab") or {}).items()}
+    cues: list[Cue] = []
+    families: list[Family] = []
+    for fname, fam in data["families"].items():
+        where = f"{source}: family {fname!r}"
+        if not isinstance(fam, dict):
+            raise RulesError(f"{where}: must be a mapping")
+        kind, holder = fam.get("kind"), fam.get("holder", "none")
+        if kind not in KINDS:
+            raise RulesError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+        if holder not in HOLDER_MODES:
+            raise RulesError(f"{where}: holder {holder!r} is not one of {', '.join(HOLDER_MODES)}")
+        as_fact = bool(fam.get("states_as_fact", False))
+        raw_cues = fam.get("cues")
+        if not isinstance(raw_cues, list) or not raw_cues:
+            raise RulesError(f"{where}: needs a non-empty 'cues' list")
+        for i, raw in enumerate(raw_cues):
+            cname = raw.get("name", f"#{i}") if isinstance(raw, dict) else f"#{i}"
+            cwhere = f"{where} cue {cname!r}"
+            if not isinstance(raw, dict):
+                raise RulesError(f"{cwhere}: must be a mapping with name, pattern and weight")
+            unless = _compile(raw["unless"], vocab, cwhere + " (unless)") if raw.get("unless") else None
+            cues.append(Cue(str(cname), str(fname), kind, holder, _weight(raw.get("weight"), cwhere, "weight"),
+                            _compile(raw.get("pattern"), vocab, cwhere), unless, as_fact))
+        ex = fam.get("examples") or {}
+        families.append(Family(str(fname), kind, holder, as_fact, str(fam.get("description", "")),
+                               tuple(ex.get("match") or ()), tuple(ex.get("no_match") or ())))
+    return StatementRules(tuple(cues), tuple(families), _weight(data.get("threshold", 0.5), source, "threshold"),
+                          _weight(data.get("question_factor", 1.0), source, "question_factor"),
+                          tuple(data.get("facts") or ()), source)
+
+
+def load_rules_file(path: Path) -> StatementRules:
+    """Read, check and compile one statements rules file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RulesError(f"{path}: cannot read the statements rules: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise RulesError(f"{path.name}: not valid YAML: {exc}") from exc
+    return parse_rules(data, path.name)
+
+
+@cache
+def statement_rules(path: Path = RULES_FILE) -> StatementRules:
+    """The statements lexicon, loaded once per process."""
+    return load_rules_file(path)

@@ -1,0 +1,62 @@
+"""Checksum and structure validators that pattern rules name in `rules/recognisers/*.yaml`.
+
+Each returns a score adjustment context: `None` keeps the pattern's score, a float replaces it and a
+negative value drops the match. `VALIDATORS` is the registry the rule loader checks names against.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+DIGITS = re.compile(r"\d")
+NINO_BAD_PREFIXES = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
+
+
+def mod11_ok(digits: str) -> bool:
+    """NHS/CHI check digit: weights 10..2 over the first nine digits; 11 means 0 and 10 is invalid."""
+    if len(digits) != 10:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def chi_date_ok(digits: str) -> bool:
+    """A CHI number starts with the holder's date of birth as DDMMYY."""
+    try:
+        dt.date(2000 + int(digits[4:6]), int(digits[2:4]), int(digits[0:2]))
+    except ValueError:
+        return False
+    return True
+
+
+def chi_or_nhs(text: str) -> float | None:
+    """CHI (valid DOB + mod 11) scores high; NHS-only (mod 11) stays low without context; else dropped."""
+    digits = "".join(DIGITS.findall(text))
+    if len(set(digits)) == 1:
+        return -1.0
+    if mod11_ok(digits):
+        return 0.75 if chi_date_ok(digits) else 0.4
+    # a 10-digit number whose first six digits are a date of birth is still flagged when context says CHI/NHS
+    return 0.25 if chi_date_ok(digits) else -1.0
+
+
+def nino(text: str) -> float | None:
+    """National Insurance prefix rules (HMRC): D F I Q U V never first; D F I O Q U V never second; some pairs barred."""
+    prefix = text.replace(" ", "").replace("\u00a0", "")[:2].upper()
+    if prefix in NINO_BAD_PREFIXES:
+        return -1.0
+    if prefix == "QQ":  # HMRC's specimen prefix: reports quote what they were given
+        return 0.5
+    if prefix[0] in "DFIQUV" or prefix[1] in "DFIOQUV":
+        return 0.3
+    return None
+
+
+VALIDATORS: dict[str, Callable[[str], float | None]] = {
+    "chi_or_nhs": chi_or_nhs,
+    "nino": nino,
+}
