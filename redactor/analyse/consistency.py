@@ -7,12 +7,14 @@ Catriona) are flagged wherever they occur, each span saying which mention it was
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 import regex
 
 from redactor.analyse.names import (
-    acronyms, common_words, fold, initials_of, is_ambiguous, is_first_name, name_words,
+    acronyms, common_words, fold, initials_of, is_ambiguous, is_first_name, is_surname, is_word, name_words,
 )
+from redactor.analyse.rules import load_list
 from redactor.findings import Span
 
 MIN_SEED_SCORE = 0.55
@@ -42,6 +44,8 @@ def _seeds(spans: Iterable[Span], text: str) -> dict[str, tuple[Span, bool]]:
                 continue
             if not full and is_ambiguous(p) and s.score < 0.7:
                 continue  # a lone, uncertain name-word does not spread
+            if is_word(p) and not (is_first_name(p) or is_surname(p)):
+                continue  # an ordinary word inside a name-like span ("Health", "Learning")
             seeds.setdefault(k, (s, full))
     return seeds
 
@@ -72,9 +76,8 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
         if key not in seeds:
             continue
         seed, full = seeds[key]
-        lower = word.islower()
-        if lower and (key in name_words() or key in common_words() or len(key) < 4):
-            continue  # "there was hope": a lower-case ordinary word is not the name
+        if word.islower():
+            continue  # "there was hope": names are written with a capital; the register covers lower case
         if word.isupper() and len(word) <= 3 and word in acronyms():
             continue
         add(m.start(), m.start() + len(word), 0.8 if full else 0.65, "another mention of", seed)
@@ -88,16 +91,22 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
                     wanted.setdefault(ini, seed)
     if wanted:
         rx = regex.compile(r"(?<![\p{L}'’])(" + "|".join(regex.escape(i) for i in sorted(wanted, key=len, reverse=True))
-                           + r")(?![\p{L}'’])")
+                           + r")(?![\p{L}])")
         for m in rx.finditer(text):
             add(m.start(), m.end(), 0.7, "initials of", wanted[m.group(1)])
 
     # 3. short forms of a found first name: Cat (Catriona), Ru (Ruaridh), Hopey (Hope)
-    firsts = {fold(_parts(s.text)[0]): s for s, full in seeds.values() if full and is_first_name(_parts(s.text)[0])}
+    firsts = {fold(_parts(s.text)[0]): s for s, _ in seeds.values() if is_first_name(_parts(s.text)[0])}
+    for first, seed in list(firsts.items()):
+        for short in diminutives().get(first, ()):
+            firsts.setdefault(short, seed)
     for m in regex.finditer(r"(?<![\p{L}'’-])\p{Lu}\p{Ll}{1,6}(?![\p{L}'’-])", text):
         word = m.group(0)
         key = fold(word)
         if key in seeds or key in STOP or key in common_words() and key not in name_words():
+            continue
+        if key in firsts and fold(_parts(firsts[key].text)[0]) != key:
+            add(m.start(), m.end(), 0.6, "a usual short form of", firsts[key])
             continue
         for first, seed in firsts.items():
             if (len(key) >= 2 and first.startswith(key) and len(first) - len(key) >= 2
@@ -114,6 +123,16 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
             seed = seeds.get(fold(s.text))
             if seed and seed[1] and any(fold(p).startswith(fold(m.group(1))) for p in _parts(seed[0].text)[1:]):
                 add(s.end, s.end + m.end(), 0.6, "the surname initial of", seed[0])
+    return out
+
+
+@cache
+def diminutives() -> dict[str, tuple[str, ...]]:
+    """First name → its usual short forms, from rules/gazetteers/diminutives.txt ("Tomasz: Tomek, Tomek")."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in load_list("gazetteers/diminutives.txt"):
+        name, _, shorts = line.partition(":")
+        out[fold(name.strip())] = tuple(fold(x.strip()) for x in shorts.split(",") if x.strip())
     return out
 
 

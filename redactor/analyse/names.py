@@ -1,12 +1,13 @@
 """Name knowledge shared by the person recognisers and the consistency pass: gazetteers, titles, shapes."""
 from __future__ import annotations
 
+import gzip
 import unicodedata
 from functools import cache
 
 import regex
 
-from redactor.analyse.rules import load_list
+from redactor.analyse.rules import RULES_DIR, load_list
 
 # Titles and ranks stay outside a person span (evaluation guide).
 TITLES = (
@@ -47,6 +48,19 @@ def name_words() -> frozenset[str]:
 def common_words() -> frozenset[str]:
     """Capitalised words that start sentences or headings and are never names on their own."""
     return frozenset(fold(n) for n in load_list("gazetteers/common_capitalised.txt"))
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Lower-case English words (wbritish), to tell ordinary words from names."""
+    path = RULES_DIR / "gazetteers" / "english_words.txt.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if line.strip() and not line.startswith("#"))
+
+
+def is_word(word: str) -> bool:
+    """True when the word, lower-cased, is an ordinary English word."""
+    return word.lower().rstrip("'’s") in english_words() or word.lower() in english_words()
 
 
 @cache

@@ -34,8 +34,14 @@ POSTCODE_RX = regex.compile(rf"\b{POSTCODE}\b")
 LEAD_SEGMENT = regex.compile(r"(?:(?:\p{Lu}[\p{L}'’&-]*|\d{1,4}[A-Za-z]?(?:/\d{1,3})?|of|and)[ \u00a0]*){1,6},[ \u00a0]*$")
 
 
+TOWN_BEFORE = regex.compile(r"(?:\p{Lu}[\p{L}'’-]+[ \u00a0]+){1,3}$")
+
+
 def _extend_left(text: str, start: int) -> int:
-    """Walk back over comma-separated address segments before a postcode or street."""
+    """Walk back over the town and the comma-separated address segments before a postcode."""
+    m = TOWN_BEFORE.search(text, max(0, start - 40), start)
+    if m and "\n" not in text[m.start():start]:
+        start = m.start()
     for _ in range(4):
         m = LEAD_SEGMENT.search(text, max(0, start - 80), start)
         if not m or "\n" in text[m.start():start]:
@@ -59,7 +65,7 @@ def find(text: str, doc=None) -> list[Span]:
                           "a capitalised name ending in a street type", subtype="STREET"))
     for m in POSTCODE_RX.finditer(text):
         start = _extend_left(text, m.start())
-        if start < m.start():
+        if start < m.start() and regex.search(r"\d|,", text[start:m.start()]):
             spans.append(Span(start, m.end(), "ADDRESS", 0.85, text[start:m.end()], "address:postcode_line",
                               "address segments before a UK postcode", subtype="STREET_ADDRESS"))
     return spans

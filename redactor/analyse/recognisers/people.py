@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import regex
 
 from redactor.analyse.names import (
-    NAME_WORD, TITLE_RX, acronyms, fold, is_ambiguous, is_first_name, is_surname,
+    NAME_WORD, TITLE_RX, acronyms, fold, is_ambiguous, is_first_name, is_surname, is_word,
 )
 from redactor.findings import Span
 
@@ -26,7 +26,8 @@ ROLE_OF = regex.compile(
     r"school|nursery|class|social worker|health visitor|GP|key worker|keyworker|wife|husband|ex-partner|family|"
     r"birthday|bedroom|cot|needs|behaviour|presentation|weight|injuries|injury|care|safety|welfare|account|views|name)\b")
 NAMED = regex.compile(
-    rf"(?:\b(?:named|called|known as|aka|a\.k\.a\.|Named Person:?|nicknamed|referred to as)[ \u00a0]+[\"“']?)(?P<name>{NAME_SEQ})")
+    rf"(?:\b(?:named|called|known as|aka|a\.k\.a\.|Named Person:?|nicknamed|referred to as)[ \u00a0]+[\"“']?|\bas[ \u00a0]+[\"“‘])(?P<name>{NAME_SEQ})")
+POSSESSIVE = regex.compile(rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})['’]s[ \u00a0]+\p{{Ll}}")
 SPEECH = regex.compile(
     rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})[ \u00a0]+(?:said|told|says|tells|asked|explained|reported|disclosed|stated|"
     r"replied|agreed|confirmed|denied|described|admitted|added|called|phoned|rang|texted|emailed|visited|attended|"
@@ -69,6 +70,12 @@ def full_names(text: str) -> Iterator[Span]:
     """Two or three capitalised words whose first is a known first name: Shannon Mitchell, Hope Wójcik."""
     for m in CAPSEQ.finditer(text, overlapped=True):
         words = _words(m.group("name"))
+        end = m.end("name")
+        while len(words) > 1 and words[-1].isupper() and not is_surname(words[-1]):
+            end = m.start("name") + m.group("name").rstrip().rfind(words[-1]) - 1
+            words = words[:-1]  # "Joanne Pettigrew RGN", "Hope WNB": a trailing acronym is not a surname
+        if len(words) < 2:
+            continue
         first, last = words[0], words[-1]
         if fold(first) in NOT_NAMES or fold(last) in NOT_NAMES:
             continue
@@ -78,7 +85,8 @@ def full_names(text: str) -> Iterator[Span]:
             mid = not _sentence_start(text, m.start("name"))
             score = 0.85 if (not is_ambiguous(first) or mid) else 0.6
             why = f"'{first}' is a known first name and '{last}' {'a known surname' if is_surname(last) else 'a capitalised name word'}"
-            yield _span(m, "name", score, "full_name", why)
+            start = m.start("name")
+            yield Span(start, end, "PERSON", score, text[start:end], "people:full_name", why)
 
 
 def initial_surname(text: str) -> Iterator[Span]:
@@ -112,10 +120,19 @@ def single_first_names(text: str) -> Iterator[Span]:
         if is_ambiguous(word):
             if not mid:
                 continue
-            score, why = 0.45, f"'{word}' is a first name that is also a word; capitalised mid-sentence"
+            score, why = 0.35, f"'{word}' is a first name that is also a word; capitalised mid-sentence"
         else:
             score, why = (0.7 if mid else 0.55), f"'{word}' is a known first name"
         yield _span(m, "name", score, "first_name", why)
+
+
+GAELIC_SURNAME = regex.compile(r"(?<![\p{L}'’-])(?P<name>(?:Mac|Mc|O['’])\p{Lu}[\p{Ll}'’]+|(?:Mc|Mac)\p{Lu}{2,})(?![\p{L}-])")
+
+
+def prefixed_surnames(text: str) -> Iterator[Span]:
+    """Mac/Mc/O' surnames alone (McAllister, O'Rourke): hardly ever anything but a surname."""
+    for m in GAELIC_SURNAME.finditer(text):
+        yield _span(m, "name", 0.6, "prefixed_surname", "a Mac/Mc/O' surname")
 
 
 def context_patterns(text: str) -> Iterator[Span]:
@@ -125,6 +142,12 @@ def context_patterns(text: str) -> Iterator[Span]:
         if fold(word) in NOT_NAMES or word.isupper() and len(word) <= 4 and word in acronyms():
             continue
         yield _span(m, "name", 0.6, "possessive_role", f"possessive before a family or care word ('{m.group(0)}')")
+    for m in POSSESSIVE.finditer(text):
+        word = m.group("name")
+        if (fold(word) in NOT_NAMES or word.isupper() or is_ambiguous(word) and not is_first_name(word)
+                or _sentence_start(text, m.start("name")) or is_word(word) and not is_first_name(word)):
+            continue
+        yield _span(m, "name", 0.5, "possessive", f"'{word}' is a capitalised possessive mid-sentence")
     for m in NAMED.finditer(text):
         yield _span(m, "name", 0.8, "named", f"follows '{m.group(0)[: m.start('name') - m.start()].strip()}'")
     for m in SPEECH.finditer(text):
@@ -143,8 +166,12 @@ def from_ner(text: str, doc) -> Iterator[Span]:
     for ent in doc.ents:
         name = ent.text.strip()
         words = _words(name)
-        if not words or not any(c.isalpha() for c in name) or name.islower():
+        if not words or not any(c.isalpha() for c in name) or name.islower() or regex.search(r"[@\d<>/]", name):
             continue
+        if any(w in acronyms() for w in words):
+            continue
+        if all(is_word(w) and not is_first_name(w) for w in words):
+            continue  # "Maternal Grandmother", "Learning Reviews", "Health": ordinary words in title case
         if ent.label_ == "PERSON":
             if all(fold(w) in NOT_NAMES for w in words):
                 continue
@@ -159,7 +186,7 @@ def from_ner(text: str, doc) -> Iterator[Span]:
                            f"spaCy labelled it {ent.label_}, but it is a known first name and surname")
 
 
-FINDERS = (titled, full_names, initial_surname, surname_first, single_first_names, context_patterns)
+FINDERS = (titled, full_names, initial_surname, surname_first, single_first_names, prefixed_surnames, context_patterns)
 
 
 def find(text: str, doc=None) -> list[Span]:

@@ -5,7 +5,7 @@ from functools import cache
 
 import regex
 
-from redactor.analyse.names import fold, is_first_name
+from redactor.analyse.names import fold, is_first_name, is_surname, is_word
 from redactor.analyse.rules import load_list
 from redactor.findings import Span
 
@@ -16,7 +16,7 @@ CONTEXT = regex.compile(
     rf"(?P<place>{PLACE_WORD})")
 AREA = regex.compile(rf"\bthe[ \u00a0]+(?P<place>{PLACE_WORD})[ \u00a0]+(?:area|estate|scheme|district|neighbourhood)\b")
 AREA_OF = regex.compile(rf"\b(?:area|estate|outskirts|centre|center|edge)[ \u00a0]+of[ \u00a0]+(?P<place>{PLACE_WORD})")
-IN_PLACE = regex.compile(rf"(?<=\b(?:in|to|from|near|at|of)[ \u00a0])(?P<place>{PLACE_WORD})(?=[ \u00a0]*(?:[,.;:)]|$|\n|and\b))")
+IN_PLACE = regex.compile(rf"(?<=\b(?:in|to|from|near|at|between|and|around|outside|towards)[ \u00a0])(?P<place>{PLACE_WORD})\b")
 
 
 @cache
@@ -40,12 +40,15 @@ def find(text: str, doc=None) -> list[Span]:
                 spans.append(Span(m.start("place"), m.end("place"), "LOCATION", score, name, "places:context", why))
     if doc is not None:
         for ent in doc.ents:
-            if ent.label_ in ("GPE", "LOC", "FAC") and _ok(ent.text.strip()) and ent.text[:1].isupper():
+            words = ent.text.split()
+            if (ent.label_ in ("GPE", "LOC", "FAC") and _ok(ent.text.strip()) and ent.text[:1].isupper()
+                    and not all(is_word(w) for w in words) and not regex.search(r"[\d@]", ent.text)):
                 spans.append(Span(ent.start_char, ent.end_char, "LOCATION", 0.55, ent.text, f"spacy:{ent.label_}",
                                   f"spaCy's named-entity model labelled it {ent.label_}"))
     for m in IN_PLACE.finditer(text):
         name = m.group("place")
-        if _ok(name) and not is_first_name(name.split()[0]):
-            spans.append(Span(m.start("place"), m.end("place"), "LOCATION", 0.3, name, "places:preposition",
-                              "a capitalised word after a place preposition"))
+        first = name.split()[0]
+        if _ok(name) and not is_first_name(first) and not is_surname(first) and not is_word(first):
+            spans.append(Span(m.start("place"), m.end("place"), "LOCATION", 0.5, name, "places:preposition",
+                              "a capitalised word that is not an English word, after a place preposition"))
     return spans

@@ -1,0 +1,285 @@
+"""Classify every sentence as fact, opinion or intention, and say whose view it is and whom it is about.
+
+The cues live in `rules/statements.yaml` (see `statement_rules`). A sentence collects evidence from the
+cues that match it; the kind with the most evidence wins when it reaches the threshold, otherwise the
+sentence is a fact. The holder is the grammatical subject of the cue or of the reporting verb that
+introduces it ("Mother told the review that ..."), or the owner of an opinion noun ("in my view").
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import regex
+
+from redactor.analyse.sentences import split_sentences
+from redactor.analyse.statement_rules import Cue, StatementRules, statement_rules
+from redactor.findings import Span, Statement
+
+_REPORTING = regex.compile(
+    r"\b(?:said|says|told|tells|explained|stated|reported|wrote|added|commented|described|noted|recorded|"
+    r"mentioned|confirmed|disclosed|indicated|emphasised|emphasized|stressed|complained|maintained|insisted|"
+    r"answered|replied|shared|highlighted|raised)\b")
+_BOUNDARY = regex.compile(
+    r"(?:[,;:()\"“”]|\s[–—-]\s|\b(?:that|because|who|whom|which|when|although|though|while|whether|if|so|since|"
+    r"after|before|until|where|once|whereas|unless)\b)", regex.IGNORECASE)
+_LEAD = regex.compile(
+    r"^(?:(?:and|but|so|however|also|then|now|later|initially|looking\s+back|with\s+hindsight|in\s+hindsight|"
+    r"on\s+reflection|at\s+the\s+time|in\s+the\s+end|overall)\b[,\s]*)+", regex.IGNORECASE)
+_TRAIL = regex.compile(
+    r"(?:\s+(?:had|has|have|was|were|is|are|am|did|does|do|also|now|then|later|still|initially|originally|"
+    r"already|clearly|genuinely|strongly|firmly|at\s+the\s+time|not|never|always|both|all|really|would|could|"
+    r"may|might|will|can|should|must|just|increasingly|consistently|repeatedly|each|themselves|herself|himself|"
+    r"\w+n't|'s|'d|'ll)\b)+\s*$", regex.IGNORECASE)
+_NP_WORD = regex.compile(r"^[\w'’.&/-]+$")
+_HOLDER_START = regex.compile(
+    r"^(?:[A-Z0-9]|(?:the|a|an|her|his|their|our|my|your|several|some|both|all|members|staff|one|each|many|most|few|"
+    r"i|we|he|she|they|you|practitioners|participants|professionals|parents)\b)")
+_NOT_HOLDER = regex.compile(r"^(?:it|this|that|there|these|those|what|which|who|such|here|the\s+(?:fact|reason))\b",
+                            regex.IGNORECASE)
+_POSSESSIVE = {"my": "I", "our": "we", "his": "he", "her": "she", "their": "they", "your": "you"}
+_PERSONISH = regex.compile(
+    r"^(?:(?:the|her|his|their|our|my|both|a|an)\s+)?(?:"
+    r"(?:child|adult|sibling|practitioner|parent|person|worker|baby|carer|young\s+person|social\s+worker)\s+[A-Z0-9]{1,2}"
+    r"|(?:(?:maternal|paternal|birth|foster|older|younger|step-?)\s+)?"
+    r"(?:mother|father|mum|dad|parents?|children|child|baby|boy|girl|son|daughter|grandmother|grandfather|grandparents?|"
+    r"granny|gran|partner|stepfather|stepmother|family|siblings?|brother|sister|carers?|social\s+worker|health\s+visitor|"
+    r"worker|teacher|nurse|gp|hv|midwife|paediatrician|consultant|officer|client|pupil|infant|toddler|man|woman)"
+    r"|he|she|they|him|them|her)$", regex.IGNORECASE)
+_NAME = regex.compile(r"^(?:[A-Z][\w'’-]*\.?\s*){1,3}$")
+_STOP_CAPS = frozenset("""The A An This That These Those There It Its Information Staff Members Practitioners
+    Participants Everyone Nobody No None Some Several Both All Each Every Our My Their His Her We I He She They
+    You Police Health Education Housing Social Review Learning Case Concern Records Record However Although""".split())
+_SUBJECT_NP = regex.compile(
+    r"\s*(?:that\s+)?((?:(?:the|her|his|their|our|my|both|a|an)\s+)?[\w'’.-]+(?:\s+(?:[A-Z0-9][\w'’.-]*|"
+    r"visitor|worker|parents?|children|child|family|mother|father|carers?|team))?)(?=\s|[,.;:]|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    cue: Cue
+    start: int
+    end: int
+    weight: float
+
+
+_CONDITION = regex.compile(r"\b(?:if|unless)\b[^,;.:]*", regex.IGNORECASE)
+_QUOTED = regex.compile(r"[\"“][^\"“”]*[\"”]")
+_RECORDING = regex.compile(r"\b(?:record|records|recorded|note|notes|noted|documented|logged|entered|reads|read|states|"
+                           r"wrote|written|minuted)\b", regex.IGNORECASE)
+_TERMINAL = regex.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in ranges)
+
+
+def _hits(sentence: str, rules: StatementRules, factor: float) -> list[_Hit]:
+    """Cues that match, less those in a hypothetical if-clause, and evaluative words quoted from a record."""
+    conditions = [m.span() for m in _CONDITION.finditer(sentence)]
+    quoted = [m.span() for m in _QUOTED.finditer(sentence)] if _RECORDING.search(sentence) else []
+    hits: list[_Hit] = []
+    for cue in rules.cues:
+        m = cue.pattern.search(sentence)
+        if m is None or (cue.unless is not None and cue.unless.search(sentence)):
+            continue
+        if _inside(m.start(), conditions) or (cue.states_as_fact and _inside(m.start(), quoted)):
+            continue
+        hits.append(_Hit(cue, m.start(), m.end(), cue.weight * factor))
+    return hits
+
+
+def _is_label(sentence: str) -> bool:
+    """A heading, caption or table label: short and without closing punctuation."""
+    return len(sentence.split()) <= 6 and not _TERMINAL.search(sentence)
+
+
+def _evidence(hits: Iterable[_Hit], kind: str) -> float:
+    best: dict[str, float] = {}
+    for h in hits:
+        if h.cue.kind == kind:
+            best[h.cue.name] = max(best.get(h.cue.name, 0.0), h.weight)
+    miss = 1.0
+    for w in best.values():
+        miss *= 1.0 - w
+    return 1.0 - miss
+
+
+def _subject_before(sentence: str, pos: int) -> tuple[int, int] | None:
+    """The noun phrase that is the grammatical subject of the verb at `pos`, as offsets in `sentence`."""
+    left = sentence[:pos]
+    cut = 0
+    for m in _BOUNDARY.finditer(left):
+        cut = m.end()
+    piece = left[cut:]
+    lead = _LEAD.match(piece.lstrip())
+    start = cut + (len(piece) - len(piece.lstrip())) + (lead.end() if lead else 0)
+    trail = _TRAIL.search(left, start)
+    end = trail.start() if trail else len(left.rstrip())
+    while end > start and left[end - 1].isspace():
+        end -= 1
+    np = sentence[start:end]
+    words = np.split()
+    if len(words) > 8:
+        m = None
+        for m in regex.finditer(r"\b(?:and|but)\s+", np):
+            pass
+        if m is None:
+            return None
+        start += m.end()
+        np = sentence[start:end]
+        words = np.split()
+    if not 1 <= len(words) <= 8 or not all(_NP_WORD.match(w) for w in words):
+        return None
+    if not _HOLDER_START.match(np) or _NOT_HOLDER.match(np):
+        return None
+    return start, end
+
+
+def _possessor(sentence: str, hit: _Hit) -> tuple[int, int] | None:
+    """The owner of an opinion noun: 'my view' -> my, "the consultant's opinion" -> the consultant."""
+    span = sentence[hit.start:hit.end]
+    m = regex.search(r"\b(my|our|his|her|their|your)\b", span, regex.IGNORECASE)
+    if m:
+        return hit.start + m.start(), hit.start + m.end()
+    m = regex.search(r"((?:the\s+)?[\w\s-]{1,40}?)['’]s\s+(?:[\w-]+\s+)?$", sentence[:hit.start] + " ")
+    if m is None:
+        m = regex.search(r"((?:the\s+)?[\w\s-]{1,40}?)['’]s\s*$", sentence[:hit.start])
+    if m:
+        cand = _subject_before(sentence, m.end(1))
+        return cand
+    return _subject_before(sentence, hit.start)
+
+
+def _holder(sentence: str, hit: _Hit) -> tuple[int, int] | None:
+    rep = _REPORTING.search(sentence, 0, hit.start)
+    if rep is not None:
+        found = _subject_before(sentence, rep.start())
+        if found:
+            return found
+    if hit.cue.holder == "subject":
+        return _subject_before(sentence, hit.start)
+    if hit.cue.holder == "possessor":
+        return _possessor(sentence, hit)
+    return None
+
+
+def _about(sentence: str, hit: _Hit, holder: tuple[int, int] | None, proper: frozenset[str]) -> tuple[int, int] | None:
+    """Whom the statement is about, where the text shows it."""
+    candidates: list[tuple[int, int]] = []
+    if hit.cue.holder == "subject":
+        m = _SUBJECT_NP.match(sentence, hit.end)
+        if m:
+            candidates.append((m.start(1), m.end(1)))
+    first = regex.match(r"\s*(?:[\w\s]{1,20}:\s+)?", sentence)
+    m = _SUBJECT_NP.match(sentence, first.end() if first else 0)
+    if m and (holder is None or m.start(1) != holder[0]):
+        candidates.append((m.start(1), m.end(1)))
+    for a, b in candidates:
+        np = sentence[a:b]
+        if _PERSONISH.match(np):
+            return a, b
+        if _NAME.match(np) and np.split()[0].rstrip(".") not in _STOP_CAPS and (a > 0 or np.split()[0] in proper):
+            return a, b
+    return None
+
+
+def _suggest(sentence: str, holder: str) -> str:
+    body = sentence[:1].lower() + sentence[1:] if sentence[:2] != sentence[:2].upper() else sentence
+    lead = f"{holder} felt that " if holder else "The review team considers that "
+    return lead + body
+
+
+def _proper_words(text: str) -> frozenset[str]:
+    """Capitalised words seen somewhere other than at a sentence start (a cheap test for names)."""
+    return frozenset(m.group(1) for m in regex.finditer(r"(?<=[a-z,;]\s)([A-Z][\w'’-]+)", text))
+
+
+def classify_sentence(text: str, start: int, end: int, rules: StatementRules | None = None,
+                      proper: frozenset[str] = frozenset(), context_holder: str = "", heading: bool = False) -> Statement:
+    """Classify one sentence text[start:end]."""
+    rules = rules or statement_rules()
+    s = text[start:end]
+    question = s.rstrip("\"'”’) ").endswith("?")
+    hits = [] if heading or _is_label(s) else _hits(s, rules, rules.question_factor if question else 1.0)
+    scores = {k: _evidence(hits, k) for k in ("opinion", "intention")}
+    first = {k: min((h.start for h in hits if h.cue.kind == k), default=len(s)) for k in scores}
+    # the stronger kind wins; on a tie, the cue that comes first (usually the main clause)
+    kind = max(scores, key=lambda k: (round(scores[k], 6), -first[k]))
+    if scores[kind] < rules.threshold:
+        return Statement(start, end, "fact", confidence=round(1.0 - max(scores.values()), 3))
+    mine = sorted((h for h in hits if h.cue.kind == kind), key=lambda h: (-h.weight, h.start))
+    top = mine[0]
+    holder = None
+    for h in [top] + mine[1:]:
+        holder = _holder(s, h)
+        if holder:
+            break
+    about = _about(s, top, holder, proper)
+    hold_text = s[holder[0]:holder[1]] if holder else ""
+    unattributed = (kind == "opinion" and holder is None and not question
+                    and all(h.cue.states_as_fact for h in mine))
+    return Statement(
+        start, end, kind, confidence=round(scores[kind], 3), cue=s[top.start:top.end], cue_family=top.cue.family,
+        cue_start=start + top.start, cue_end=start + top.end,
+        holder=_POSSESSIVE.get(hold_text.lower(), hold_text) if holder else "",
+        holder_start=start + holder[0] if holder else -1, holder_end=start + holder[1] if holder else -1,
+        subject=s[about[0]:about[1]] if about else "",
+        subject_start=start + about[0] if about else -1, subject_end=start + about[1] if about else -1,
+        unattributed_opinion=unattributed,
+        suggestion=_suggest(s, context_holder) if unattributed else "",
+    )
+
+
+def classify_statements(text: str, blocks: Sequence[object] | None = None) -> list[Statement]:
+    """Every sentence of `text` as a Statement: fact, opinion or intention, with holder, subject and cue."""
+    rules = statement_rules()
+    proper = _proper_words(text)
+    out: list[Statement] = []
+    block_list = list(blocks) if blocks is not None else []
+    bi, block_end, heading = 0, -1, False
+    recent_holder = ""
+    for a, b in split_sentences(text, block_list or None):  # type: ignore[arg-type]
+        if a >= block_end:  # a holder named earlier in the same block is a fair suggestion
+            recent_holder = ""
+            while bi < len(block_list) and getattr(block_list[bi], "end") <= a:
+                bi += 1
+            blk = block_list[bi] if bi < len(block_list) else None
+            block_end = getattr(blk, "end", b)
+            heading = getattr(blk, "kind", "") == "heading"
+        st = classify_sentence(text, a, b, rules, proper, recent_holder, heading)
+        if st.holder and st.holder.lower() not in ("i", "we", "he", "she", "they", "you"):
+            recent_holder = st.holder
+        out.append(st)
+    return out
+
+
+def opinions_about_people(statements: Iterable[Statement], spans: Iterable[Span],
+                          text: str | None = None) -> list[dict[str, object]]:
+    """Group opinion and intention statements by the identifiable person they mention or are about."""
+    persons = sorted((s for s in spans if s.entity_type == "PERSON"), key=lambda s: s.start)
+    groups: dict[str, dict[str, object]] = {}
+    for st in statements:
+        if st.kind == "fact":
+            continue
+        keys: dict[str, str] = {}
+        for sp in persons:
+            if sp.start >= st.start and sp.end <= st.end:
+                keys.setdefault(sp.person_id or sp.text.strip().lower(), sp.text)
+        # A pseudonym or name as subject ("Mother", "Child A") identifies someone too; "she" or "the family" does not.
+        if st.subject[:1].isupper() and not any(st.subject.lower() == v.lower() for v in keys.values()):
+            keys.setdefault(st.subject.lower(), st.subject)
+        for key, label in keys.items():
+            g = groups.setdefault(key, {"person": label, "mentions": [], "statements": []})
+            mentions = g["mentions"]
+            assert isinstance(mentions, list)
+            if label not in mentions:
+                mentions.append(label)
+            entry = {"start": st.start, "end": st.end, "kind": st.kind, "holder": st.holder, "subject": st.subject,
+                     "cue": st.cue, "confidence": st.confidence}
+            if text is not None:
+                entry["text"] = text[st.start:st.end]
+            stmts = g["statements"]
+            assert isinstance(stmts, list)
+            stmts.append(entry)
+    return sorted(groups.values(), key=lambda g: -len(g["statements"]))  # type: ignore[arg-type]
