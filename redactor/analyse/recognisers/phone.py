@@ -8,6 +8,7 @@ from __future__ import annotations
 import phonenumbers
 import regex
 
+from redactor.analyse.validators import chi_or_nhs
 from redactor.findings import Span
 
 UK_SHAPE = regex.compile(
@@ -30,6 +31,8 @@ def find(text: str, doc=None) -> list[Span]:
             continue
         if len(national) not in (10, 11) or not national.startswith(("01", "02", "03", "05", "07", "08", "09")):
             continue
+        if raw.isdigit() and len(raw) == 10 and (chi_or_nhs(raw) or 0) >= 0.7:
+            continue  # ten bare digits that are a valid CHI number: an ID, not a phone number
         try:
             number = phonenumbers.parse(raw, "GB")
             valid = phonenumbers.is_valid_number(number)

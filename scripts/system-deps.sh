@@ -1,0 +1,17 @@
+#!/bin/sh
+# System packages the tests use: Chromium for the review UI's browser tests, poppler's pdftoppm and
+# LibreOffice to prove redacted PDFs and DOCX files render. Installed only when missing, and only
+# where apt-get can run (as root, as on CI); elsewhere the tests that need them skip with a reason.
+set -e
+need=""
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
+command -v libreoffice >/dev/null 2>&1 || need="$need libreoffice-writer-nogui"
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing:$need"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null
+else
+  echo "note: missing$need; install them (e.g. sudo apt-get install$need) or the tests that need them will skip" >&2
+fi

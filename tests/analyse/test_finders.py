@@ -1,0 +1,110 @@
+"""Finders that need no spaCy model: people, addresses, organisations, phones, places."""
+from __future__ import annotations
+
+import pytest
+
+from redactor.analyse.names import initials_of
+from redactor.analyse.recognisers import address, orgs, people, phone, places
+
+
+def found(finder, text: str, min_score: float = 0.4) -> set[str]:
+    return {s.text for s in finder(text, None) if s.score >= min_score}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The referral was made by Ms Mitchell on Monday.", "Mitchell"),
+    ("Dr A. MacIver chaired the meeting.", "A. MacIver"),
+    ("She met Shannon Mitchell at the school gate.", "Shannon Mitchell"),
+    ("Later, Eilidh Brannigan phoned the nursery.", "Eilidh Brannigan"),
+    ("Register: WÓJCIK, Hope was seen.", "WÓJCIK, Hope"),
+    ("The report by J. Pettigrew was filed.", "J. Pettigrew"),
+    ("The school phoned about Kayden's mother again.", "Kayden"),
+    ("The Named Person: Aoife Byrne attended.", "Aoife Byrne"),
+    ("A letter from O'Rourke arrived.", "O'Rourke"),
+    ("Staff knew him only as \"Tomek\" at the time.", "Tomek"),
+    ("She said Siobhan was at home.", "Siobhan"),
+])
+def test_people_positive(text, name):
+    assert name in found(people.find, text)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("There was hope that things would improve.", "hope"),
+    ("Child A and Mother attended with Adult B.", "Child"),
+    ("Will the service respond in time?", "Will"),
+    ("Grace periods were not offered.", "Grace"),
+    ("Learning Review Report", "Learning Review"),
+    ("The IRD was held. An IRD decided nothing.", "An IRD"),
+])
+def test_people_negative(text, word):
+    assert word not in found(people.find, text)
+
+
+@pytest.mark.parametrize("name, initials", [
+    ("Tomasz Wójcik", {"TW"}),
+    ("Catriona McAllister", {"CM", "CMcA"}),
+    ("Aonghas MacIver", {"AM", "AMacI"}),
+    ("Kirsty O'Hare", {"KO'H", "KOH"}),
+    ("Morag Stewart-Reid", {"MSR"}),
+])
+def test_initials(name, initials):
+    assert initials <= initials_of(name)
+
+
+@pytest.mark.parametrize("text, addr", [
+    ("She lives at 27 Glenburn Road, Paisley PA2 8QT with her son.", "27 Glenburn Road, Paisley PA2 8QT"),
+    ("Home: Flat 2/1, 14 Kelvin Street, Glasgow G3 7AB.", "Flat 2/1, 14 Kelvin Street, Glasgow G3 7AB"),
+    ("They moved to Rowan Cottage, Mill Brae, Auchterlea KA25 7RE in May.", "Rowan Cottage, Mill Brae, Auchterlea KA25 7RE"),
+    ("Council Offices, 40 High Street, Kilbraddan KA23 8AA", "Council Offices, 40 High Street, Kilbraddan KA23 8AA"),
+])
+def test_addresses(text, addr):
+    spans = address.find(text)
+    assert any(text[s.start:s.end] == addr for s in spans), [s.text for s in spans]
+
+
+@pytest.mark.parametrize("text, number", [
+    ("Mobile 07700 900123 (given by mother).", "07700 900123"),
+    ("Call 0141 496 0000 for the team.", "0141 496 0000"),
+    ("Tel (01632) 960273.", "(01632) 960273"),
+    ("International +44 7700 900862 used.", "+44 7700 900862"),
+    ("Direct 01632960871", "01632960871"),
+])
+def test_phone_positive(text, number):
+    assert number in found(phone.find, text)
+
+
+@pytest.mark.parametrize("text", [
+    "The CHI 0506944263 was checked.",      # a CHI is not a phone number (no leading 0 trunk shape)
+    "The ratio was 1.2345 67890 units.",
+    "Version 2021.03.14",
+])
+def test_phone_negative(text):
+    assert not found(phone.find, text)
+
+
+@pytest.mark.parametrize("text, org", [
+    ("Child B moved to Whinnyknowe Primary School in March.", "Whinnyknowe Primary School"),
+    ("She registered with Braeside Medical Practice.", "Braeside Medical Practice"),
+    ("He was admitted to Ward 2C overnight.", "Ward 2C"),
+    ("He worked for Kessock Seafoods Ltd until 2020.", "Kessock Seafoods Ltd"),
+    ("Support came from Glenarden Housing Association.", "Glenarden Housing Association"),
+])
+def test_orgs(text, org):
+    assert org in found(orgs.find, text)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("The family moved to Invercraig in 2022.", "Invercraig"),
+    ("They lived in the Ferguslie Park area for a year.", "Ferguslie Park"),
+    ("He travelled from Auchterlea at night.", "Auchterlea"),
+])
+def test_places_positive(text, place):
+    assert place in found(places.find, text)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Father came to the UK from Poland in 2012.", "Poland"),
+    ("The case went to Court in June.", "Court"),
+])
+def test_places_negative(text, word):
+    assert word not in found(places.find, text)
