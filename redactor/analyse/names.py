@@ -80,9 +80,9 @@ def is_surname(word: str) -> bool:
 
 
 def is_ambiguous(word: str) -> bool:
-    """True when the name is also an ordinary word or a common capitalised word."""
+    """True when the name is also an ordinary word or a common capitalised word (Hope, Will, As)."""
     w = fold(word)
-    return w in name_words() or w in common_words()
+    return w in name_words() or w in common_words() or is_word(word)
 
 
 def initials_of(full_name: str) -> set[str]:

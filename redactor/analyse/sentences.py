@@ -11,18 +11,18 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 
-class _Blockish(Protocol):
-    start: int
-    end: int
+class Spanlike(Protocol):
+    """Anything with start and end offsets, such as a `Block`."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
 
 
 # Words that end with a full stop without ending a sentence (compared lower-cased, without the stop).
-ABBREVIATIONS = frozenset("""
-    dr mr mrs ms mx prof rev sr jr st sgt insp ch supt det dc ds di pc cllr hon capt col gen lt
-    approx e.g i.e eg ie cf vs viz al no nos para paras fig figs vol ref refs tel ext dept govt
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-    a.m p.m am pm c ca incl min max est
-""".split())
+ABBREVIATIONS = frozenset(["dr", "mr", "mrs", "ms", "mx", "prof", "rev", "sr", "jr", "st", "sgt", "insp", "ch", "supt", "det", "dc", "ds", "di", "pc", "cllr", "hon", "capt", "col", "gen", "lt", "approx", "e.g", "i.e", "eg", "ie", "cf", "vs", "viz", "al", "no", "nos", "para", "paras", "fig", "figs", "vol", "ref", "refs", "tel", "ext", "dept", "govt", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "a.m", "p.m", "am", "pm", "c", "ca", "incl", "min", "max", "est"])
 
 # Hard boundaries inside a block: tabs (table cells), pipes in markdown-like tables, blank lines,
 # and a line break before a bullet or numbered item.
@@ -79,13 +79,13 @@ def _split_chunk(chunk: str) -> Iterator[tuple[int, int]]:
     for m in _END.finditer(chunk):
         end = m.end()
         punct = m.group(1)
-        if punct == "." and _is_abbreviation(chunk, m.start(1)):
-            # "Dr. Smith", "approx. two": never an end; "etc." or "No." before a capital: still not an end
-            # for the listed abbreviations, except at the very end of the cell.
-            if chunk[end:].strip():
-                continue
+        # "Dr. Smith", "approx. two", "No. 5": an abbreviation ends a sentence only at the end of its cell
+        if punct == "." and _is_abbreviation(chunk, m.start(1)) and chunk[end:].strip():
+            continue
         if not _next_starts_sentence(chunk, end):
             continue
+        if _PREFIX.fullmatch(chunk[start:end] + " ") or not any(c.isalpha() for c in chunk[start:end]):
+            continue  # "1. Introduction", "(a) Item": a paragraph number, not a sentence
         yield start, end
         start = end
     if start < len(chunk):
@@ -106,7 +106,7 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int] | None:
     return a, b
 
 
-def split_sentences(text: str, blocks: Iterable[_Blockish] | None = None) -> list[tuple[int, int]]:
+def split_sentences(text: str, blocks: Iterable[Spanlike] | None = None) -> list[tuple[int, int]]:
     """Sentence (start, end) offsets into `text`, never crossing a block, table cell or bullet."""
     spans = [(b.start, b.end) for b in blocks] if blocks is not None else [(0, len(text))]
     out: list[tuple[int, int]] = []

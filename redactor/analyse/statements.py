@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 
-from redactor.analyse.sentences import split_sentences
+from redactor.analyse.sentences import Spanlike, split_sentences
 from redactor.analyse.statement_rules import Cue, StatementRules, statement_rules
-from redactor.findings import Span, Statement
+from redactor.findings import Span, Statement, StatementKind
 
 _REPORTING = regex.compile(
     r"\b(?:said|says|told|tells|explained|stated|reported|wrote|added|commented|described|noted|recorded|"
@@ -46,13 +47,7 @@ _PERSONISH = regex.compile(
     r"granny|gran|partner|stepfather|stepmother|family|siblings?|brother|sister|carers?|social\s+worker|health\s+visitor|"
     r"worker|teacher|nurse|gp|hv|midwife|paediatrician|consultant|officer|client|pupil|infant|toddler|man|woman)"
     r"|he|she|they|him|them|her)$", regex.IGNORECASE)
-_NAME = regex.compile(r"^(?:[A-Z][\w'’-]*\.?\s*){1,3}$")
-_STOP_CAPS = frozenset("""The A An This That These Those There It Its Information Staff Members Practitioners
-    Participants Everyone Nobody No None Some Several Both All Each Every Our My Their His Her We I He She They
-    You Police Health Education Housing Social Review Learning Case Concern Records Record However Although""".split())
-_SUBJECT_NP = regex.compile(
-    r"\s*(?:that\s+)?((?:(?:the|her|his|their|our|my|both|a|an)\s+)?[\w'’.-]+(?:\s+(?:[A-Z0-9][\w'’.-]*|"
-    r"visitor|worker|parents?|children|child|family|mother|father|carers?|team))?)(?=\s|[,.;:]|$)")
+_STOP_CAPS = frozenset(["The", "A", "An", "This", "That", "These", "Those", "There", "It", "Its", "Information", "Staff", "Members", "Practitioners", "Participants", "Everyone", "Nobody", "No", "None", "Some", "Several", "Both", "All", "Each", "Every", "Our", "My", "Their", "His", "Her", "We", "I", "He", "She", "They", "You", "Police", "Health", "Education", "Housing", "Social", "Review", "Learning", "Case", "Concern", "Records", "Record", "However", "Although", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +137,9 @@ def _possessor(sentence: str, hit: _Hit) -> tuple[int, int] | None:
     m = regex.search(r"\b(my|our|his|her|their|your)\b", span, regex.IGNORECASE)
     if m:
         return hit.start + m.start(), hit.start + m.end()
+    m = regex.match(r"\s*of\s+((?:the\s+)?[\w\s-]{1,40}?)\s+(?:that|is|was|were)\b", sentence[hit.end:])
+    if m:  # "the view of the panel that ..."
+        return hit.end + m.start(1), hit.end + m.end(1)
     m = regex.search(r"((?:the\s+)?[\w\s-]{1,40}?)['’]s\s+(?:[\w-]+\s+)?$", sentence[:hit.start] + " ")
     if m is None:
         m = regex.search(r"((?:the\s+)?[\w\s-]{1,40}?)['’]s\s*$", sentence[:hit.start])
@@ -164,30 +162,43 @@ def _holder(sentence: str, hit: _Hit) -> tuple[int, int] | None:
     return None
 
 
+_PSEUDONYM = regex.compile(r"(?:Child|Adult|Sibling|Practitioner|Parent|Person|Worker|Baby|Carer|Young)\b")
+_MENTION = regex.compile(
+    r"(?-i:\b(?:Child|Adult|Sibling|Practitioner|Parent|Person|Worker|Baby|Carer|Young\s+Person)\s+[A-Z0-9]{1,2}\b)"
+    r"|\b(?:(?:the|her|his|their|both)\s+)(?:(?:maternal|paternal|birth|foster|older|younger)\s+)?"
+    r"(?:mother|father|mum|dad|parents?|children|child|baby|boy|girl|son|daughter|grandmother|grandfather|"
+    r"grandparents?|partner|stepfather|stepmother|siblings?|brother|sister|carers?|social\s+worker|health\s+visitor|"
+    r"teacher|nurse|midwife|paediatrician|client|pupil|infant|toddler)\b"
+    r"|(?-i:\b(?:Mother|Father|Mum|Dad|Grandmother|Grandfather|Gran|Granny)\b)"
+    r"|(?-i:\b[A-Z][a-z'’]+(?:\s+(?:Mc|Mac|O')?[A-Z][\w'’-]+)?\b)", regex.IGNORECASE)
+
+
 def _about(sentence: str, hit: _Hit, holder: tuple[int, int] | None, proper: frozenset[str]) -> tuple[int, int] | None:
-    """Whom the statement is about, where the text shows it."""
-    candidates: list[tuple[int, int]] = []
-    if hit.cue.holder == "subject":
-        m = _SUBJECT_NP.match(sentence, hit.end)
-        if m:
-            candidates.append((m.start(1), m.end(1)))
-    first = regex.match(r"\s*(?:[\w\s]{1,20}:\s+)?", sentence)
-    m = _SUBJECT_NP.match(sentence, first.end() if first else 0)
-    if m and (holder is None or m.start(1) != holder[0]):
-        candidates.append((m.start(1), m.end(1)))
-    for a, b in candidates:
-        np = sentence[a:b]
-        if _PERSONISH.match(np):
-            return a, b
-        if _NAME.match(np) and np.split()[0].rstrip(".") not in _STOP_CAPS and (a > 0 or np.split()[0] in proper):
-            return a, b
+    """Whom the statement is about, where the text shows it: the first person mentioned after the cue's
+    subject (or, for a holderless opinion, in the whole sentence), other than the holder."""
+    origin = hit.start if hit.cue.holder != "none" else 0
+    for m in _MENTION.finditer(sentence, origin):
+        a, b = m.span()
+        if holder and a < holder[1] and b > holder[0]:
+            continue
+        word = m.group(0).split()[0]
+        if word[:1].isupper() and word.rstrip(".") in _STOP_CAPS:
+            continue
+        # a capitalised word is a name only if the document also capitalises it mid-sentence
+        if (m.group(0)[:1].isupper() and not _PERSONISH.match(m.group(0)) and not _PSEUDONYM.match(m.group(0))
+                and (word not in proper or a == 0)):
+            continue
+        return a, b
     return None
 
 
 def _suggest(sentence: str, holder: str) -> str:
-    body = sentence[:1].lower() + sentence[1:] if sentence[:2] != sentence[:2].upper() else sentence
+    label = regex.match(r"(?:[\w\s]{1,25}:\s+)", sentence)
+    head, body = (sentence[:label.end()], sentence[label.end():]) if label else ("", sentence)
+    if body[:1].isupper() and not body[1:2].isupper() and body.split()[0] not in ("Mother", "Father", "I"):
+        body = body[:1].lower() + body[1:]
     lead = f"{holder} felt that " if holder else "The review team considers that "
-    return lead + body
+    return head + lead + body
 
 
 def _proper_words(text: str) -> frozenset[str]:
@@ -202,7 +213,7 @@ def classify_sentence(text: str, start: int, end: int, rules: StatementRules | N
     s = text[start:end]
     question = s.rstrip("\"'”’) ").endswith("?")
     hits = [] if heading or _is_label(s) else _hits(s, rules, rules.question_factor if question else 1.0)
-    scores = {k: _evidence(hits, k) for k in ("opinion", "intention")}
+    scores: dict[StatementKind, float] = {"opinion": _evidence(hits, "opinion"), "intention": _evidence(hits, "intention")}
     first = {k: min((h.start for h in hits if h.cue.kind == k), default=len(s)) for k in scores}
     # the stronger kind wins; on a tie, the cue that comes first (usually the main clause)
     kind = max(scores, key=lambda k: (round(scores[k], 6), -first[k]))
@@ -231,7 +242,7 @@ def classify_sentence(text: str, start: int, end: int, rules: StatementRules | N
     )
 
 
-def classify_statements(text: str, blocks: Sequence[object] | None = None) -> list[Statement]:
+def classify_statements(text: str, blocks: Sequence[Spanlike] | None = None) -> list[Statement]:
     """Every sentence of `text` as a Statement: fact, opinion or intention, with holder, subject and cue."""
     rules = statement_rules()
     proper = _proper_words(text)
@@ -239,10 +250,10 @@ def classify_statements(text: str, blocks: Sequence[object] | None = None) -> li
     block_list = list(blocks) if blocks is not None else []
     bi, block_end, heading = 0, -1, False
     recent_holder = ""
-    for a, b in split_sentences(text, block_list or None):  # type: ignore[arg-type]
+    for a, b in split_sentences(text, block_list or None):
         if a >= block_end:  # a holder named earlier in the same block is a fair suggestion
             recent_holder = ""
-            while bi < len(block_list) and getattr(block_list[bi], "end") <= a:
+            while bi < len(block_list) and block_list[bi].end <= a:
                 bi += 1
             blk = block_list[bi] if bi < len(block_list) else None
             block_end = getattr(blk, "end", b)
@@ -255,10 +266,10 @@ def classify_statements(text: str, blocks: Sequence[object] | None = None) -> li
 
 
 def opinions_about_people(statements: Iterable[Statement], spans: Iterable[Span],
-                          text: str | None = None) -> list[dict[str, object]]:
+                          text: str | None = None) -> list[dict[str, Any]]:
     """Group opinion and intention statements by the identifiable person they mention or are about."""
     persons = sorted((s for s in spans if s.entity_type == "PERSON"), key=lambda s: s.start)
-    groups: dict[str, dict[str, object]] = {}
+    groups: dict[str, dict[str, Any]] = {}
     for st in statements:
         if st.kind == "fact":
             continue
@@ -271,15 +282,11 @@ def opinions_about_people(statements: Iterable[Statement], spans: Iterable[Span]
             keys.setdefault(st.subject.lower(), st.subject)
         for key, label in keys.items():
             g = groups.setdefault(key, {"person": label, "mentions": [], "statements": []})
-            mentions = g["mentions"]
-            assert isinstance(mentions, list)
-            if label not in mentions:
-                mentions.append(label)
+            if label not in g["mentions"]:
+                g["mentions"].append(label)
             entry = {"start": st.start, "end": st.end, "kind": st.kind, "holder": st.holder, "subject": st.subject,
                      "cue": st.cue, "confidence": st.confidence}
             if text is not None:
                 entry["text"] = text[st.start:st.end]
-            stmts = g["statements"]
-            assert isinstance(stmts, list)
-            stmts.append(entry)
-    return sorted(groups.values(), key=lambda g: -len(g["statements"]))  # type: ignore[arg-type]
+            g["statements"].append(entry)
+    return sorted(groups.values(), key=lambda g: -len(g["statements"]))

@@ -9,6 +9,7 @@ from functools import cache
 
 import regex
 
+from redactor.analyse.names import is_word
 from redactor.analyse.rules import load_list
 from redactor.findings import Span
 
@@ -61,6 +62,8 @@ def find(text: str, doc=None) -> list[Span]:
         spans.append(Span(m.start(), m.end(), "ADDRESS", 0.65, m.group(0), "address:named_house",
                           "a named house (Cottage, Farm, House, ...)", subtype="NAMED_HOUSE"))
     for m in bare_street.finditer(text):
+        if is_word(m.group(0).split()[0]):
+            continue  # "High Street", "Supreme Court": not an address on their own
         spans.append(Span(m.start(), m.end(), "ADDRESS", 0.5, m.group(0), "address:street_name",
                           "a capitalised name ending in a street type", subtype="STREET"))
     for m in POSTCODE_RX.finditer(text):

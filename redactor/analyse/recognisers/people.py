@@ -81,12 +81,26 @@ def full_names(text: str) -> Iterator[Span]:
             continue
         if first.isupper() and last.isupper():
             continue  # headings in capitals
-        if is_first_name(first) and (is_surname(last) or not is_ambiguous(last)):
+        if is_first_name(first) and (is_surname(last) or not is_word(last)):
             mid = not _sentence_start(text, m.start("name"))
             score = 0.85 if (not is_ambiguous(first) or mid) else 0.6
             why = f"'{first}' is a known first name and '{last}' {'a known surname' if is_surname(last) else 'a capitalised name word'}"
             start = m.start("name")
             yield Span(start, end, "PERSON", score, text[start:end], "people:full_name", why)
+
+
+UNKNOWN_PAIR = regex.compile(r"(?<![\p{L}'’-])(?P<name>\p{Lu}\p{Ll}+[ \u00a0]+(?:\p{Lu}\.?[ \u00a0]+)?(?:Mc|Mac|O['’])?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}-])")
+
+
+def unknown_pairs(text: str) -> Iterator[Span]:
+    """Two capitalised words that are neither English words nor known places, mid-sentence: names
+    from outside the gazetteers (Tomomi Nishiyama, Esat Jeknić)."""
+    for m in UNKNOWN_PAIR.finditer(text):
+        words = _words(m.group("name"))
+        first, last = words[0], words[-1]
+        if is_word(first) or is_word(last) or fold(first) in NOT_NAMES or _sentence_start(text, m.start("name")):
+            continue
+        yield _span(m, "name", 0.5, "unknown_pair", "two capitalised words that are not English words")
 
 
 def initial_surname(text: str) -> Iterator[Span]:
@@ -95,7 +109,7 @@ def initial_surname(text: str) -> Iterator[Span]:
         last = _words(m.group("name"))[-1]
         if fold(last) in NOT_NAMES or last.isupper() and len(last) <= 3:
             continue
-        if is_surname(last) or not is_ambiguous(last):
+        if is_surname(last) or not is_word(last):
             yield _span(m, "name", 0.75, "initial_surname", f"an initial followed by the surname-like word '{last}'")
 
 
@@ -170,8 +184,8 @@ def from_ner(text: str, doc) -> Iterator[Span]:
             continue
         if any(w in acronyms() for w in words):
             continue
-        if all(is_word(w) and not is_first_name(w) for w in words):
-            continue  # "Maternal Grandmother", "Learning Reviews", "Health": ordinary words in title case
+        if all(is_word(w) for w in words) and not (len(words) > 1 and is_first_name(words[0]) and is_surname(words[-1])):
+            continue  # "Maternal Grandmother", "Case Tracking Number": ordinary words in title case
         if ent.label_ == "PERSON":
             if all(fold(w) in NOT_NAMES for w in words):
                 continue
@@ -186,7 +200,7 @@ def from_ner(text: str, doc) -> Iterator[Span]:
                            f"spaCy labelled it {ent.label_}, but it is a known first name and surname")
 
 
-FINDERS = (titled, full_names, initial_surname, surname_first, single_first_names, prefixed_surnames, context_patterns)
+FINDERS = (titled, full_names, unknown_pairs, initial_surname, surname_first, single_first_names, prefixed_surnames, context_patterns)
 
 
 def find(text: str, doc=None) -> list[Span]:

@@ -1,0 +1,49 @@
+"""Sentence segmentation for report writing."""
+from __future__ import annotations
+
+import pytest
+
+from redactor.analyse.sentences import split_sentences
+from redactor.document import Block
+
+
+def sents(text: str, blocks: list[Block] | None = None) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text, blocks)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("5.2 Father was absent. He was not invited.", ["Father was absent.", "He was not invited."]),
+    ("1. Introduction", ["Introduction"]),
+    ("Dr. Smith saw the child. She left.", ["Dr. Smith saw the child.", "She left."]),
+    ("The wait was approx. two weeks. It was long.", ["The wait was approx. two weeks.", "It was long."]),
+    ("Agencies, e.g. health, were told. So were others, i.e. police.",
+     ["Agencies, e.g. health, were told.", "So were others, i.e. police."]),
+    ("Crime No. 5 was logged. Next.", ["Crime No. 5 was logged.", "Next."]),
+    ("J.M. Smith attended with Dr A. MacIver. Both spoke.", ["J.M. Smith attended with Dr A. MacIver.", "Both spoke."]),
+    ("The child was referred to as Child A. The review began.", ["The child was referred to as Child A.", "The review began."]),
+    ("The baby weighed 3.1 kg. She was well.", ["The baby weighed 3.1 kg.", "She was well."]),
+    ('He said "I am fine." Then he left.', ['He said "I am fine."', "Then he left."]),
+    ('"Go away," she said. She left.', ['"Go away," she said.', "She left."]),
+    ("- first point. Second point.\n- next point", ["first point.", "Second point.", "next point"]),
+    ("• a bullet item", ["a bullet item"]),
+    ("09/08/2021\tHealth\tBaby born. Discharged home.\tMaternity record",
+     ["09/08/2021", "Health", "Baby born.", "Discharged home.", "Maternity record"]),
+    ("| 3.1 | Check the record. | LB |", ["3.1", "Check the record.", "LB"]),
+    ("|---|---|", []),
+    ("Is there anything we need to know? Please call.", ["Is there anything we need to know?", "Please call."]),
+    ("First paragraph ends\n\nSecond paragraph.", ["First paragraph ends", "Second paragraph."]),
+])
+def test_split(text: str, expected: list[str]) -> None:
+    assert sents(text) == expected
+
+
+def test_never_crosses_blocks() -> None:
+    text = "The nurse visited on\nMonday. Mother was out."
+    blocks = [Block(0, 20, "paragraph", {}), Block(21, len(text), "paragraph", {})]
+    assert sents(text, blocks) == ["The nurse visited on", "Monday.", "Mother was out."]
+
+
+def test_spans_are_trimmed() -> None:
+    text = "  4.3   She felt unsupported.  "
+    [(a, b)] = split_sentences(text, None)
+    assert text[a:b] == "She felt unsupported."

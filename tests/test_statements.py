@@ -1,0 +1,247 @@
+"""Fact / opinion / intention classification: cue families, holders, subjects, rules loading, dev-corpus score."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from redactor.analyse.statement_rules import RULES_FILE, load_rules_file, parse_rules, statement_rules
+from redactor.analyse.statements import _hits, classify_sentence, classify_statements, opinions_about_people
+from redactor.analyse.statements_eval import line_blocks, statement_scores
+from redactor.errors import RulesError
+from redactor.findings import Span, Statement
+
+RULES = statement_rules()
+EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared/eval"
+GOLD = EVAL_DIR / "corpus/dev/gold"
+
+
+def one(text: str) -> Statement:
+    return classify_sentence(text, 0, len(text))
+
+
+# --- the examples carried by the rules file --------------------------------------------------------
+
+@pytest.mark.parametrize("family, sentence", [(f.name, s) for f in RULES.families for s in f.examples_match])
+def test_rule_examples_match(family: str, sentence: str) -> None:
+    fam = next(f for f in RULES.families if f.name == family)
+    assert family in {h.cue.family for h in _hits(sentence, RULES, 1.0)}
+    assert one(sentence).kind == fam.kind
+
+
+@pytest.mark.parametrize("family, sentence", [(f.name, s) for f in RULES.families for s in f.examples_no_match])
+def test_rule_examples_no_match(family: str, sentence: str) -> None:
+    assert family not in {h.cue.family for h in _hits(sentence, RULES, 1.0)}
+
+
+@pytest.mark.parametrize("sentence", RULES.facts)
+def test_rule_fact_examples(sentence: str) -> None:
+    assert one(sentence).kind == "fact"
+
+
+def test_every_family_has_examples() -> None:
+    for fam in RULES.families:
+        assert fam.examples_match and fam.examples_no_match, fam.name
+
+
+# --- cue families, positive and negative side by side -----------------------------------------------
+
+@pytest.mark.parametrize("sentence, kind, family", [
+    # reporting verbs of cognition and evaluation
+    ("The health visitor felt that Mother was coping well.", "opinion", "cognition"),
+    ("Father believed the school had reported him.", "opinion", "cognition"),
+    ("The review team considers that the plan was unrealistic.", "opinion", "cognition"),
+    ("The teacher thought he was hungry.", "opinion", "cognition"),
+    ("Staff were concerned that the baby had lost weight.", "opinion", "emotion"),
+    ("The grandmother was worried about the children.", "opinion", "emotion"),
+    ("In our view the referral should have been made sooner.", "opinion", "opinion_noun"),
+    # reported speech whose complement is itself an opinion
+    ("She told the GP that she felt unsupported.", "opinion", "cognition"),
+    ("Mother said the meetings left her feeling judged.", "opinion", "emotion"),
+    # modals and hedges
+    ("It is likely that the injuries were non-accidental.", "opinion", "hedge"),
+    ("The bruise may have been caused by a fall.", "opinion", "hedge"),
+    ("It is not possible to say whether the outcome would have differed.", "opinion", "hedge"),
+    ("The child appeared withdrawn.", "opinion", "hedge"),
+    ("Possibly the letter was never received.", "opinion", "hedge"),
+    # evaluative adjectives and verbs
+    ("Information sharing between agencies was poor.", "opinion", "evaluative"),
+    ("The response was prompt and thorough.", "opinion", "evaluative"),
+    ("Mother was unable to prioritise the children's needs.", "opinion", "evaluative"),
+    ("The plan overstated the father's engagement.", "opinion", "evaluative"),
+    ("Agencies failed to share what they knew.", "opinion", "evaluative"),
+    # intentions
+    ("Father said he intended to move back to Glasgow.", "intention", "intention_verb"),
+    ("The family planned to withdraw the child from nursery.", "intention", "intention_verb"),
+    ("She wants to move nearer her mother.", "intention", "intention_verb"),
+    ("The service is going to offer evening clinics.", "intention", "intention_verb"),
+    ("Mother said she would attend the next appointment.", "intention", "intention_verb"),
+    ("The police agreed to share the bail conditions with the school.", "intention", "intention_verb"),
+    ("The chair will write to the family next week.", "intention", "future_agent"),
+    ("I'll phone you tomorrow.", "intention", "future_agent"),
+    ("The report will be published once proceedings end.", "intention", "future_passive"),
+    ("Book the venue for the practitioner event.", "intention", "action_item"),
+])
+def test_cue_family_positive(sentence: str, kind: str, family: str) -> None:
+    st = one(sentence)
+    assert (st.kind, st.cue_family) == (kind, family), st
+
+
+@pytest.mark.parametrize("sentence", [
+    # reported facts: said / noted / recorded / reported with a factual complement
+    "Mother said that the baby had fallen from the sofa.",
+    "The nurse noted a bruise on the left cheek.",
+    "The GP recorded that the child had a temperature.",
+    "Police reported that both adults had been drinking.",
+    "The IRD record notes \"no injuries\" and \"Mother cooperative\".",
+    "The school told social work that he had missed five days.",
+    # hypotheticals: conditions and procedures are not opinions or intentions
+    "If a child is not brought, the health visitor will contact the family.",
+    "If you are dissatisfied with this response, you may ask for a review.",
+    "If you would like to discuss this, please call.",
+    # negations: a missing action is still a fact
+    "The referral was not passed to the named person.",
+    "No crime was established.",
+    "Father was not invited to the planning meeting.",
+    # intentions against past actions
+    "The social worker visited on Thursday and agreed a safety plan.",
+    "The CPC agreed to proceed to a review on 14 March 2023.",
+    "Mother failed to attend the appointment on 9 August.",
+    "The meeting was due to take place in May.",
+    "Will Hunter collected the children.",
+    "Hope went to nursery three days a week.",
+    # appearance in court, considered at a meeting, concern reports
+    "Father appeared at the Sheriff Court on 20 January.",
+    "The case was considered at the IRD.",
+    "Police shared a concern report with the health visitor.",
+    # headings and labels
+    "Effective practice",
+])
+def test_cue_family_negative(sentence: str) -> None:
+    st = one(sentence)
+    assert st.kind == "fact", st
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("I do not think the bruise changes the outcome.", "opinion"),       # negated cognition is still a view
+    ("She did not feel listened to.", "opinion"),
+    ("He said he did not intend to return to the house.", "intention"),
+    ("Do you think the school knew?", "fact"),                           # a question asks, it does not state
+])
+def test_negations_and_questions(sentence: str, kind: str) -> None:
+    assert one(sentence).kind == kind
+
+
+# --- holder and subject -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, holder, subject", [
+    ("The social worker felt that Mother was minimising her drinking.", "The social worker", "Mother"),
+    ("The review team considers that information sharing was poor.", "The review team", ""),
+    ("Mother believed the school did not listen to her.", "Mother", ""),
+    ("She told the GP that she felt unsupported.", "She", ""),
+    ("The consultant's opinion was that Child A's injuries were inflicted.", "The consultant", "Child A"),
+    ("In my view the request is likely to be repeated.", "I", ""),
+    ("Looking back, we believe both pieces of information were relevant.", "we", ""),
+    ("HV described the parents as \"tired but coping well\".", "HV", "the parents"),
+    ("Father said he intended to move back to Glasgow.", "Father", ""),
+    ("The Chair will send this note to Mother.", "The Chair", "Mother"),
+    ("It is likely that the injuries were non-accidental.", "", ""),
+    ("Mother was unable to prioritise the children's needs.", "", "Mother"),
+])
+def test_holder_and_subject(sentence: str, holder: str, subject: str) -> None:
+    st = one(sentence)
+    assert st.holder == holder
+    assert st.subject == subject
+    if holder and holder not in ("I", "we"):
+        assert sentence[st.holder_start:st.holder_end] == holder
+    if subject:
+        assert sentence[st.subject_start:st.subject_end] == subject
+    assert sentence[st.cue_start:st.cue_end] == st.cue and st.cue
+    assert 0.5 <= st.confidence <= 1.0
+
+
+def test_unattributed_opinion_flag() -> None:
+    assert one("Mother was unable to prioritise the children's needs.").unattributed_opinion
+    assert not one("The review team considers that Mother was unable to cope.").unattributed_opinion
+    assert not one("It is likely that the injuries were inflicted.").unattributed_opinion  # hedged, not as fact
+    assert not one("The health visitor visited on Monday.").unattributed_opinion
+
+
+def test_every_sentence_is_classified_with_offsets() -> None:
+    text = "1.1 The nurse visited. She felt the home was cold.\nThe Chair will write to Mother."
+    blocks = line_blocks(text)
+    out = classify_statements(text, blocks)
+    assert [s.kind for s in out] == ["fact", "opinion", "intention"]
+    assert text[out[0].start:out[0].end] == "The nurse visited."
+
+
+def test_opinions_about_people_groups_by_person() -> None:
+    text = "Joanne felt that Cat was coping. Cat said she would move. The nurse visited Cat."
+    sts = classify_statements(text, None)
+    spans = [Span(m, m + 3, "PERSON", 1.0, "Cat", "test", "") for m in (17, 33, 76)]
+    groups = opinions_about_people(sts, spans, text)
+    assert len(groups) == 1 and groups[0]["person"] == "Cat"
+    assert [s["kind"] for s in groups[0]["statements"]] == ["opinion", "intention"]  # the fact is left out
+    assert groups[0]["statements"][0]["text"].startswith("Joanne felt")
+
+
+# --- rules loading ----------------------------------------------------------------------------------
+
+def test_rules_load_once() -> None:
+    assert statement_rules() is statement_rules()
+    assert len(load_rules_file(RULES_FILE).cues) == len(RULES.cues)
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda d: d["families"]["hedge"]["cues"][0].update(pattern="(unclosed"), "family 'hedge' cue 'likelihood adverb'"),
+    (lambda d: d["families"]["hedge"]["cues"][0].update(weight=3), "'weight' must be a number between 0 and 1"),
+    (lambda d: d["families"]["hedge"].update(kind="feeling"), "kind 'feeling' is not one of"),
+    (lambda d: d["families"]["hedge"].update(cues=[]), "needs a non-empty 'cues' list"),
+])
+def test_bad_rules_fail_at_load_naming_file_and_rule(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    mutate(data)
+    with pytest.raises(RulesError, match="statements.yaml") as err:
+        parse_rules(data, "statements.yaml")
+    assert message in str(err.value)
+
+
+def test_unreadable_yaml(tmp_path: Path) -> None:
+    bad = tmp_path / "statements.yaml"
+    bad.write_text("families: [unclosed", encoding="utf-8")
+    with pytest.raises(RulesError, match="statements.yaml: not valid YAML"):
+        load_rules_file(bad)
+
+
+# --- the dev corpus, scored with the evaluation kit's own score.py ----------------------------------
+
+def _score_module():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("eval_score", EVAL_DIR / "score.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (EVAL_DIR / "score.py").exists() or not GOLD.is_dir(), reason="evaluation kit not present")
+def test_dev_corpus_statement_f1() -> None:
+    score = _score_module()
+    from collections import Counter
+    total: Counter[str] = Counter()
+    files = sorted(GOLD.glob("*.json"))
+    assert len(files) == 10
+    for path in files:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        pred = {"text": gold["text"], "spans": [],
+                "statements": [s.to_json() for s in classify_statements(gold["text"], line_blocks(gold["text"]))]}
+        total.update(score.score_doc(gold, pred)["st"])
+    p = score.ratio(total["pred_ok"], total["pred"])
+    r = score.ratio(total["gold_found"], total["gold"])
+    assert score.f1(p, r) >= 0.85, (p, r)
+    ours = statement_scores(GOLD)
+    assert abs(ours["f1"] - score.f1(p, r)) < 1e-3  # statements_eval agrees with score.py
+    assert ours["sentences_per_second"] > 1000
