@@ -1,0 +1,233 @@
+"""DOCX emitter: replacements reach every kind of node, hidden history goes, the output still opens."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from redactor.document import Document
+from redactor.emit.base import Replacement
+from redactor.emit.docx import emit_docx
+from redactor.errors import InputError
+from tests.test_parse_docx import FIXTURES, GOOD, assert_source_map, build_docx, parse_bytes
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def replace_all(doc: Document, needles: list[str], text: str = "Child A", style: str = "text") -> list[Replacement]:
+    """A replacement for every occurrence of every needle in the document text."""
+    reps = []
+    for needle in needles:
+        reps += [Replacement(m.start(), m.end(), text, style) for m in re.finditer(re.escape(needle), doc.text)]
+    return reps
+
+
+def redact(data: bytes, needles: list[str], style: str = "text") -> tuple[Document, bytes]:
+    doc = parse_bytes(data)
+    return doc, emit_docx(doc, data, replace_all(doc, needles, style=style))
+
+
+def parts_of(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def assert_gone(out: bytes, needles: list[str]) -> None:
+    """Neither the re-parsed text nor any XML part's raw bytes still holds a needle."""
+    text = parse_bytes(out).text
+    for needle in needles:
+        assert needle not in text, needle
+        for name, raw in parts_of(out).items():
+            if name.endswith((".xml", ".rels")):
+                assert needle.encode() not in raw, f"{needle!r} survives in {name}"
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+@pytest.mark.parametrize("name, needles", [
+    ("pydocx__sct-first-page-hdrftr.docx", ["First Page Header", "Default (odd, primary) Header"]),
+    ("poi__HeaderFooterUnicode.docx", ["The footer, with Moli", "simple header"]),
+    ("mammoth__footnotes.docx", ["tachyon"]),
+    ("pandoc__notes.docx", ["endnote at the end"]),
+    ("pandoc__comments.docx", ["I left a comment", "Jesse Rosenthal"]),
+    ("mammoth__text-box.docx", ["Datum plane"]),
+    ("pandoc__text_in_shape_format.docx", ["Valter Kiisk", "University of Tartu", "Stephan Meijer"]),
+    ("d2p__pic_alt_text.docx", ["Alt description"]),
+    ("pydocx__par-hlink-frags.docx", ["foo.com"]),
+    ("pandoc__nested_instrText.docx", ["books.google", "Milan Bracke"]),
+    ("poi__FieldCodes.docx", ["ANTONI", "Antoni"]),
+    ("pydocx__doc-coreprops.docx", ["Steve Canny", "key; word; keyword"]),
+    ("poi__documentProperties.docx", []),
+    ("pandoc__sdt_elements.docx", ["col2Header"]),
+    ("d2p__checked_boxes.docx", ["ELDER ABUSE"]),
+    ("poi__delins.docx", ["Petrika"]),
+    ("pandoc__track_changes_move.docx", ["text to be moved"]),
+])
+def test_replacements_reach_every_kind_of_node(name: str, needles: list[str]) -> None:
+    _, out = redact(fixture(name), needles)
+    assert_gone(out, needles)
+
+
+def test_built_document_loses_every_name() -> None:
+    _, out = redact(build_docx(), ["Shannon", "Reid"], style="box")
+    assert_gone(out, ["Shannon", "Shan", "Reid", "Mark Reid", "Ann Other"])
+    assert "Child A" in parse_bytes(out).text
+
+
+def test_name_split_across_runs_is_fully_replaced_and_formatting_kept() -> None:
+    _, out = redact(build_docx(), ["Shannon"])
+    body = docx.Document(io.BytesIO(out)).paragraphs[1]
+    assert body.text == "Child A Reid was seen on Monday."
+    assert [r.text for r in body.runs][:2] == ["Child A", ""]
+    assert body.runs[1].bold is True
+
+
+def test_box_style_shades_only_the_replaced_characters() -> None:
+    d = docx.Document()
+    run = d.add_paragraph().add_run("Seen by Shannon today")
+    run.bold, run.font.size = True, docx.shared.Pt(14)
+    data = io.BytesIO()
+    d.save(data)
+    _, out = redact(data.getvalue(), ["Shannon"], style="box")
+    p = docx.Document(io.BytesIO(out)).paragraphs[0]
+    assert [r.text for r in p.runs] == ["Seen by ", "Child A", " today"]
+    assert all(r.bold and r.font.size == docx.shared.Pt(14) for r in p.runs)
+    boxed, plain = p.runs[1]._r.rPr, p.runs[0]._r.rPr
+    assert boxed is not None and plain is not None
+    assert boxed.find(f"{W}shd").get(f"{W}fill") == "000000"
+    assert boxed.find(f"{W}color").get(f"{W}val") == "FFFFFF"
+    order = [c.tag.split("}")[1] for c in boxed]
+    assert order.index("b") < order.index("color") < order.index("sz") < order.index("shd")
+    assert plain.find(f"{W}shd") is None
+
+
+def test_replacement_partly_over_synthetic_text_still_removes_the_mapped_parts() -> None:
+    data = build_docx()
+    doc = parse_bytes(data)
+    start = doc.text.index("Name:\tShannon Reid")
+    out = emit_docx(doc, data, [Replacement(start + 5, start + len("Name:\tShannon Reid"), "[NAME]")])
+    text = parse_bytes(out).text
+    assert "Name:\t[NAME]" in text and "Shannon Reid" not in text.split("Name:")[1].split("\n")[0]
+
+
+def test_overlapping_replacements_leave_nothing_behind() -> None:
+    data = build_docx()
+    doc = parse_bytes(data)
+    start = doc.text.index("Shannon Reid was")
+    reps = [Replacement(start, start + 7, "Child A"), Replacement(start + 3, start + 12, "[NAME]")]
+    assert parse_bytes(emit_docx(doc, data, reps)).text.count("Child A was seen") == 1
+
+
+HISTORY = [b"<w:del ", b"<w:ins ", b"<w:delText", b"<w:moveFrom", b"<w:moveTo", b"w:rPrChange", b"w:pPrChange",
+           b"commentReference", b"commentRangeStart", b"commentRangeEnd"]
+
+
+@pytest.mark.parametrize("name", ["pandoc__comments.docx", "pandoc__track_changes_move.docx", "poi__delins.docx",
+                                  "pandoc__paragraph_insertion_deletion.docx", "d2p__test_file_with_comments.docx",
+                                  "pandoc__track_changes_scrubbed_metadata.docx", "built"])
+def test_tracked_changes_comments_and_metadata_are_gone(name: str) -> None:
+    data = build_docx() if name == "built" else fixture(name)
+    _, out = redact(data, [])
+    parts = parts_of(out)
+    for part, raw in parts.items():
+        assert not any(marker in raw for marker in HISTORY), part
+    assert not [p for p in parts if re.search(r"comments|people\.xml|thumbnail|customXml/|custom\.xml", p)]
+    assert b"comments" not in parts["[Content_Types].xml"]
+    assert not any(b"comments" in raw for p, raw in parts.items() if p.endswith(".rels"))
+    props = docx.Document(io.BytesIO(out)).core_properties
+    assert (props.author, props.last_modified_by) == ("", "")
+    assert not [b for b in parse_bytes(out).blocks if b.kind == "comment"]
+
+
+def test_accepting_changes_keeps_insertions_and_drops_deletions() -> None:
+    _, out = redact(build_docx(), [])
+    assert "Seen by Dr Shannon Ross" in [p.text for p in docx.Document(io.BytesIO(out)).paragraphs]
+    _, out = redact(fixture("pandoc__paragraph_insertion_deletion.docx"), [])
+    assert [p.text for p in docx.Document(io.BytesIO(out)).paragraphs] == ["This is a", " splitParagraph."]
+    _, out = redact(fixture("pandoc__track_changes_move.docx"), [])
+    assert parse_bytes(out).text.count("Here is the text to be moved.") == 1
+
+
+def test_app_properties_naming_people_are_cleared() -> None:
+    _, out = redact(fixture("pandoc__text_in_shape_format.docx"), [])
+    assert b"University of Tartu" not in parts_of(out)["docProps/app.xml"]
+
+
+def test_text_box_fallback_copy_is_removed_with_the_name() -> None:
+    _, out = redact(fixture("mammoth__text-box.docx"), ["Datum plane"])
+    assert b"mc:Fallback" not in parts_of(out)["word/document.xml"]
+    assert "Child A" in parse_bytes(out).text
+
+
+def test_external_entity_declaration_does_not_reach_the_output() -> None:
+    _, out = redact(fixture("poi__ExternalEntityInText.docx"), [])
+    raw = parts_of(out)["word/document.xml"]
+    assert b"DOCTYPE" not in raw and b"&testent;" not in raw
+    docx.Document(io.BytesIO(out))
+
+
+def test_source_must_match_the_parsed_document() -> None:
+    doc = parse_bytes(build_docx())
+    with pytest.raises(InputError, match="different bytes"):
+        emit_docx(doc, fixture("mammoth__footnotes.docx"), [])
+
+
+def capitalised_words(doc: Document, style: str) -> list[Replacement]:
+    words = re.finditer(r"\b[A-Z][a-z]{3,}\b", doc.text)
+    return [Replacement(m.start(), m.end(), "Child A", style if i % 2 else "text") for i, m in enumerate(words)]
+
+
+@pytest.mark.parametrize("name", GOOD)
+def test_every_fixture_redacts_reopens_and_maps_back(name: str) -> None:
+    data = fixture(name)
+    doc = parse_bytes(data, name)
+    out = emit_docx(doc, data, capitalised_words(doc, "box"))
+    docx.Document(io.BytesIO(out))
+    again = parse_bytes(out, name)
+    assert_source_map(again, out)
+    left = set(re.findall(r"\b[A-Z][a-z]{3,}\b", again.text)) - {"Child", "Redacted"}
+    assert not left
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_converts_the_output(tmp_path: Path) -> None:
+    sources = {"built.docx": build_docx()} | {n: fixture(n) for n in (
+        "pandoc__comments.docx", "mammoth__text-box.docx", "poi__delins.docx", "pandoc__sdt_elements.docx",
+        "poi__ExternalEntityInText.docx", "d2p__nested_paragraphs.docx")}
+    for name, data in sources.items():
+        doc = parse_bytes(data, name)
+        (tmp_path / name).write_bytes(emit_docx(doc, data, capitalised_words(doc, "box")))
+    profile = (tmp_path / "profile").as_uri()
+    result = subprocess.run(
+        ["libreoffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
+         str(tmp_path / "pdf"), *sorted(str(tmp_path / n) for n in sources)],
+        capture_output=True, timeout=300, check=False)
+    made = {p.stem for p in (tmp_path / "pdf").glob("*.pdf")}
+    assert made == {Path(n).stem for n in sources}, result.stderr.decode(errors="replace")
+    assert all(p.stat().st_size > 1000 for p in (tmp_path / "pdf").glob("*.pdf"))
+
+
+def test_attached_template_path_keeps_only_the_file_name() -> None:
+    parts = parts_of(build_docx())
+    parts["word/_rels/settings.xml.rels"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'attachedTemplate" Target="file:///C:\\Users\\shannon.reid\\Templates\\Review.dotm" TargetMode="External"/>'
+        b"</Relationships>")
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as zf:
+        for name, raw in parts.items():
+            zf.writestr(name, raw)
+    doc, out = redact(data.getvalue(), [])
+    assert "file:///C:\\Users\\shannon.reid\\Templates\\Review.dotm" in [
+        doc.text[b.start:b.end] for b in doc.blocks if b.kind == "hyperlink_target"]
+    assert b'Target="Review.dotm"' in parts_of(out)["word/_rels/settings.xml.rels"]
