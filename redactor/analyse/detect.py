@@ -98,7 +98,7 @@ def register_spans(text: str, register: Register) -> list[Span]:
         name_words = {fold(w) for w in person.name.split() if len(w) >= 4}
         for m in regex.finditer(r"(?<![\p{L}])\p{L}[\p{L}'’-]{3,}(?![\p{L}])", text):
             w = fold(m.group(0))
-            if w not in name_words and any(fuzz.ratio(w, n) >= 85 for n in name_words) and m.group(0)[0].isupper():
+            if w not in name_words and any(fuzz.ratio(w, n) >= 80 for n in name_words) and m.group(0)[0].isupper():
                 spans.append(Span(m.start(), m.end(), "PERSON", 0.7, m.group(0), "register:fuzzy",
                                   f"close to a name in register entry '{person.name}' (possible misspelling)",
                                   person_id=person.id, role=person.role))
@@ -134,13 +134,16 @@ def attach_register(spans: list[Span], register: Register) -> list[Span]:
     return out
 
 
-def resolve_overlaps(spans: list[Span]) -> list[Span]:
-    """Merge overlapping spans into their union, typed by the most specific member."""
+def resolve_overlaps(spans: list[Span], text: str = "") -> list[Span]:
+    """Merge overlapping spans into their union, typed by the most specific member; person spans
+    separated only by a space ("HOPE" "WÓJCIK") become one."""
     spans = sorted(spans, key=lambda s: (s.start, -s.end))
     merged: list[list[Span]] = []
     end = -1
     for s in spans:
-        if merged and s.start < end:
+        joins_person = (merged and s.entity_type == "PERSON" and merged[-1][-1].entity_type == "PERSON"
+                        and text[end:s.start] in (" ", "\u00a0"))
+        if merged and (s.start < end or joins_person):
             merged[-1].append(s)
             end = max(end, s.end)
         else:
@@ -175,7 +178,7 @@ def detect(doc: Document, register: Register | None = None, threshold: float = T
     confident += propagate_exact(text, confident)
     if register is not None:
         confident = attach_register(confident, register)
-    return [s.with_(text=text[s.start:s.end]) for s in resolve_overlaps(confident)]
+    return [s.with_(text=text[s.start:s.end]) for s in resolve_overlaps(confident, text)]
 
 
 def _within_blocks(doc: Document, spans: list[Span]) -> list[Span]:

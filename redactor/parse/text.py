@@ -15,7 +15,11 @@ def decode(name: str, data: bytes) -> tuple[str, str]:
     """Decode bytes: a BOM wins, then strict UTF-8, then a confident charset guess; else refuse."""
     for bom, enc in BOMS:
         if data.startswith(bom):
-            return data.decode(enc), enc
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise EncodingError(f"{name}: starts with a {enc} byte-order mark but is not valid {enc}; "
+                                    "it may be a binary file") from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -1,0 +1,87 @@
+"""Detection end to end on short texts: people in all their forms, consistency, register, allow-lists."""
+from __future__ import annotations
+
+import pytest
+
+from redactor.analyse import engine
+from redactor.analyse.engine import chunks
+from redactor.register import parse_register
+
+
+def flagged(result) -> dict[str, str]:
+    return {s.text: s.entity_type for s in result.spans}
+
+
+def test_consistency_flags_every_mention_and_says_why(analyse_text):
+    text = ("Hope Wójcik was seen by the health visitor.\n"
+            "HOPE WÓJCIK (header)\n"
+            "Later Hope was weighed; Wojcik family notes were shared. HW attended with her mother.")
+    spans = analyse_text(text).spans
+    got = [(s.text, s.recognizer) for s in spans]
+    for word in ("Hope Wójcik", "HOPE WÓJCIK", "Hope", "Wojcik", "HW"):
+        assert any(t == word for t, _ in got), (word, got)
+    propagated = [s for s in spans if s.recognizer == "consistency"]
+    assert propagated and all("found at" in s.explanation for s in propagated)
+
+
+def test_names_that_are_words_need_context(analyse_text):
+    text = "There was hope that the family would engage.\nGrace periods were not given."
+    assert not [s for s in analyse_text(text).spans if s.entity_type == "PERSON"]
+
+
+def test_pseudonyms_roles_and_national_bodies_are_not_flagged(analyse_text):
+    text = ("Child A and Mother met the Lead Reviewer and Practitioner 3. Police Scotland, the Care Inspectorate "
+            "and the Scottish Government were informed, as was the Children's Reporter.")
+    assert analyse_text(text).spans == []
+
+
+def test_titles_and_possessives_stay_outside_the_span(analyse_text):
+    spans = flagged(analyse_text("The school phoned Mrs Ferguson about Kayden Mitchell's attendance."))
+    assert spans.get("Ferguson") == "PERSON" and spans.get("Kayden Mitchell") == "PERSON"
+    assert "Mrs Ferguson" not in spans and "Kayden Mitchell's" not in spans
+
+
+def test_every_span_explains_itself(analyse_text):
+    result = analyse_text("Call Shannon Mitchell on 07700 900123 or email s.mitchell@example.org; CHI 0506944263.")
+    assert {"PERSON", "PHONE", "EMAIL", "ID"} <= {s.entity_type for s in result.spans}
+    for s in result.spans:
+        assert s.recognizer and s.explanation and 0 < s.score <= 1
+
+
+REGISTER = """
+people:
+  - id: child-a
+    name: Kayden Mitchell
+    nicknames: [Kay]
+    role: child
+    dob: 2019-03-14
+    addresses: ["27 Glenburn Road, Paisley PA2 8QT"]
+"""
+
+
+def test_register_finds_variants_lower_case_and_misspellings(analyse_text):
+    register = parse_register(REGISTER, "r.yaml")
+    text = "kayden mitchell was seen. Kay said hello. Kaydon was tired. DOB 14/03/2019."
+    spans = analyse_text(text, register).spans
+    got = {s.text: s for s in spans}
+    assert "kayden mitchell" in got and got["kayden mitchell"].role == "child"
+    assert "Kay" in got and "Kaydon" in got and "14/03/2019" in got
+    assert all(s.person_id == "child-a" for s in spans if s.entity_type == "PERSON")
+    assert "register" in got["Kaydon"].recognizer
+
+
+def test_chunks_end_at_block_boundaries():
+    text = "aaaa\nbbbb\ncccc\ndddd"
+    bounds = [(0, 4), (5, 9), (10, 14), (15, 19)]
+    pieces = chunks(text, bounds, limit=10)
+    assert pieces == [(0, 9), (10, 19)]
+    assert chunks("x" * 25, [(0, 25)], limit=10)[-1][1] == 25
+
+
+def test_long_documents_lose_no_span_at_the_seams(analyse_text, monkeypatch):
+    para = "Shona MacPhail phoned 0141 496 0318 about Ruaridh McAllister on 14 March 2023."
+    text = "\n".join([para] * 30)
+    whole = {(s.start, s.end, s.entity_type) for s in analyse_text(text).spans}
+    monkeypatch.setattr(engine, "CHUNK_CHARS", 200)
+    pieces = {(s.start, s.end, s.entity_type) for s in analyse_text(text).spans}
+    assert whole == pieces and len(whole) >= 30 * 4
