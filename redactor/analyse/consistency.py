@@ -147,7 +147,10 @@ def propagate_exact(text: str, spans: list[Span], types: tuple[str, ...] = ("LOC
     for s in spans:
         taken[s.start:s.end] = b"\1" * (s.end - s.start)
     forms: dict[str, Span] = {}
+    people = {s.text for s in spans if s.entity_type == "PERSON"}
     for s in spans:
+        if s.text in people:
+            continue  # a name the model also took for a place: people propagation handles it
         if s.entity_type in types and s.score >= 0.5 and len(s.text) >= 3 and not s.text.islower():
             forms.setdefault(s.text, s)
     out: list[Span] = []
