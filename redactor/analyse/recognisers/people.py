@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import regex
 
 from redactor.analyse.names import (
-    NAME_WORD, TITLE_RX, acronyms, fold, is_ambiguous, is_first_name, is_surname, is_word,
+    NAME_WORD, TITLE_RX, acronyms, common_words, fold, is_ambiguous, is_first_name, is_surname, is_word,
 )
 from redactor.findings import Span
 
@@ -63,6 +63,8 @@ def titled(text: str) -> Iterator[Span]:
         words = _words(m.group("name"))
         if fold(words[0]) in NOT_NAMES:
             continue
+        if len(words) == 1 and is_word(words[0]) and not (is_surname(words[0]) or is_first_name(words[0])):
+            continue  # "Nurse Advisor", "Sister Ward": a job, not a name
         yield _span(m, "name", 0.85, "title", f"follows a title ({m.group(0).split()[0]})")
 
 
@@ -83,6 +85,8 @@ def full_names(text: str) -> Iterator[Span]:
             continue  # headings in capitals
         if is_first_name(first) and (is_surname(last) or not is_word(last)):
             mid = not _sentence_start(text, m.start("name"))
+            if is_word(first) and is_word(last) and (not mid or fold(last) in common_words()):
+                continue  # "In May 2022", "Will Hunter" opening a sentence: too likely ordinary words
             score = 0.85 if (not is_ambiguous(first) or mid) else 0.6
             why = f"'{first}' is a known first name and '{last}' {'a known surname' if is_surname(last) else 'a capitalised name word'}"
             start = m.start("name")
