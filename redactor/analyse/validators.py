@@ -56,7 +56,20 @@ def nino(text: str) -> float | None:
     return None
 
 
+def driving_licence(text: str) -> float | None:
+    """DVLA number: a surname field padded with 9s, then decade, month (+50 for women), day, year digit."""
+    t = text.upper()
+    surname, digits = t[:5], t[5:11]
+    if "9" in surname and surname.rstrip("9") != surname[: len(surname.rstrip("9"))] or "9" in surname.rstrip("9"):
+        return -1.0  # padding only at the end of the surname field
+    month, day = int(digits[1:3]), int(digits[3:5])
+    if not (1 <= month <= 12 or 51 <= month <= 62) or not 1 <= day <= 31:
+        return -1.0
+    return None
+
+
 VALIDATORS: dict[str, Callable[[str], float | None]] = {
     "chi_or_nhs": chi_or_nhs,
     "nino": nino,
+    "driving_licence": driving_licence,
 }

@@ -1,0 +1,293 @@
+"""PDF emitter: glyphs really removed, the rest in place, labels drawn, everything else scrubbed."""
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pypdf
+import pypdfium2
+import pytest
+
+from redactor.document import Document
+from redactor.emit import pdf_glyphs, pdf_marks
+from redactor.emit.base import Replacement
+from redactor.emit.pdf import redact_pdf
+from redactor.parse import parse_file
+from redactor.parse.pdf import parse_pdf
+from tests import pdf_builders
+from tests.test_parse_pdf import FIXTURES, RENDERED, CORPUS, parse_bytes
+
+
+def replace_all(doc: Document, terms: Iterable[str], label: str = "NAME", style: str = "box") -> list[Replacement]:
+    reps = []
+    for term in terms:
+        for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", doc.text):
+            reps.append(Replacement(m.start(), m.end(), label, style))
+    reps.sort(key=lambda r: r.start)
+    kept: list[Replacement] = []
+    for r in reps:  # the planner never overlaps replacements; neither do the tests
+        if not kept or r.start >= kept[-1].end:
+            kept.append(r)
+    return kept
+
+
+def page_text(data: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return "\n".join(p.extract_text() or "" for p in pdf.pages)
+
+
+def plumber_text(data: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return page_text(data) + "\n" + " ".join(map(str, pdf.metadata.values()))
+
+
+def pypdf_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return "\n".join(p.extract_text() or "" for p in reader.pages) + str(reader.metadata or "")
+
+
+def raw_strings(data: bytes) -> bytes:
+    """Every decompressed stream and every string object of the file, as bytes."""
+    parts: list[bytes] = []
+    with pikepdf.open(io.BytesIO(data)) as pk:
+        for obj in pk.objects:
+            if isinstance(obj, pikepdf.Stream):
+                try:
+                    parts.append(obj.read_bytes())
+                except pikepdf.PdfError:
+                    parts.append(obj.read_raw_bytes())
+            elif isinstance(obj, pikepdf.Dictionary | pikepdf.Array):
+                parts.append(str(obj).encode("utf-8", "replace"))
+    return b"\n".join(parts)
+
+
+def assert_gone(data: bytes, words: Iterable[str]) -> None:
+    texts = (plumber_text(data), pypdf_text(data))
+    raw = raw_strings(data)
+    for w in words:
+        pattern = rf"(?<!\w){re.escape(w)}(?!\w)"
+        for t in texts:
+            assert not re.search(pattern, t, re.I), w
+        assert not re.search(pattern.encode(), raw, re.I), w
+
+
+def words_of(data: bytes) -> list[dict[str, float | str]]:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [w for p in pdf.pages for w in p.extract_words()]
+
+
+def test_name_removed_from_text_streams_and_metadata() -> None:
+    data = pdf_builders.report_pdf()
+    doc = parse_bytes(data)
+    out, warnings = redact_pdf(doc, data, replace_all(doc, ["Jane Smith"], "Person A"))
+    assert warnings == []
+    assert_gone(out, ["Jane", "Smith", "jane-smith-notes"])
+    text = plumber_text(out)
+    assert "Person A" in text and "Tom Brown" in text and "explained that the children" in text
+
+
+def test_other_words_keep_their_place() -> None:
+    data = pdf_builders.report_pdf()
+    doc = parse_bytes(data)
+    out, _ = redact_pdf(doc, data, replace_all(doc, ["Jane Smith"]))
+    before = [w for w in words_of(data) if w["text"] == "explained"]
+    after = [w for w in words_of(out) if w["text"] == "explained"]
+    assert len(before) == len(after) == 1
+    assert abs(float(before[0]["x0"]) - float(after[0]["x0"])) < 0.5
+    assert abs(float(before[0]["top"]) - float(after[0]["top"])) < 0.5
+
+
+def test_output_text_is_the_original_minus_redacted_words() -> None:
+    data = pdf_builders.report_pdf()
+    doc = parse_bytes(data)
+    out, _ = redact_pdf(doc, data, replace_all(doc, ["Jane Smith"], ""))
+    original = [w for w in re.findall(r"\w+", page_text(data)) if w not in ("Jane", "Smith")]
+    redacted = re.findall(r"\w+", page_text(out))
+    assert redacted == original
+
+
+def test_scrubbed_parts() -> None:
+    data = pdf_builders.report_pdf()
+    doc = parse_bytes(data)
+    out, _ = redact_pdf(doc, data, [])
+    with pikepdf.open(io.BytesIO(out)) as pk:
+        assert "/Info" not in pk.trailer
+        for key in ("/Metadata", "/Names", "/AcroForm", "/Outlines", "/OpenAction"):
+            assert key not in pk.Root
+        assert len(pk.attachments) == 0
+        assert all("/Annots" not in p.obj for p in pk.pages)
+        assert pk.trailer.get("/Prev") is None
+    with pdfplumber.open(io.BytesIO(out)) as pdf:
+        assert pdf.metadata == {} or not any("Jane" in str(v) for v in pdf.metadata.values())
+    assert b"/EmbeddedFile" not in raw_strings(out)
+
+
+def test_presidio_sample_author_annotation_and_name() -> None:
+    path = FIXTURES / "presidio__sample.pdf"
+    doc = parse_file(path)
+    out, warnings = redact_pdf(doc, path.read_bytes(), replace_all(doc, ["Charles Darwin", "Andrew Cardy"]))
+    assert warnings == []
+    assert_gone(out, ["Charles Darwin", "Darwin", "Andrew Cardy", "Cardy"])
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
+def test_output_renders_with_pdftoppm(tmp_path: Path) -> None:
+    data = pdf_builders.report_pdf()
+    doc = parse_bytes(data)
+    out, _ = redact_pdf(doc, data, replace_all(doc, ["Jane Smith"]))
+    (tmp_path / "out.pdf").write_bytes(out)
+    run = subprocess.run(["pdftoppm", "-r", "30", "-png", str(tmp_path / "out.pdf"), str(tmp_path / "page")],
+                         capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert len(list(tmp_path.glob("page*.png"))) == 3
+
+
+def pixel(data: bytes, page: int, x: float, y: float) -> tuple[int, ...]:
+    """The rendered colour at pdfplumber coordinates (x, y) of a page, at 72 dpi (renders show the CropBox)."""
+    with pikepdf.open(io.BytesIO(data)) as pk:
+        pg = pk.pages[page - 1]
+        frame = pdf_marks.frame_of(pg)
+        a, b, c, d, e, f = frame.ctm
+        box = [float(v) for v in pg.cropbox]
+        corners = [(a * ux + c * uy + e, b * ux + d * uy + f) for ux in box[::2] for uy in box[1::2]]
+        cx = min(xd + frame.x_origin for xd, _ in corners)
+        ctop = min(frame.height - yd - frame.y_origin for _, yd in corners)
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        image = pdf[page - 1].render(scale=1, draw_annots=False).to_pil().convert("L")
+        return (image.getpixel((int(x - cx), int(y - ctop))),)  # type: ignore[return-value]
+    finally:
+        pdf.close()
+
+
+def centre_of(doc: Document, start: int, end: int) -> tuple[int, float, float]:
+    piece = doc.source_of(start, end)[0]
+    node = doc.nodes[piece.node]
+    x0, top, x1, bottom = node.boxes[piece.start]
+    return int(node.locator["page"]), (x0 + x1) / 2, (top + bottom) / 2
+
+
+def test_box_is_drawn_over_the_removed_text() -> None:
+    data = pdf_builders.report_pdf()
+    doc = parse_bytes(data)
+    reps = replace_all(doc, ["Jane Smith"], "")
+    out, _ = redact_pdf(doc, data, reps)
+    page, x, y = centre_of(doc, reps[0].start, reps[0].end)
+    assert pixel(out, page, x, y)[0] < 40
+
+
+def test_text_style_draws_a_light_box_with_the_label() -> None:
+    data = pdf_builders.report_pdf()
+    doc = parse_bytes(data)
+    out, warnings = redact_pdf(doc, data, replace_all(doc, ["Tom Brown"], "Worker 1", style="text"))
+    assert warnings == []
+    assert "Worker 1" in plumber_text(out)
+    assert_gone(out, ["Tom Brown"])
+
+
+@pytest.mark.parametrize("name, rotation", [("plumber__senate-expenditures.pdf", 90),
+                                            ("plumber__nics-background-checks-2015-11-rotated.pdf", 90),
+                                            ("plumber__issue-1054-example.pdf", 270)])
+def test_rotated_pages_get_boxes_in_the_right_place(name: str, rotation: int) -> None:
+    path = FIXTURES / name
+    doc = parse_file(path)
+    assert doc.nodes[0].locator["rotation"] == rotation
+    block = next(b for b in doc.blocks if b.kind in ("table_cell", "paragraph", "heading")
+                 and re.search(r"[A-Za-z]{5,}", doc.text[b.start:b.end]))
+    m = re.search(r"[A-Za-z]{5,}", doc.text[block.start:block.end])
+    assert m
+    start, end = block.start + m.start(), block.start + m.end()
+    out, warnings = redact_pdf(doc, path.read_bytes(), [Replacement(start, end, "", "box")])
+    assert warnings == []
+    page, x, y = centre_of(doc, start, end)
+    assert pixel(out, page, x, y)[0] < 60
+    before = parse_file(path).nodes[0].text
+    after = parse_pdf(path, out, "x").nodes[0].text
+    assert len(after) == len(before) - len(set(range(start, end)))
+
+
+def test_identity_h_cid_font() -> None:
+    path = FIXTURES / "miner__issue-625-identity-cmap.pdf"
+    doc = parse_file(path)
+    reps = replace_all(doc, ["Faktura"], "X")
+    assert reps
+    out, warnings = redact_pdf(doc, path.read_bytes(), reps)
+    assert warnings == []
+    assert "Faktura" not in plumber_text(out)
+
+
+def test_fake_bold_copies_are_removed_too() -> None:
+    path = FIXTURES / "plumber__issue-71-duplicate-chars.pdf"
+    doc = parse_file(path)
+    reps = replace_all(doc, ["北京师范大学珠海分校"], "")
+    assert reps
+    out, warnings = redact_pdf(doc, path.read_bytes(), reps)
+    assert warnings == []
+    assert "北京师范大学" not in parse_pdf(path, out, "x").nodes[1].text
+
+
+def test_form_xobject_drawn_twice_loses_only_the_redacted_copy() -> None:
+    data = pdf_builders.form_pdf()
+    doc = parse_bytes(data)
+    first = doc.text.index("Jane Smith")
+    out, warnings = redact_pdf(doc, data, [Replacement(first, first + 10, "", "box")])
+    assert warnings == []
+    assert plumber_text(out).count("Jane Smith") == 1
+
+
+def test_scan_with_invisible_text_is_rasterised_and_blacked_out() -> None:
+    data = pdf_builders.sandwich_pdf()
+    doc = parse_bytes(data)
+    reps = replace_all(doc, ["Jane Smith"])
+    out, warnings = redact_pdf(doc, data, reps)
+    assert warnings and "image" in warnings[0]
+    assert_gone(out, ["Jane", "Smith"])
+    page, x, y = centre_of(doc, reps[0].start, reps[0].end)
+    assert pixel(data, page, x, y)[0] > 100  # grey "ink" before
+    assert pixel(out, page, x, y)[0] < 40    # covered after
+
+
+def test_unfollowable_page_falls_back_to_an_image(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise pdf_glyphs.Unsupported("test")
+
+    monkeypatch.setattr(pdf_glyphs, "rewrite_page", refuse)
+    data = pdf_builders.report_pdf()
+    doc = parse_bytes(data)
+    out, warnings = redact_pdf(doc, data, replace_all(doc, ["Jane Smith"]))
+    assert [w[:7] for w in warnings] == ["page 1:"]
+    assert_gone(out, ["Jane", "Smith"])
+    assert "Page two has more text" in plumber_text(out)  # other pages keep their text
+
+
+def test_content_stream_errors_do_not_leak() -> None:
+    path = FIXTURES / "pike__content-stream-errors.pdf"
+    doc = parse_file(path)
+    words = sorted(set(re.findall(r"[A-Za-z]{4,}", "".join(doc.text[b.start:b.end] for b in doc.blocks
+                                                           if "page" in b.location and "part" not in b.location))))
+    assert words
+    out, _ = redact_pdf(doc, path.read_bytes(), replace_all(doc, words[:1]))
+    assert not re.search(rf"\b{words[0]}\b", plumber_text(out))
+
+
+@pytest.mark.parametrize("path", RENDERED, ids=lambda p: p.stem)
+def test_corpus_direct_identifiers_removed(path: Path) -> None:
+    leaks = json.loads(path.with_suffix(".leak.json").read_text(encoding="utf-8"))
+    names = sorted(set(leaks["direct"]), key=len, reverse=True)
+    doc = parse_file(path)
+    out, warnings = redact_pdf(doc, path.read_bytes(), replace_all(doc, names))
+    assert warnings == []
+    text = plumber_text(out) + pypdf_text(out)
+    for name in names:
+        assert not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text), name
+    raw = raw_strings(out)
+    for name in (n for n in names if len(n) >= 4):
+        assert not re.search(rf"(?<!\w){re.escape(name)}(?!\w)".encode(), raw), name
+    assert CORPUS.is_dir()
