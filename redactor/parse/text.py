@@ -26,6 +26,10 @@ def decode(name: str, data: bytes) -> tuple[str, str]:
         pass
     if b"\x00" in data:
         raise EncodingError(f"{name}: looks like a binary file, not text")
+    try:  # text from Windows in the UK that is not UTF-8 is nearly always Windows-1252
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
