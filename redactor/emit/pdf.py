@@ -1,0 +1,234 @@
+"""PDF emitter: remove redacted glyphs for real, box and label them, and scrub everything else.
+
+The only PDF writer (pikepdf). For each page with redactions the glyphs are taken out of the content
+stream (`pdf_glyphs`), a box with the replacement's label is drawn over each removed stretch
+(`pdf_marks`), and the saved result is read back with the parser: a page whose remaining characters
+are not exactly the original ones, in the same places, is rasterised instead (`pdf_raster`).
+Metadata, XMP, annotations, forms, outlines, attachments, scripts and earlier revisions are removed.
+"""
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pikepdf
+
+from redactor.document import Document
+from redactor.emit import pdf_glyphs, pdf_marks, pdf_raster
+from redactor.emit.base import Replacement
+from redactor.emit.pdf_marks import Mark
+from redactor.errors import ParseError
+from redactor.parse.pdf import PageChar, page_chars
+
+log = logging.getLogger(__name__)
+
+LABEL_FONT = "/RdxLabel"
+POSITION_TOLERANCE = 0.5
+DUPLICATE_TOLERANCE = 1.0
+ROOT_KEYS = ("/Metadata", "/Outlines", "/AcroForm", "/Names", "/OpenAction", "/AA", "/StructTreeRoot", "/MarkInfo",
+             "/PieceInfo", "/SpiderInfo", "/Threads", "/Perms", "/Legal", "/Collection", "/Dests", "/URI")
+PAGE_KEYS = ("/Annots", "/Thumb", "/PieceInfo", "/Metadata", "/AA", "/B", "/StructParents")
+OBJECT_KEYS = ("/Metadata", "/PieceInfo")
+
+
+@dataclass
+class PagePlan:
+    """What to do on one page: the node offsets to remove and the boxes to draw."""
+
+    node: int
+    offsets: set[int] = field(default_factory=set)
+    marks: list[Mark] = field(default_factory=list)
+
+
+@dataclass
+class Edited:
+    """A page whose glyphs were removed: what reading it back must give."""
+
+    kept: list[PageChar]
+    labels: str
+    tolerance: float
+
+
+def emit_pdf(doc: Document, source: bytes, replacements: Sequence[Replacement]) -> bytes:
+    """The redacted PDF; pages that had to be rasterised are noted in `doc.warnings`."""
+    data, warnings = redact_pdf(doc, source, replacements)
+    doc.warnings.extend(warnings)
+    return data
+
+
+def redact_pdf(doc: Document, source: bytes, replacements: Sequence[Replacement]) -> tuple[bytes, list[str]]:
+    """The redacted PDF and the emitter's warnings."""
+    plans = plan(doc, replacements)
+    warnings: list[str] = []
+    try:
+        pk = pikepdf.open(io.BytesIO(source))
+    except pikepdf.PdfError as exc:
+        raise ParseError(f"{doc.path}: the source PDF cannot be opened for writing ({exc})") from exc
+    with pk:
+        chars = page_chars(source, plans) if plans else {}
+        raster: dict[int, str] = {}
+        edited: dict[int, Edited] = {}
+        font = pdf_marks.label_font(pk)
+        for n, p in sorted(plans.items()):
+            reason = edit_page(pk, doc, n, p, chars.get(n, []), font, edited)
+            if reason:
+                raster[n] = reason
+        scrub(pk)
+        out = save(pk)
+        if edited:
+            back = page_chars(out, edited)
+            for n, e in edited.items():
+                problem = check_page(e, back.get(n, []))
+                if problem:
+                    raster[n] = f"reading it back after removal failed ({problem})"
+        if raster:
+            images = pdf_raster.render_marked(source, {n: plans[n].marks for n in raster})
+            for n, reason in sorted(raster.items()):
+                pdf_raster.replace_with_image(pk, n, *images[n])
+                warnings.append(f"page {n}: {reason}; the page was replaced by an image with the redactions "
+                                "painted in, so its text is no longer selectable")
+            out = save(pk)
+    for w in warnings:
+        log.warning("%s: %s", doc.path, w)
+    return out, warnings
+
+
+def plan(doc: Document, replacements: Sequence[Replacement]) -> dict[int, PagePlan]:
+    """Per page (1-based): node offsets to remove, and one mark per line each replacement touches."""
+    plans: dict[int, PagePlan] = {}
+    for r in replacements:
+        first = True
+        for piece in doc.source_of(r.start, r.end):
+            node = doc.nodes[piece.node]
+            if "part" in node.locator or "page" not in node.locator:
+                continue  # metadata, annotations, forms: removed wholesale by scrub()
+            n = int(node.locator["page"])
+            p = plans.setdefault(n, PagePlan(piece.node))
+            span = range(piece.start, piece.end)
+            p.offsets.update(span)
+            for box in line_boxes([node.boxes[i] for i in span if i < len(node.boxes) and node.text[i].strip()]):
+                p.marks.append(Mark(box, r.text if first else "", "text" if r.style == "text" else "box"))
+                first = False
+    return plans
+
+
+def line_boxes(boxes: Sequence[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """Union of character boxes, one per run of characters on the same line."""
+    out: list[list[float]] = []
+    for x0, top, x1, bottom in boxes:
+        if out:
+            cur = out[-1]
+            overlap = min(cur[3], bottom) - max(cur[1], top)
+            if overlap > 0.5 * min(cur[3] - cur[1], bottom - top) and x0 >= cur[0] - 1 and x0 - cur[2] < 3 * (bottom - top):
+                cur[0], cur[1], cur[2], cur[3] = min(cur[0], x0), min(cur[1], top), max(cur[2], x1), max(cur[3], bottom)
+                continue
+        out.append([x0, top, x1, bottom])
+    return [(a, b, c, d) for a, b, c, d in out]
+
+
+def glyphs_to_remove(chars: Sequence[PageChar], offsets: set[int]) -> set[int]:
+    """Glyph indices whose text overlaps the removed offsets, plus fake-bold copies drawn on top of them."""
+    remove: set[int] = set()
+    pos = 0
+    for g, c in enumerate(chars):
+        if any(o in offsets for o in range(pos, pos + len(c.text))):
+            remove.add(g)
+        pos += len(c.text)
+    wanted = {(c.text, round(c.x0), round(c.top)) for g, c in enumerate(chars) if g in remove and c.text.strip()}
+    near = [(g, c) for g, c in enumerate(chars) if g not in remove and c.text.strip()
+            and any((c.text, round(c.x0) + dx, round(c.top) + dy) in wanted for dx in (-1, 0, 1) for dy in (-1, 0, 1))]
+    for g, c in near:
+        if any(chars[o].text == c.text and abs(chars[o].x0 - c.x0) <= DUPLICATE_TOLERANCE
+               and abs(chars[o].top - c.top) <= DUPLICATE_TOLERANCE for o in remove):
+            remove.add(g)
+    return remove
+
+
+def edit_page(pk: pikepdf.Pdf, doc: Document, n: int, p: PagePlan, chars: list[PageChar],
+              font: pikepdf.Dictionary, edited: dict[int, Edited]) -> str:
+    """Remove the page's glyphs and draw its marks; the reason it must be rasterised, or ""."""
+    if n in doc.needs_ocr:
+        return "the page is a scan without a usable text layer"
+    if n > len(pk.pages):
+        return "the page is missing from the file"
+    if "".join(c.text for c in chars) != doc.nodes[p.node].text:
+        return "its characters differ from the ones analysed"
+    remove = glyphs_to_remove(chars, p.offsets)
+    page = pk.pages[n - 1]
+    resources = pdf_raster.own_dict(page.obj, "/Resources", pdf_raster.inherited(page.obj, "/Resources"))
+    if isinstance(resources.get("/XObject"), pikepdf.Dictionary):
+        pdf_raster.own_dict(resources, "/XObject", resources.get("/XObject"))
+    try:
+        content, walk = pdf_glyphs.rewrite_page(pk, page, remove, [c.adv for c in chars])
+    except pdf_glyphs.Unsupported as exc:
+        return f"its glyphs could not be removed one by one ({exc})"
+    if walk.hidden_removed and walk.images:
+        return "it is a scanned image under an invisible text layer, so the image must be covered too"
+    for key in ("/MediaBox", "/Rotate"):
+        value = pdf_raster.inherited(page.obj, key)
+        if value is not None and key not in page.obj:
+            page.obj[key] = value
+    drawn, labels = pdf_marks.overlay(pdf_marks.frame_of(page), p.marks, LABEL_FONT)
+    page.obj.Contents = pk.make_stream(b"q\n" + content + b"\nQ\n" + drawn)
+    pdf_raster.own_dict(resources, "/Font", resources.get("/Font"))[LABEL_FONT] = font
+    kept = [c for g, c in enumerate(chars) if g not in remove]
+    edited[n] = Edited(kept, labels, POSITION_TOLERANCE + walk.max_tc)
+    return ""
+
+
+def check_page(expected: Edited, got: Sequence[PageChar]) -> str:
+    """What is wrong with a page read back after glyph removal, or "" if it is exactly as planned."""
+    kept = expected.kept
+    if len(got) < len(kept):
+        return f"{len(got)} characters where {len(kept)} were expected"
+    for want, have in zip(kept, got):
+        if want.text != have.text:
+            return f"{have.text!r} where {want.text!r} was expected"
+        if abs(want.x0 - have.x0) > expected.tolerance or abs(want.top - have.top) > expected.tolerance:
+            return f"{want.text!r} moved from ({want.x0:.1f}, {want.top:.1f}) to ({have.x0:.1f}, {have.top:.1f})"
+    extra = "".join(c.text for c in got[len(kept):])
+    if extra != expected.labels:
+        return f"unexpected text {extra[:40]!r}"
+    return ""
+
+
+def scrub(pk: pikepdf.Pdf) -> None:
+    """Remove metadata, XMP, annotations, forms, outlines, attachments, scripts, thumbnails, PieceInfo."""
+    if "/Info" in pk.trailer:
+        del pk.trailer["/Info"]
+    for key in ROOT_KEYS:
+        if key in pk.Root:
+            del pk.Root[key]
+    for page in pk.pages:
+        for key in PAGE_KEYS:
+            if key in page.obj:
+                del page.obj[key]
+    for obj in pk.objects:
+        if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+            for key in OBJECT_KEYS:
+                if key in obj:
+                    del obj[key]
+
+
+INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
+def save(pk: pikepdf.Pdf) -> bytes:
+    """A fresh file holding only the pages and what they use: no old trailer, catalog, revisions or encryption."""
+    for page in pk.pages:
+        for key in INHERITED:
+            value = pdf_raster.inherited(page.obj, key)
+            if value is not None and key not in page.obj:
+                page.obj[key] = value
+    with pikepdf.new() as fresh:
+        fresh.pages.extend(pk.pages)
+        for page in fresh.pages:
+            for key in PAGE_KEYS:
+                if key in page.obj:
+                    del page.obj[key]
+        buf = io.BytesIO()
+        fresh.save(buf, deterministic_id=True, encryption=False, compress_streams=True,
+                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return buf.getvalue()
