@@ -33,12 +33,21 @@ def _allow() -> tuple[regex.Pattern[str], frozenset[str]]:
     return pseudonyms, frozenset(names)
 
 
-def allowed(span: Span) -> bool:
-    """Pseudonyms the report already uses, roles, national bodies, countries, common acronyms."""
+FOLLOWING_MARK = regex.compile(r"[ \u00a0]+(?:[A-Z]{1,2}|\d{1,3})\b")
+
+
+def allowed(span: Span, text: str = "") -> bool:
+    """Pseudonyms the report already uses (also when a finder took only "Child" of "Child A"), roles,
+    national bodies, countries, common acronyms, national bodies' generic mailboxes and pages."""
     pseudonyms, names = _allow()
-    text = span.text.strip()
-    if span.entity_type in ("PERSON", "ORG", "LOCATION") and (pseudonyms.match(text) or fold(text) in names):
-        return True
+    piece = span.text.strip()
+    if span.entity_type in ("PERSON", "ORG", "LOCATION"):
+        if pseudonyms.match(piece) or fold(piece) in names:
+            return True
+        mark = FOLLOWING_MARK.match(text, span.end) if text else None
+        if mark and pseudonyms.match(piece + mark.group(0)):
+            return True
+    text = piece
     if span.entity_type == "PERSON" and text in acronyms():
         return True
     if span.entity_type in ("EMAIL", "URL"):
@@ -84,17 +93,24 @@ def register_spans(text: str, register: Register) -> list[Span]:
     """Every written form of registered people: names, parts, aliases, initials, DOBs, addresses;
     case-insensitive, with small misspellings of name words (rapidfuzz)."""
     spans: list[Span] = []
+    owners: dict[str, set[str]] = {}
+    for person in register:
+        for form in person.name_forms():
+            for w in {form, *form.split()}:
+                owners.setdefault(fold(w), set()).add(person.id)
     for person in register:
         forms: set[str] = set()
         for form in person.name_forms():
             forms.add(form)
             forms.update(w for w in form.split() if len(w) >= 3)
         for form in sorted(forms, key=len, reverse=True):
+            shared = len(owners.get(fold(form), ())) > 1
+            why = (f"a name part shared by {len(owners[fold(form)])} people in the register" if shared else
+                   f"register entry '{person.name}' ({person.role or 'no role'}): form '{form}'")
             for m in regex.finditer(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(form)}(?![\p{{L}}\p{{N}}])", text,
                                     flags=regex.IGNORECASE):
-                spans.append(Span(m.start(), m.end(), "PERSON", 0.95, m.group(0), "register",
-                                  f"register entry '{person.name}' ({person.role or 'no role'}): form '{form}'",
-                                  person_id=person.id, role=person.role))
+                spans.append(Span(m.start(), m.end(), "PERSON", 0.9 if shared else 0.95, m.group(0), "register", why,
+                                  person_id="" if shared else person.id, role="" if shared else person.role))
         name_words = {fold(w) for w in person.name.split() if len(w) >= 4}
         for m in regex.finditer(r"(?<![\p{L}])\p{L}[\p{L}'’-]{3,}(?![\p{L}])", text):
             w = fold(m.group(0))
@@ -119,11 +135,15 @@ def register_spans(text: str, register: Register) -> list[Span]:
 def attach_register(spans: list[Span], register: Register) -> list[Span]:
     """Give person spans found by other means the register id and role of the person they name."""
     index: dict[str, tuple[str, str]] = {}
+    shared: set[str] = set()
     for p in register:
         for form in p.name_forms():
-            index[fold(form)] = (p.id, p.role)
-            for w in form.split():
-                index.setdefault(fold(w), (p.id, p.role))
+            for key in {fold(form), *(fold(w) for w in form.split())}:
+                if key in index and index[key][0] != p.id:
+                    shared.add(key)
+                index.setdefault(key, (p.id, p.role))
+    for key in shared:  # "Robertson" alone could be any of the family: no one person's id
+        del index[key]
     out = []
     for s in spans:
         if s.entity_type == "PERSON" and not s.person_id:
@@ -155,10 +175,12 @@ def resolve_overlaps(spans: list[Span], text: str = "") -> list[Span]:
             out.append(group[0])
             continue
         start, stop = min(s.start for s in group), max(s.end for s in group)
-        main = min(group, key=lambda s: (-(s.end - s.start), TYPE_PRIORITY.get(s.entity_type, 99), -s.score))
+        # the longest member names the type; the statistical model yields to rules on a tie
+        main = min(group, key=lambda s: (-(s.end - s.start), s.recognizer.startswith("spacy:"),
+                                         TYPE_PRIORITY.get(s.entity_type, 99), -s.score))
         others = sorted({f"{s.recognizer} ({s.entity_type} {s.score:.2f})" for s in group if s is not main})
         why = main.explanation + ("; also found by " + ", ".join(others) if others else "")
-        person = next((s for s in group if s.person_id), None)
+        person = max((s for s in group if s.person_id), key=lambda s: s.score, default=None)
         out.append(main.with_(start=start, end=stop, score=max(s.score for s in group), explanation=why,
                               person_id=person.person_id if person else main.person_id,
                               role=person.role if person else main.role))
@@ -171,9 +193,11 @@ def detect(doc: Document, register: Register | None = None, threshold: float = T
     raw = run_engine(text, [(b.start, b.end) for b in doc.blocks])
     if register is not None:
         raw += register_spans(text, register)
-    cleaned = [t for t in (tidy(text, s) for s in raw) if t is not None and not allowed(t)]
+    cleaned = [t for t in (tidy(text, s) for s in raw) if t is not None and not allowed(t, text)]
     cleaned = _within_blocks(doc, cleaned)
     confident = [s for s in cleaned if s.score >= threshold]
+    if register is not None:
+        confident = attach_register(confident, register)
     confident += propagate_people(text, confident)
     confident += propagate_exact(text, confident)
     if register is not None:
