@@ -4,8 +4,17 @@ from __future__ import annotations
 import pytest
 
 from redactor.anonymise.operators import (
-    GENERALISERS, OPERATORS, Context, age_band, month_year, org_kind, parse_age, parse_date, place_kind,
-    relative_month, year,
+    GENERALISERS,
+    OPERATORS,
+    Context,
+    age_band,
+    month_year,
+    org_kind,
+    parse_age,
+    parse_date,
+    place_kind,
+    relative_month,
+    year,
 )
 from redactor.anonymise.profiles import ACTIONS, Rule
 

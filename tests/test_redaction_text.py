@@ -20,7 +20,7 @@ from redactor.anonymise.pseudonyms import PseudonymMap
 from redactor.cli import main
 from redactor.document import Document
 from redactor.emit.text import render
-from redactor.errors import VerificationError
+from redactor.errors import RedactorError, VerificationError
 from redactor.findings import Span, Statement
 from redactor.parse.text import parse_text
 from redactor.redaction import EMITTERS, plan, redact
@@ -161,7 +161,6 @@ SAMPLE = ("Case note 3rd Feb 2021: Shannon Mitchell (mother) took Kayden, aged 1
 def _source_and_analysis(tmp_path: Path) -> tuple[Path, Path]:
     src = tmp_path / "note.txt"
     src.write_text(SAMPLE, encoding="utf-8")
-    doc = text_doc(SAMPLE)
     spans = spans_for(SAMPLE, ("3rd Feb 2021", "DATE"), ("Shannon Mitchell", "PERSON", "mother"),
                       ("Kayden", "PERSON", "child"), ("aged 14 months", "AGE"), ("Braeside Medical Practice", "ORG"),
                       ("Lorna Baird", "PERSON", "health visitor"), ("07700 900123", "PHONE"), ("Mitchell was", "PERSON"))
@@ -258,3 +257,15 @@ def test_cli_refuses_an_analysis_of_another_file(tmp_path: Path) -> None:
     src.write_text(SAMPLE + "more\n")
     assert main(["redact", str(src), "-p", "foi", "-o", str(tmp_path / "o.txt"), "--analysis", str(analysis)]) == 2
     assert not (tmp_path / "o.txt").exists()
+
+
+def test_rasterise_profile_needs_an_emitter_that_can(tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load(Path(load_profile("publication").path).read_text())
+    data["unreadable_pages"] = "rasterise"
+    path = tmp_path / "raster.yaml"
+    path.write_text(yaml.safe_dump(data))
+    doc = Document("scan.pdf", "pdf", "0" * 64, "x", [], [], needs_ocr=[1])
+    with pytest.raises(RedactorError):      # refused by the emitter's contract, or the bytes are not a real PDF
+        redact(doc, b"%PDF-1.4", [], [], load_profile(str(path)))

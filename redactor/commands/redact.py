@@ -1,0 +1,149 @@
+"""`redactor redact PATH --profile P -o OUT`: a verified, redacted copy, its log and (FOI) its schedule."""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from redactor.errors import InputError
+from redactor.findings import Span, Statement
+
+OUTPUT_SUFFIX = {"docx": ".docx", "pdf": ".pdf"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `redactor redact`."""
+    parser.add_argument("path", type=Path, help="the document to redact (.docx, .pdf, .txt, .md)")
+    parser.add_argument("--profile", "-p", required=True,
+                        help="publication, foi, care-inspectorate, or a profile YAML file")
+    parser.add_argument("-o", "--output", required=True, type=Path,
+                        help="output file, or a directory (then <stem>.<ext> inside it)")
+    parser.add_argument("--decisions", type=Path, help="reviewer decisions (JSON) exported from the review workflow")
+    parser.add_argument("--register", type=Path, help="the case register: people, roles and known pseudonyms")
+    parser.add_argument("--pseudonyms", type=Path,
+                        help="the case's pseudonym map (JSON): read if it exists, updated afterwards, so every "
+                             "document of a case uses the same pseudonyms; keep it with the case, not the outputs")
+    parser.add_argument("--analysis", type=Path, help="analysis JSON (`redactor analyze --format json`) to use "
+                                                      "instead of analysing again")
+    parser.add_argument("--log-originals", action="store_true",
+                        help="include the original personal data in the redaction log (default: omitted)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Analyse (or load the analysis), apply decisions, redact, verify, then write the files."""
+    from redactor.anonymise.profiles import load_profile
+    from redactor.anonymise.pseudonyms import PseudonymMap
+    from redactor.emit.log import schedule_csv, schedule_html
+    from redactor.parse import parse_file
+    from redactor.redaction import redact
+    from redactor.review import apply_decisions, load_decisions
+
+    profile = load_profile(args.profile)
+    doc = parse_file(args.path)
+    register = _load_register(args.register) if args.register else None
+    spans, statements = (load_analysis(args.analysis, doc.sha256) if args.analysis
+                         else _analyse(doc, register))
+    decisions_note: Any = "none"
+    if args.decisions:
+        decisions = load_decisions(args.decisions)
+        spans = apply_decisions(spans, decisions, doc.text)
+        counts: dict[str, int] = {}
+        for d in decisions:
+            counts[d.decision.action] = counts.get(d.decision.action, 0) + 1
+        decisions_note = {"file": args.decisions.name, "sha256": _sha256(args.decisions), "applied": counts}
+    pmap = PseudonymMap.load(args.pseudonyms) if args.pseudonyms else PseudonymMap()
+    if register is not None:
+        seed_from_register(pmap, register)
+    result = redact(doc, args.path.read_bytes(), spans, statements, profile, pmap, decisions_note,
+                    log_originals=args.log_originals)
+    out = output_path(args.path, args.output, doc.format)
+    if out.resolve() == args.path.resolve():
+        raise InputError(f"{out}: the output would overwrite the original; choose another -o")
+    _write(out, result.data)
+    _write(out.with_name(out.name + ".log.json"), json.dumps(result.log, indent=1, ensure_ascii=False).encode())
+    if profile.schedule:
+        _write(out.with_name(out.name + ".schedule.csv"), schedule_csv(result.schedule_rows).encode())
+        title = f"Redaction schedule: {out.name}"
+        _write(out.with_name(out.name + ".schedule.html"), schedule_html(result.schedule_rows, title).encode())
+    if args.pseudonyms:
+        pmap.save(args.pseudonyms)
+    changed = sum(1 for p in result.planned if p.changes)
+    print(f"{out}: {changed} redaction(s) under profile {profile.name}; verified clean")
+    for w in result.warnings:
+        print(f"warning: {w}")
+    return 0
+
+
+def output_path(source: Path, output: Path, fmt: str) -> Path:
+    """OUT itself, or <OUT>/<stem><ext> when OUT is a directory (or ends with a separator)."""
+    if output.is_dir() or str(output).endswith(("/", os.sep)):
+        output.mkdir(parents=True, exist_ok=True)
+        return output / f"{source.stem}{OUTPUT_SUFFIX.get(fmt, source.suffix or '.txt')}"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return output
+
+
+def load_analysis(path: Path, sha256: str = "") -> tuple[list[Span], list[Statement]]:
+    """Spans and statements from analysis JSON: {"spans": [...], "statements": [...]} or a list of spans."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path.name}: cannot read the analysis ({exc})") from exc
+    if isinstance(data, dict) and isinstance(data.get("analysis"), dict):
+        data = {**data, **data["analysis"]}
+    if isinstance(data, dict):
+        src = data.get("source")
+        recorded = data.get("sha256") or (src.get("sha256") if isinstance(src, dict) else None)
+        if sha256 and recorded and recorded != sha256:
+            raise InputError(f"{path.name}: this analysis is of a different file (sha256 {recorded[:12]}…, "
+                             f"document {sha256[:12]}…); analyse the document again")
+        raw_spans, raw_statements = data.get("spans", data.get("entities", [])), data.get("statements", [])
+    else:
+        raw_spans, raw_statements = data, []
+    try:
+        spans = [Span.from_json(s) for s in raw_spans or []]
+        fields = Statement.__dataclass_fields__
+        statements = [Statement(**{k: v for k, v in s.items() if k in fields}) for s in raw_statements or []]
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise InputError(f"{path.name}: not analysis JSON from redactor ({exc})") from exc
+    return spans, statements
+
+
+def seed_from_register(pmap: Any, register: Any) -> None:
+    """Give people the pseudonyms the register (and so the report) already uses for them."""
+    people = getattr(register, "people", None)
+    if people is None and isinstance(register, dict):
+        people = register.get("people")
+    if isinstance(people, dict):
+        people = [dict(v, id=k) if isinstance(v, dict) else v for k, v in people.items()]
+    for person in list(people or []):
+        get = person.get if isinstance(person, dict) else lambda k, p=person: getattr(p, k, "")
+        pid, pseudonym = get("id") or get("person_id"), get("pseudonym")
+        if pid and pseudonym and f"id:{pid}" not in pmap.people:
+            pmap.seed(str(pid), str(pseudonym), str(get("role") or ""))
+
+
+def _analyse(doc: Any, register: Any) -> tuple[list[Span], list[Statement]]:
+    from redactor.pipeline import analyse
+
+    analysis = analyse(doc, register=register)
+    return list(analysis.spans), list(analysis.statements)
+
+
+def _load_register(path: Path) -> Any:
+    from redactor.register import load_register
+
+    return load_register(path)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)

@@ -1,0 +1,232 @@
+"""The verifier: read a redacted output from scratch, as an adversary would, and find what survived.
+
+DOCX: every part of the package; XML parts as element text (run-level tags joined, since Word splits
+words across runs) and as attribute values; other parts as bytes. PDF: every page's characters and
+extracted text, every string and decompressed stream reachable from the trailer, and the metadata.
+Text: the bytes as UTF-8. An output that cannot be read is itself a finding (fail closed).
+
+Each redacted string is searched whole-word and case-insensitively, and so are its name words
+(three or more characters, not ordinary English words, not in any replacement text). A term that the
+original shows outside every redacted stretch ("hope" in "there was hope") cannot tell a leak from
+kept text and is skipped; `unverifiable()` lists those so the caller can warn.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from redactor.findings import DIRECT_TYPES
+
+WORD = re.compile(r"[^\W_]+")
+NAME_WORDS_FILE = Path(__file__).resolve().parents[2] / "rules" / "gazetteers" / "name_words.txt"
+# Words every DOCX or PDF carries in its machinery; a surname like "Page" is still checked as part of its full name.
+FORMAT_WORDS = frozenset(
+    [
+        "normal", "title", "heading", "table", "grid", "light", "strong", "emphasis", "font", "page", "type",
+        "length", "filter", "root", "catalog", "pages", "kids", "count", "parent", "resources", "contents",
+        "annots", "subtype", "author", "creator", "producer", "keywords", "subject", "default", "paragraph",
+        "style", "styles", "theme", "document", "settings", "footer", "header", "comment", "comments",
+        "footnote", "endnote", "office", "word", "microsoft", "calibri", "arial", "times", "roman",
+        "helvetica", "courier", "cambria", "symbol", "black", "white", "auto", "left", "right", "center",
+        "justify",
+    ])
+# Word's run-level tags: removed before reading element text so "Shan</w:t></w:r><w:r><w:t>non" reads "Shannon".
+RUN_TAG = re.compile(r"</?w:(?:r|t|rPr|b|bCs|i|iCs|u|color|sz|szCs|rFonts|lang|proofErr|bookmarkStart|bookmarkEnd|"
+                     r"ins|del|delText|noProof|highlight|vertAlign|rStyle|spacing|kern|w|position|caps|smallCaps|"
+                     r"strike|dstrike|vanish|shd|lastRenderedPageBreak|softHyphen)(?:\s[^>]*)?/?>")
+
+
+@lru_cache(maxsize=1)
+def ordinary_words() -> frozenset[str]:
+    """Lower-case words that are both names and ordinary English words, plus document-format vocabulary."""
+    words: set[str] = set(FORMAT_WORDS)
+    if NAME_WORDS_FILE.is_file():
+        for line in NAME_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                words.add(line.strip().casefold())
+    return frozenset(words)
+
+
+def output_text(output: bytes, fmt: str) -> str:
+    """All the text an adversary could read from the output bytes (raises on unreadable output)."""
+    if fmt == "docx":
+        return _docx_text(output)
+    if fmt == "pdf":
+        return _pdf_text(output)
+    return output.decode("utf-8", "replace")
+
+
+def _docx_text(data: bytes) -> str:
+    parts: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            raw = z.read(name)
+            if not name.endswith((".xml", ".rels")):
+                parts.append(raw.decode("utf-8", "ignore"))
+                parts.append(raw.decode("utf-16-le", "ignore") if b"\x00" in raw else "")
+                continue
+            xml = raw.decode("utf-8", "ignore")
+            parts += _unescape_all(re.findall(r'="([^"]*)"', xml))
+            parts.append(_unescape(re.sub(r"<[^>]+>", "\n", RUN_TAG.sub("", xml))))
+            parts.append(_unescape(re.sub(r"<[^>]+>", " ", xml)))
+    return "\n".join(parts)
+
+
+def _unescape(s: str) -> str:
+    import html
+
+    return html.unescape(s)
+
+
+def _unescape_all(items: list[str]) -> list[str]:
+    return [_unescape(s) for s in items]
+
+
+def _pdf_text(data: bytes) -> str:
+    import pdfplumber
+    import pypdf
+
+    parts: list[str] = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            parts.append("".join(str(c.get("text", "")) for c in page.chars))
+            parts.append(page.extract_text() or "")
+        parts += [str(v) for v in (pdf.metadata or {}).values()]
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[object, int]] = [(reader.trailer, 0)]
+    while stack:
+        obj, depth = stack.pop()
+        if depth > 60:
+            continue
+        if isinstance(obj, pypdf.generic.IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            obj = obj.get_object()
+        if isinstance(obj, pypdf.generic.TextStringObject):
+            parts.append(str(obj))
+        elif isinstance(obj, pypdf.generic.ByteStringObject):
+            parts.append(bytes(obj).decode("latin-1", "ignore"))
+        elif isinstance(obj, pypdf.generic.NameObject):
+            parts.append(str(obj))
+        if isinstance(obj, pypdf.generic.StreamObject):
+            try:
+                parts.append(obj.get_data().decode("latin-1", "ignore"))
+            except (ValueError, NotImplementedError, pypdf.errors.PdfReadError) as exc:
+                parts.append(f"<undecodable stream: {exc}>")
+        if isinstance(obj, dict):
+            stack += [(v, depth + 1) for v in obj.values()]
+        elif isinstance(obj, list):
+            stack += [(v, depth + 1) for v in obj]
+    if reader.metadata:
+        parts += [str(v) for v in reader.metadata.values()]
+    return "\n".join(parts)
+
+
+def search_terms(redacted: str, entity_type: str, replacement_words: set[str]) -> list[str]:
+    """The redacted string itself and, for names/places/contacts, its distinctive words."""
+    terms = [" ".join(redacted.split())]
+    if entity_type in ("DATE", "AGE", "OPINION", "INTENTION"):
+        return terms
+    ordinary = ordinary_words()
+    for w in WORD.findall(redacted):
+        lw = w.casefold()
+        if entity_type in ("ORG", "LOCATION") and w.islower():
+            continue    # "the", "and", "of" inside an organisation's name
+        if len(w) >= 3 and lw not in ordinary and lw not in replacement_words and not (w.isdigit() and len(w) < 4):
+            terms.append(w)
+    return list(dict.fromkeys(terms))
+
+
+def _pattern(term: str) -> re.Pattern[str]:
+    """Whole-word, any whitespace between words; case-insensitive except for initials and other short
+    strings, which as written ("TW") are told apart from format operators ("Tw") by their case."""
+    body = r"\s+".join(re.escape(p) for p in term.split())
+    short = len("".join(term.split())) <= 3
+    return re.compile(rf"(?<![^\W_]){body}(?![^\W_])", 0 if short else re.IGNORECASE)
+
+
+def unverifiable(redacted: Iterable[tuple[str, str]], kept_text: str, replacements: Iterable[str] = ()) -> list[str]:
+    """Direct-identifier terms that also occur in the kept text, so that their presence proves nothing."""
+    replacements = list(replacements)
+    rwords = {w.casefold() for r in replacements for w in WORD.findall(r)}
+    shown = kept_text + "\n" + "\n".join(replacements)
+    out = []
+    for s, etype in redacted:
+        if etype not in DIRECT_TYPES:
+            continue
+        for term in search_terms(s, etype, rwords):
+            if _pattern(term).search(shown):
+                out.append(term)
+    return sorted(set(out), key=str.casefold)
+
+
+def machinery(source: bytes, fmt: str, redacted: Iterable[str]) -> str:
+    """The original file as an adversary reads it, with every redacted string blanked out.
+
+    What is left is the kept text plus the format's machinery (namespace URIs, style names, theme
+    values, font names): a name word found there ("org" of an e-mail address, "Flat" of an address)
+    is part of the format, not a leak, and cannot be checked on its own.
+    """
+    text = output_text(source, fmt)
+    for s in sorted(set(redacted), key=len, reverse=True):
+        if s.strip():
+            text = _pattern(" ".join(s.split())).sub(" ", text)
+    return text
+
+
+def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, str]], kept_text: str = "",
+           replacements: Iterable[str] = (), source: bytes | None = None) -> list[str]:
+    """Findings (empty when clean): each redacted string or name word that the output still contains.
+
+    `redacted_strings` are strings or (string, entity type) pairs; `kept_text` is the original's text
+    outside the redacted stretches (terms found there are skipped); `replacements` are the texts written
+    in their place (their words are not searched for); `source`, the original file, lets single words
+    that are also the format's own machinery be told apart (see `machinery`). Whole redacted strings
+    are always searched for, except numbers under four digits, which every binary format is full of.
+    """
+    items = [(i, "") if isinstance(i, str) else i for i in redacted_strings]
+    try:
+        haystack = output_text(output, fmt)
+        residue = machinery(source, fmt, [s for s, _ in items]) if source is not None and fmt != "text" else ""
+    except Exception as exc:  # noqa: BLE001 - any failure to read must stop the write, with the reason
+        return [f"the {fmt} output cannot be read back ({type(exc).__name__}: {exc}); it cannot be proven clean"]
+    replacements = list(replacements)
+    rwords = {w.casefold() for r in replacements for w in WORD.findall(r)}
+    shown = kept_text + "\n" + "\n".join(replacements)   # what the output may legitimately contain
+    findings: list[str] = []
+    checked: set[str] = set()
+    for s, etype in items:
+        terms = search_terms(s, etype, rwords)
+        for term in terms:
+            if term.casefold() in checked:
+                continue
+            checked.add(term.casefold())
+            pat = _pattern(term)
+            if pat.search(shown) or (fmt != "text" and term.isdigit() and len(term) < 4):
+                continue
+            if residue and pat.search(residue):
+                continue
+            m = pat.search(haystack)
+            if m:
+                where = haystack[max(0, m.start() - 30):m.end() + 30].replace("\n", " ")
+                findings.append(f"{_mask(term)} ({etype or 'redacted text'}) still present: "
+                                f"…{_mask_in(where, terms)}…")
+    return findings
+
+
+def _mask(term: str) -> str:
+    """A redacted string shown in an error without repeating it whole: 'Shannon' -> 'S*****n'."""
+    return term if len(term) <= 2 else term[0] + "*" * (len(term) - 2) + term[-1]
+
+
+def _mask_in(context: str, terms: list[str]) -> str:
+    for term in terms:
+        context = _pattern(term).sub(lambda m: _mask(m.group(0)), context)
+    return context
