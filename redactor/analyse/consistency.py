@@ -71,7 +71,7 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
 
     # 1. other mentions of a name or its parts, in any case (WÓJCIK, Wójcik, Wojcik)
     for m in WORD_RX.finditer(text):
-        word = m.group(0).rstrip(".")
+        word = regex.sub(r"['’]s?$", "", m.group(0).rstrip("."))  # Cat's → Cat
         key = fold(word)
         if key not in seeds:
             continue
@@ -122,7 +122,7 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
         if m:
             seed = seeds.get(fold(s.text))
             if seed and seed[1] and any(fold(p).startswith(fold(m.group(1))) for p in _parts(seed[0].text)[1:]):
-                add(s.end, s.end + m.end(), 0.6, "the surname initial of", seed[0])
+                add(s.end + 1, s.end + m.end(), 0.6, "the surname initial of", seed[0])  # merged with the name later
     return out
 
 
@@ -141,6 +141,25 @@ def _mid_sentence(text: str, pos: int) -> bool:
     return bool(before) and not regex.search(r"(?:[.!?:]\s+|\n|\t|^)$", before)
 
 
+POSTCODE_TAIL = regex.compile(r"(\p{Lu}[\p{Ll}'’-]+(?:[ \u00a0]\p{Lu}[\p{Ll}'’-]+)?),?[ \u00a0]+[A-Z]{1,2}\d[A-Z\d]?[ \u00a0]?\d[A-Z]{2}$")
+
+
+def _place_words(span: Span) -> list[str]:
+    """Distinctive place words inside a found name: "Rowanbank" of "Rowanbank Early Learning Centre",
+    "Invercraig" of "Invercraig Health Centre", the town before an address's postcode."""
+    words: list[str] = []
+    if span.entity_type == "ORG":
+        for w in span.text.split():
+            if not regex.fullmatch(r"\p{Lu}[\p{Ll}'’-]{3,}", w) or is_word(w) or is_first_name(w):
+                break
+            words.append(w)
+    elif span.entity_type == "ADDRESS":
+        m = POSTCODE_TAIL.search(span.text)
+        if m and not any(is_word(w) for w in m.group(1).split()):
+            words.append(m.group(1))
+    return words[:1]
+
+
 def propagate_exact(text: str, spans: list[Span], types: tuple[str, ...] = ("LOCATION", "ORG", "ADDRESS")) -> list[Span]:
     """Other mentions of places, organisations and street names already found, word-bounded, same case."""
     taken = bytearray(len(text))
@@ -153,6 +172,10 @@ def propagate_exact(text: str, spans: list[Span], types: tuple[str, ...] = ("LOC
             continue  # a name the model also took for a place: people propagation handles it
         if s.entity_type in types and s.score >= 0.5 and len(s.text) >= 3 and not s.text.islower():
             forms.setdefault(s.text, s)
+    for s in list(forms.values()):
+        for word in _place_words(s):
+            if word not in people and word not in forms:
+                forms[word] = s
     out: list[Span] = []
     for form in sorted(forms, key=len, reverse=True):
         seed = forms[form]

@@ -170,7 +170,9 @@ def context_patterns(text: str) -> Iterator[Span]:
         yield _span(m, "name", 0.8, "named", f"follows '{m.group(0)[: m.start('name') - m.start()].strip()}'")
     for m in SPEECH.finditer(text):
         word = m.group("name")
-        if fold(word) in NOT_NAMES or word.isupper() or not (is_first_name(word) or is_surname(word)):
+        if fold(word) in NOT_NAMES or word.isupper() or word in acronyms():
+            continue
+        if not (is_first_name(word) or is_surname(word) or not is_word(word) and fold(word) not in common_words()):
             continue
         if _sentence_start(text, m.start("name")) and is_ambiguous(word):
             continue
