@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from service.app import create_app
@@ -18,6 +19,7 @@ from service.settings import Settings
 from service.testing import KeywordAnalyser, Known
 
 PASSWORD = "correct-Horse-battery-9"
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)   # tests only: cheap argon2id
 KNOWN = {
     "Kayden Mitchell": Known("PERSON", 0.95, "child-a"),
     "Kayden": Known("PERSON", 0.55, "child-a"),
@@ -52,7 +54,7 @@ def make_docx(paragraphs: list[str]) -> bytes:
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     """Settings for a throwaway service in tmp_path with the keyword analyser."""
     values: dict[str, Any] = {"data_dir": tmp_path / "data", "analyser": KeywordAnalyser(KNOWN),
-                              "max_upload_bytes": 2 * 1024 * 1024}
+                              "max_upload_bytes": 2 * 1024 * 1024, "password_hasher": FAST_HASHER}
     values.update(overrides)
     return Settings(**values)
 
@@ -60,7 +62,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
 def add_user(app: Any, username: str, role: str) -> None:
     """Create a user straight in the database."""
     with session_scope(app.state.services.sessions) as db:
-        db.add(User(username=username, password_hash=hash_password(PASSWORD), role=role))
+        db.add(User(username=username, password_hash=hash_password(PASSWORD, FAST_HASHER), role=role))
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> TestClient:
@@ -119,3 +121,33 @@ def env(tmp_path: Path) -> Iterator[Env]:
     add_user(app, "ada", "admin")
     with TestClient(app) as admin:
         yield Env(app, login(admin, "ada"))
+
+
+LEAKCHECK = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval" / "leakcheck.py"
+
+
+def leakcheck() -> Any:
+    """The evaluation's leak checker, imported by path; skips the test when it is not there."""
+    import importlib.util
+
+    if not LEAKCHECK.is_file():
+        pytest.skip(f"leak checker not found at {LEAKCHECK.resolve()}")
+    spec = importlib.util.spec_from_file_location("leakcheck", LEAKCHECK)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def leaks(path: Path, text: str, names: list[str], labels: tuple[str, ...] = ("PERSON",)) -> list[str]:
+    """Identifying words of `names` (gold entities in `text`) that the output file at `path` still holds."""
+    import re
+
+    lc = leakcheck()
+    entities = []
+    for name, label in zip(names, labels * len(names)):
+        for m in re.finditer(re.escape(name), text):
+            entities.append({"start": m.start(), "end": m.end(), "label": label, "text": name})
+    words = lc.identifying_words({"text": text, "entities": entities}, {"PERSON", "LOCATION", "PHONE"})
+    out = lc.output_text(path)
+    return [w for w in words if re.search(rf"(?<![^\W_]){re.escape(w)}(?![^\W_])", out)]

@@ -1,0 +1,118 @@
+"""Per-profile previews and exports of a reviewed document (the library does the redaction and verification)."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from redactor.anonymise.profiles import Profile, available_profiles, load_profile
+from redactor.anonymise.pseudonyms import PseudonymMap
+from redactor.document import Document as ParsedDocument
+from redactor.errors import ProfileError
+from redactor.findings import Span, Statement
+from service.errors import Conflict
+from service.jobs import latest_run
+from service.models import Case, Document, Export, User
+from service.review_state import final_spans, progress, span_rows, statements, to_statements
+from service.schemas import PreviewOut, PreviewPiece
+from service.settings import Settings
+
+
+def profile_names() -> list[str]:
+    """The shipped profiles, publication first."""
+    names = available_profiles()
+    return sorted(names, key=lambda n: (n != "publication", n))
+
+
+def profile(name: str) -> Profile:
+    """A shipped profile by name (never a path from a request)."""
+    if name not in available_profiles():
+        raise ProfileError(f"Unknown profile {name!r}; choose from {', '.join(available_profiles())}")
+    return load_profile(name)
+
+
+@dataclass
+class Reviewed:
+    """A document as parsed again from the stored original, with its reviewed spans and statements."""
+
+    parsed: ParsedDocument
+    source: bytes
+    run_text: str
+    unreviewed: int
+
+
+def reviewed(db: Session, settings: Settings, doc: Document) -> tuple[Reviewed, list[Span], list[Statement]]:
+    """The stored original parsed again and checked against the analysed text, plus spans and statements."""
+    from redactor.parse import parse_file
+
+    run = latest_run(db, doc.id)
+    if doc.status != "ready" or run is None:
+        raise Conflict(f"document {doc.id} is {doc.status}; it can be exported once analysis is ready",
+                       status=doc.status)
+    path = settings.data_dir / doc.stored_path
+    parsed = parse_file(path, max_bytes=max(settings.max_upload_bytes, path.stat().st_size))
+    if parsed.text != run.text:
+        raise Conflict("the stored document no longer parses to the text that was reviewed (the parser changed); "
+                       "upload it again to review it afresh")
+    rows = span_rows(db, doc.id)
+    prog = progress(rows)
+    return (Reviewed(parsed, path.read_bytes(), run.text, prog.total - prog.reviewed), final_spans(rows),
+            to_statements(statements(db, doc.id)))
+
+
+def pseudonym_map(case: Case) -> PseudonymMap:
+    """The case's pseudonym map (stable across its documents)."""
+    return PseudonymMap.from_json(case.pseudonyms) if case.pseudonyms else PseudonymMap()
+
+
+def preview(db: Session, settings: Settings, doc: Document, profile_name: str) -> PreviewOut:
+    """The document text as the profile would publish it, without writing anything (the case map is not changed)."""
+    from redactor.redaction import plan_redactions
+
+    prof = profile(profile_name)
+    rv, spans, stmts = reviewed(db, settings, doc)
+    planned, warnings = plan_redactions(rv.parsed, spans, stmts, prof, pseudonym_map(db.get_one(Case, doc.case_id)))
+    pieces: list[PreviewPiece] = []
+    pos = 0
+    text = rv.parsed.text
+    changes = [p for p in planned if p.changes]
+    for p in changes:
+        if p.start < pos:
+            continue
+        if p.start > pos:
+            pieces.append(PreviewPiece(text=text[pos:p.start]))
+        pieces.append(PreviewPiece(text=p.text, changed=True, entity_type=p.entity_type, style=p.style))
+        pos = p.end
+    pieces.append(PreviewPiece(text=text[pos:]))
+    return PreviewOut(profile=prof.name, pieces=pieces, changes=len(changes), unreviewed=rv.unreviewed,
+                      warnings=warnings)
+
+
+def create_export(db: Session, settings: Settings, user: User, doc: Document, profile_name: str) -> Export:
+    """Redact, verify and store one export; the case's pseudonym map keeps any new pseudonyms. Caller commits."""
+    from redactor.redaction import redact
+
+    prof = profile(profile_name)
+    rv, spans, stmts = reviewed(db, settings, doc)
+    case = db.get_one(Case, doc.case_id)
+    pmap = pseudonym_map(case)
+    note = {"source": "review service", "reviewer": user.username, "unreviewed_spans_redacted": rv.unreviewed}
+    result = redact(rv.parsed, rv.source, spans, stmts, prof, pmap, note)  # VerificationError: nothing is written
+    stem, suffix = os.path.splitext(doc.filename)[0], Path(doc.stored_path).suffix
+    exp = Export(document_id=doc.id, profile=prof.name, filename=f"{stem}.{prof.name}{suffix}", stored_path="",
+                 sha256=hashlib.sha256(result.data).hexdigest(), log=result.log, schedule=result.schedule_rows,
+                 warnings=result.warnings, unreviewed=rv.unreviewed, created_by=user.id)
+    db.add(exp)
+    db.flush()
+    relative = Path("exports") / str(doc.id) / f"{exp.id}{suffix}"
+    dest = settings.data_dir / relative
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    tmp.write_bytes(result.data)
+    os.replace(tmp, dest)
+    exp.stored_path = relative.as_posix()
+    case.pseudonyms = pmap.to_json()
+    return exp

@@ -1,0 +1,154 @@
+"""Logging in and out (a form for people, JSON for programs) and managing users."""
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from service.access import require
+from service.audit import record
+from service.auth import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    authenticate,
+    end_session,
+    hash_password,
+    password_problem,
+    start_session,
+    tokens_match,
+)
+from service.deps import DB, AppServices, CurrentSession, CurrentUser, OptionalSession
+from service.errors import BadRequest, Conflict, CsrfError, NotAuthenticated
+from service.models import User
+from service.schemas import LoginIn, SessionOut, UserIn, UserOut
+
+router = APIRouter()
+
+
+def _set_session_cookie(response: Response, services: AppServices, token: str) -> None:
+    response.set_cookie(SESSION_COOKIE, token, max_age=services.settings.session_hours * 3600, httponly=True,
+                        samesite="lax", secure=services.settings.secure_cookies, path="/")
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+
+
+def _login_form(request: Request, services: AppServices, error: str = "", next_url: str = "/",
+                status: int = 200) -> HTMLResponse:
+    token = secrets.token_urlsafe(32)
+    response = services.templates.TemplateResponse(
+        request, "login.html", {"login_csrf": token, "error": error, "next": _safe_next(next_url), "user": None},
+        status_code=status)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
+                        secure=services.settings.secure_cookies, path="/login")
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+def login_page(request: Request, services: AppServices, session: OptionalSession, next: str = "/") -> Response:
+    """The login form (or straight on, when already logged in)."""
+    if session is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return _login_form(request, services, next_url=next)
+
+
+@router.post("/login", include_in_schema=False)
+def login_form(request: Request, services: AppServices, db: DB, username: Annotated[str, Form()],
+               password: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "",
+               next: Annotated[str, Form()] = "/") -> Response:
+    """Check the form's credentials; start a session and go on, or show the form again."""
+    if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
+        return _login_form(request, services, "The form expired; please try again.", next, 403)
+    user = authenticate(db, username, password, services.settings.password_hasher)
+    if user is None:
+        record(db, None, "login.failed", username_tried=username[:64])
+        db.commit()
+        return _login_form(request, services, "Wrong username or password.", next, 401)
+    token, _ = start_session(db, user, services.settings.session_hours, services.settings.secret_key)
+    record(db, user, "login")
+    db.commit()
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    _set_session_cookie(response, services, token)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+def logout_form(request: Request, db: DB, services: AppServices, session: OptionalSession,
+                csrf_token: Annotated[str, Form()] = "") -> Response:
+    """End the session (the form carries the session's CSRF token)."""
+    if session is not None:
+        if not tokens_match(session.csrf_token, csrf_token):
+            raise CsrfError("missing or wrong CSRF token; reload the page and try again")
+        record(db, session.user, "logout")
+        end_session(db, request.cookies.get(SESSION_COOKIE), services.settings.secret_key)
+        db.commit()
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/api/auth/login", response_model=SessionOut, tags=["auth"])
+def api_login(body: LoginIn, response: Response, services: AppServices, db: DB) -> SessionOut:
+    """Log in; sets the session cookie and returns the CSRF token to send as `X-CSRF-Token` on writes."""
+    user = authenticate(db, body.username, body.password, services.settings.password_hasher)
+    if user is None:
+        record(db, None, "login.failed", username_tried=body.username[:64])
+        db.commit()
+        raise NotAuthenticated("wrong username or password")
+    token, row = start_session(db, user, services.settings.session_hours, services.settings.secret_key)
+    record(db, user, "login")
+    db.commit()
+    _set_session_cookie(response, services, token)
+    return SessionOut(user=UserOut.model_validate(user), csrf_token=row.csrf_token)
+
+
+@router.post("/api/auth/logout", status_code=204, tags=["auth"])
+def api_logout(request: Request, session: CurrentSession, db: DB, services: AppServices) -> Response:
+    """End the current session."""
+    record(db, session.user, "logout")
+    end_session(db, request.cookies.get(SESSION_COOKIE), services.settings.secret_key)
+    db.commit()
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/api/auth/me", response_model=SessionOut, tags=["auth"])
+def me(session: CurrentSession) -> SessionOut:
+    """Who is logged in, and the session's CSRF token."""
+    return SessionOut(user=UserOut.model_validate(session.user), csrf_token=session.csrf_token)
+
+
+@router.get("/api/users", response_model=list[UserOut], tags=["users"])
+def list_users(user: CurrentUser, db: DB) -> list[User]:
+    """All users (administrators only)."""
+    require(user, "users.manage")
+    return list(db.scalars(select(User).order_by(User.username)))
+
+
+@router.post("/api/users", response_model=UserOut, status_code=201, tags=["users"])
+def create_user(body: UserIn, user: CurrentUser, db: DB, services: AppServices) -> User:
+    """Create a user with a role (administrators only); weak passwords are refused."""
+    require(user, "users.manage")
+    problem = password_problem(body.password, body.username)
+    if problem:
+        raise BadRequest(problem)
+    new = User(username=body.username, password_hash=hash_password(body.password, services.settings.password_hasher),
+               role=body.role)
+    db.add(new)
+    try:
+        db.flush()
+    except IntegrityError as exc:
+        db.rollback()
+        raise Conflict(f"the username {body.username!r} is taken") from exc
+    record(db, user, "user.created", new_user=new.username, role=new.role)
+    db.commit()
+    return new
+
+

@@ -1,0 +1,59 @@
+"""The server-rendered pages: cases, a case's documents, the review page, users. Data comes from the JSON API."""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from redactor.findings import ENTITY_TYPES
+from service.access import case_for, document_for, require, visible_cases
+from service.audit import record
+from service.deps import DB, AppServices, CurrentSession
+from service.exporting import profile_names
+from service.models import Document, User
+from service.routes.cases import case_out
+
+router = APIRouter(include_in_schema=False)
+
+
+def render(request: Request, services: AppServices, session: CurrentSession, name: str, **context: Any) -> HTMLResponse:
+    """A page with the user, the CSRF token for the page's script, and the given context."""
+    return services.templates.TemplateResponse(
+        request, name, {"user": session.user, "csrf": session.csrf_token, **context})
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, services: AppServices, session: CurrentSession, db: DB) -> HTMLResponse:
+    """The cases the user may see."""
+    return render(request, services, session, "cases.html", cases=visible_cases(db, session.user))
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(case_id: int, request: Request, services: AppServices, session: CurrentSession, db: DB) -> HTMLResponse:
+    """A case: its documents with their status, and for administrators upload, register and members."""
+    case = case_for(db, session.user, case_id)
+    docs = list(db.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id.desc())))
+    users = list(db.scalars(select(User).order_by(User.username))) if session.user.role == "admin" else []
+    return render(request, services, session, "case.html", case=case_out(db, case), documents=docs, users=users,
+                  people=case.register.get("people", []))
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+def review_page(document_id: int, request: Request, services: AppServices, session: CurrentSession,
+                db: DB) -> HTMLResponse:
+    """The review page; its script loads the document from the API and renders it as text (never as HTML)."""
+    doc = document_for(db, session.user, document_id)
+    record(db, session.user, "document.viewed", case_id=doc.case_id, document_id=doc.id)
+    db.commit()
+    can_decide = session.user.role in ("admin", "reviewer")
+    return render(request, services, session, "review.html", doc=doc, case=case_for(db, session.user, doc.case_id),
+                  profiles=profile_names(), entity_types=ENTITY_TYPES, can_decide=can_decide)
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users_page(request: Request, services: AppServices, session: CurrentSession, db: DB) -> HTMLResponse:
+    """Users and their roles (administrators only)."""
+    require(session.user, "users.manage")
+    return render(request, services, session, "users.html", users=list(db.scalars(select(User).order_by(User.username))))

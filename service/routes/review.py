@@ -1,0 +1,211 @@
+"""Reviewing a document: its spans and statements, and decisions saved one at a time with version checks."""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from redactor.findings import ENTITY_TYPES
+from service.access import document_for, require, span_for
+from service.audit import record
+from service.deps import DB, CurrentUser
+from service.errors import BadRequest, Conflict
+from service.exporting import profile_names
+from service.jobs import latest_run
+from service.models import AnalysisRun, AuditEvent, DecisionRow, Document, SpanRow, now
+from service.review_state import (
+    group_of,
+    net_decisions,
+    progress,
+    span_out,
+    span_rows,
+    statement_out,
+    statements,
+    usernames,
+)
+from service.schemas import (
+    AddSpanIn,
+    AuditOut,
+    DecisionIn,
+    DocumentOut,
+    GroupDecisionIn,
+    ReviewOut,
+    SpanOut,
+    StatementOut,
+)
+
+router = APIRouter(tags=["review"])
+
+
+def _ready_run(db: Session, doc: Document) -> AnalysisRun:
+    run = latest_run(db, doc.id)
+    if doc.status != "ready" or run is None:
+        raise Conflict(f"document {doc.id} is {doc.status}, not ready for review", status=doc.status,
+                       progress=doc.progress)
+    return run
+
+
+def _snapshot(row: SpanRow) -> dict[str, Any]:
+    return {"start": row.start, "end": row.end, "entity_type": row.entity_type, "status": row.status,
+            "version": row.version}
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds inside the text without surrounding whitespace or trailing ,;: (a mouse selection often takes them)."""
+    if not (0 <= start < end <= len(text)):
+        raise BadRequest(f"bounds {start}-{end} are outside the document (length {len(text)})")
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    if start == end:
+        raise BadRequest("the selection holds only whitespace")
+    if "\n" in text[start:end] and len(text[start:end]) > 300:
+        raise BadRequest("a span may not run across several paragraphs")
+    return start, end
+
+
+def _conflict(db: Session, span_id: int, message: str) -> Conflict:
+    db.rollback()
+    db.expire_all()
+    current = db.get_one(SpanRow, span_id)
+    return Conflict(message, current=span_out(current, usernames(db)).model_dump(mode="json"))
+
+
+@router.get("/api/documents/{document_id}/review", response_model=ReviewOut)
+def review_data(document_id: int, user: CurrentUser, db: DB) -> ReviewOut:
+    """Everything the review page shows: text, spans (lowest confidence first), statements, progress."""
+    require(user, "documents.read")
+    doc = document_for(db, user, document_id)
+    run = _ready_run(db, doc)
+    rows = span_rows(db, doc.id)
+    names = usernames(db)
+    return ReviewOut(document=DocumentOut.model_validate(doc), text=run.text, spans=[span_out(r, names) for r in rows],
+                     statements=[statement_out(s) for s in statements(db, doc.id)], progress=progress(rows),
+                     warnings=[str(w) for w in run.warnings], profiles=profile_names())
+
+
+@router.get("/api/documents/{document_id}/spans", response_model=list[SpanOut])
+def list_spans(document_id: int, user: CurrentUser, db: DB) -> list[SpanOut]:
+    """The document's spans, lowest confidence first."""
+    doc = document_for(db, user, document_id)
+    _ready_run(db, doc)
+    names = usernames(db)
+    return [span_out(r, names) for r in span_rows(db, doc.id)]
+
+
+@router.get("/api/documents/{document_id}/statements", response_model=list[StatementOut])
+def list_statements(document_id: int, user: CurrentUser, db: DB) -> list[StatementOut]:
+    """The document's classified statements (fact, opinion, intention) in reading order."""
+    doc = document_for(db, user, document_id)
+    _ready_run(db, doc)
+    return [statement_out(s) for s in statements(db, doc.id)]
+
+
+@router.post("/api/spans/{span_id}/decision", response_model=SpanOut,
+             responses={409: {"description": "the span changed since `version`; the body has the current span"}})
+def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB) -> SpanOut:
+    """Accept, reject, change the type of, or move the bounds of a span; saved at once."""
+    require(user, "spans.decide")
+    row = span_for(db, user, span_id)
+    run = _ready_run(db, db.get_one(Document, row.document_id))
+    if body.version != row.version:
+        raise _conflict(db, span_id, "someone else changed this span since you loaded it; here is its current state")
+    before = _snapshot(row)
+    if body.action == "reject":
+        row.status = "rejected"
+    elif body.action == "accept":
+        row.status = "accepted"
+    elif body.action == "retype":
+        if body.entity_type is None:
+            raise BadRequest(f"retype needs an entity_type from {', '.join(ENTITY_TYPES)}")
+        row.entity_type, row.status = body.entity_type, "accepted"
+    else:
+        if body.start is None or body.end is None:
+            raise BadRequest("edit needs new start and end offsets")
+        row.start, row.end = _trimmed(run.text, body.start, body.end)
+        row.text, row.status = run.text[row.start:row.end], "accepted"
+        if body.entity_type:
+            row.entity_type = body.entity_type
+    row.updated_by, row.updated_at = user.id, now()
+    db.add(DecisionRow(document_id=row.document_id, span_id=row.id, user_id=user.id, action=body.action,
+                       before=before, after={**_snapshot(row), "note": body.note}))
+    record(db, user, f"span.{body.action}", document_id=row.document_id, span_id=row.id)
+    try:
+        db.commit()
+    except StaleDataError:
+        raise _conflict(db, span_id, "someone else changed this span at the same moment; here is its current state")
+    return span_out(row, usernames(db))
+
+
+@router.post("/api/documents/{document_id}/spans", response_model=SpanOut, status_code=201)
+def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB) -> SpanOut:
+    """Add a span the analysis missed (it counts as accepted)."""
+    require(user, "spans.decide")
+    doc = document_for(db, user, document_id)
+    run = _ready_run(db, doc)
+    start, end = _trimmed(run.text, body.start, body.end)
+    same = db.scalar(select(SpanRow).where(SpanRow.document_id == doc.id, SpanRow.start == start,
+                                           SpanRow.end == end, SpanRow.status != "rejected"))
+    if same is not None:
+        raise Conflict("a span with these bounds exists already", current=span_out(same).model_dump(mode="json"))
+    text = run.text[start:end]
+    row = SpanRow(document_id=doc.id, run_id=run.id, source="reviewer", orig_start=start, orig_end=end,
+                  orig_type=body.entity_type, start=start, end=end, entity_type=body.entity_type, text=text,
+                  score=1.0, recognizer="reviewer", explanation=f"added by {user.username}"
+                  + (f": {body.note}" if body.note else ""), status="accepted", updated_by=user.id)
+    db.add(row)
+    db.flush()
+    db.add(DecisionRow(document_id=doc.id, span_id=row.id, user_id=user.id, action="add", before={},
+                       after={**_snapshot(row), "note": body.note}))
+    record(db, user, "span.add", case_id=doc.case_id, document_id=doc.id, span_id=row.id)
+    db.commit()
+    return span_out(row, usernames(db))
+
+
+@router.post("/api/documents/{document_id}/groups/decision", response_model=list[SpanOut])
+def decide_group(document_id: int, body: GroupDecisionIn, user: CurrentUser, db: DB) -> list[SpanOut]:
+    """Accept or reject every undecided mention in a group (one person, or one entity's text).
+
+    Mentions someone has already decided are left as they are, so nobody's decision is overwritten.
+    """
+    require(user, "spans.decide")
+    doc = document_for(db, user, document_id)
+    _ready_run(db, doc)
+    status = "accepted" if body.action == "accept" else "rejected"
+    changed = [r for r in span_rows(db, doc.id) if r.status == "pending" and group_of(r) == body.group]
+    for row in changed:
+        before = _snapshot(row)
+        row.status, row.updated_by, row.updated_at = status, user.id, now()
+        db.add(DecisionRow(document_id=doc.id, span_id=row.id, user_id=user.id, action=body.action, before=before,
+                           after={**_snapshot(row), "group": body.group}))
+    record(db, user, f"group.{body.action}", case_id=doc.case_id, document_id=doc.id, spans=len(changed))
+    try:
+        db.commit()
+    except StaleDataError:
+        db.rollback()
+        raise Conflict("someone else changed these mentions at the same moment; reload and try again") from None
+    names = usernames(db)
+    return [span_out(r, names) for r in changed]
+
+
+@router.get("/api/documents/{document_id}/decisions")
+def decisions(document_id: int, user: CurrentUser, db: DB) -> dict[str, Any]:
+    """The review as a decisions file for `redactor redact --decisions` (net effect per span)."""
+    doc = document_for(db, user, document_id)
+    run = _ready_run(db, doc)
+    return {"document": {"filename": doc.filename, "sha256": doc.sha256},
+            "decisions": net_decisions(span_rows(db, doc.id), run.text, usernames(db))}
+
+
+@router.get("/api/documents/{document_id}/audit", response_model=list[AuditOut], tags=["audit"])
+def audit(document_id: int, user: CurrentUser, db: DB) -> list[AuditEvent]:
+    """Who did what to this document, oldest first (administrators only)."""
+    require(user, "audit.read")
+    doc = document_for(db, user, document_id)
+    return list(db.scalars(select(AuditEvent).where(AuditEvent.document_id == doc.id).order_by(AuditEvent.id)))
+
+

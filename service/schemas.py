@@ -1,0 +1,188 @@
+"""Request bodies (…In) and responses (…Out) of the JSON API, kept apart from the tables."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redactor.findings import ENTITY_TYPES
+
+Role = Literal["admin", "reviewer", "foi"]
+EntityType = Literal[ENTITY_TYPES]  # type: ignore[valid-type]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class LoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
+    password: str = Field(min_length=1, max_length=1024)
+    role: Role
+
+
+class UserOut(_Out):
+    id: int
+    username: str
+    role: str
+    active: bool
+
+
+class SessionOut(BaseModel):
+    user: UserOut
+    csrf_token: str
+
+
+class RegisterIn(BaseModel):
+    text: str = Field(max_length=2_000_000, description="the register as YAML (a `people:` list) or CSV")
+    format: Literal["yaml", "csv"] = "yaml"
+
+
+class CaseIn(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    people_register: RegisterIn | None = Field(default=None, alias="register")
+
+
+class MemberIn(BaseModel):
+    username: str
+
+
+class CaseOut(_Out):
+    id: int
+    name: str
+    created_at: datetime
+    people: int = 0
+    documents: int = 0
+    members: list[str] = []
+
+
+class DocumentOut(_Out):
+    id: int
+    case_id: int
+    filename: str
+    sha256: str
+    format: str
+    size: int
+    status: str
+    progress: int
+    error: str
+    created_at: datetime
+
+
+class SpanOut(_Out):
+    id: int
+    start: int
+    end: int
+    entity_type: str
+    text: str
+    score: float
+    recognizer: str
+    explanation: str
+    subtype: str
+    person_id: str
+    role: str
+    source: str
+    status: str
+    version: int
+    group: str = ""
+    updated_by: str = ""
+
+
+class StatementOut(BaseModel):
+    id: int
+    start: int
+    end: int
+    kind: str
+    confidence: float
+    cue: str = ""
+    holder: str = ""
+    subject: str = ""
+    unattributed_opinion: bool = False
+    suggestion: str = ""
+
+
+class ProgressOut(BaseModel):
+    reviewed: int
+    total: int
+
+
+class ReviewOut(BaseModel):
+    document: DocumentOut
+    text: str
+    spans: list[SpanOut]
+    statements: list[StatementOut]
+    progress: ProgressOut
+    warnings: list[str]
+    profiles: list[str]
+
+
+class DecisionIn(BaseModel):
+    action: Literal["accept", "reject", "edit", "retype"]
+    version: int = Field(description="the span version the reviewer saw; a stale version gets 409")
+    entity_type: EntityType | None = None
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
+    note: str = Field(default="", max_length=1000)
+
+
+class AddSpanIn(BaseModel):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    entity_type: EntityType
+    note: str = Field(default="", max_length=1000)
+
+
+class GroupDecisionIn(BaseModel):
+    group: str = Field(min_length=1, max_length=300)
+    action: Literal["accept", "reject"]
+
+
+class ExportIn(BaseModel):
+    profile: str = Field(min_length=1, max_length=50)
+
+
+class PreviewPiece(BaseModel):
+    text: str
+    changed: bool = False
+    entity_type: str = ""
+    style: str = ""
+
+
+class PreviewOut(BaseModel):
+    profile: str
+    pieces: list[PreviewPiece]
+    changes: int
+    unreviewed: int
+    warnings: list[str]
+
+
+class ExportOut(_Out):
+    id: int
+    document_id: int
+    profile: str
+    filename: str
+    sha256: str
+    created_at: datetime
+    unreviewed: int
+    warnings: list[str]
+    download_url: str = ""
+    log: dict[str, Any] | None = None
+    schedule: list[dict[str, Any]] | None = None
+
+
+class AuditOut(_Out):
+    id: int
+    at: datetime
+    username: str
+    action: str
+    case_id: int | None
+    document_id: int | None
+    detail: dict[str, Any]

@@ -1,0 +1,57 @@
+"""A fake analyser for tests and demos: finds known words, with no model to load."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from redactor.document import Document
+from redactor.findings import Analysis, Span, Statement
+from redactor.register import Register
+
+OPINION_CUES = ("felt", "believed", "considered", "thought")
+INTENTION_CUES = ("will ", "plans to", "intends to")
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A word to find: its type, the confidence to report, and the person it names (if any)."""
+
+    entity_type: str = "PERSON"
+    score: float = 0.85
+    person_id: str = ""
+
+
+@dataclass
+class KeywordAnalyser:
+    """Flags every whole-word occurrence of the known words (longest first), and cue-word statements."""
+
+    words: Mapping[str, Known] = field(default_factory=dict)
+
+    def __call__(self, doc: Document, register: Register | None = None) -> Analysis:
+        text = doc.text
+        spans: list[Span] = []
+        taken = bytearray(len(text))
+        for word in sorted(self.words, key=len, reverse=True):
+            known = self.words[word]
+            for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+                if any(taken[m.start():m.end()]):
+                    continue
+                taken[m.start():m.end()] = b"\1" * (m.end() - m.start())
+                spans.append(Span(m.start(), m.end(), known.entity_type, known.score, m.group(0), "keyword",
+                                  "a known word", person_id=known.person_id))
+        return Analysis(sorted(spans, key=lambda s: s.start), _statements(text), list(doc.warnings))
+
+
+def _statements(text: str) -> list[Statement]:
+    out = []
+    for m in re.finditer(r"[^.\n]+[.\n]?", text):
+        sentence = m.group(0).lower()
+        cue = next((c for c in OPINION_CUES if c in sentence), "")
+        kind = "opinion" if cue else ""
+        if not cue:
+            cue = next((c for c in INTENTION_CUES if c in sentence), "")
+            kind = "intention" if cue else ""
+        if kind:
+            out.append(Statement(m.start(), m.end(), kind, 0.9, cue=cue.strip()))  # type: ignore[arg-type]
+    return out

@@ -1,0 +1,102 @@
+"""Previews and exports per profile: verified files, the redaction log, the FOI schedule."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from redactor.errors import VerificationError
+from service.models import Export
+from tests.service.conftest import MISSED, Env, leaks
+
+
+def _review_all(env: Env, doc: int, add_missed: bool = True) -> str:
+    """Accept every finding and add the missed name; returns the document text."""
+    review = env.admin.get(f"/api/documents/{doc}/review").json()
+    for group in {s["group"] for s in review["spans"]}:
+        env.admin.post(f"/api/documents/{doc}/groups/decision", json={"group": group, "action": "accept"})
+    if add_missed:
+        start = review["text"].index(MISSED)
+        env.admin.post(f"/api/documents/{doc}/spans", json={"start": start, "end": start + len(MISSED),
+                                                            "entity_type": "PERSON"})
+    return str(review["text"])
+
+
+def test_preview_shows_the_profile_without_storing_anything(env: Env) -> None:
+    doc = env.ready_document()
+    p = env.admin.get(f"/api/documents/{doc}/preview?profile=publication").json()
+    shown = "".join(piece["text"] for piece in p["pieces"])
+    assert "Kayden" not in shown and "Shannon Mitchell" not in shown and MISSED in shown
+    assert p["unreviewed"] == 6 and p["changes"] >= 5
+    assert env.admin.get(f"/api/documents/{doc}/exports").json() == []
+    assert env.admin.get(f"/api/documents/{doc}/preview?profile=publcation").status_code == 400
+
+
+def test_publication_export_is_clean_and_downloadable(env: Env, tmp_path: Path) -> None:
+    doc = env.ready_document()
+    text = _review_all(env, doc)
+    r = env.client("rita").post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
+    assert r.status_code == 201, r.text
+    x = r.json()
+    assert x["unreviewed"] == 0 and x["log"]["verification"]["passed"] is True and x["schedule"] == []
+    assert x["filename"] == "report.publication.docx"
+    dl = env.client("rita").get(x["download_url"])
+    assert dl.status_code == 200 and 'attachment; filename="report.publication.docx"' in dl.headers["content-disposition"]
+    out = tmp_path / "out.docx"
+    out.write_bytes(dl.content)
+    assert leaks(out, text, ["Kayden Mitchell", "Shannon Mitchell", MISSED]) == []
+    log = env.admin.get(f"/api/exports/{x['id']}/log.json")
+    assert log.status_code == 200 and "Kayden" not in log.text     # the log keeps no originals
+    pm = env.admin.get(f"/api/cases/{env.case}")   # the case keeps the pseudonyms for its next documents
+    assert pm.status_code == 200
+
+
+def test_foi_export_has_a_schedule(env: Env) -> None:
+    doc = env.ready_document()
+    _review_all(env, doc)
+    x = env.client("fiona").post(f"/api/documents/{doc}/exports", json={"profile": "foi"}).json()
+    assert x["schedule"] and {"number", "location", "information", "treatment", "exemption"} <= set(x["schedule"][0])
+    sched = env.client("fiona").get(f"/api/exports/{x['id']}/schedule.csv")
+    assert sched.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(sched.text)))
+    assert len(rows) == len(x["schedule"]) and "Kayden" not in sched.text
+    assert env.client("fiona").get(f"/api/exports/{x['id']}/schedule.html").status_code == 200
+    assert env.admin.get(f"/api/documents/{doc}/exports").json()[0]["id"] == x["id"]
+
+
+def test_rejected_spans_stay_and_unreviewed_spans_are_redacted(env: Env, tmp_path: Path) -> None:
+    doc = env.ready_document()
+    spans = env.admin.get(f"/api/documents/{doc}/spans").json()
+    paisley = next(s for s in spans if s["text"] == "Paisley")
+    env.admin.post(f"/api/spans/{paisley['id']}/decision", json={"action": "reject", "version": 1})
+    x = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"}).json()
+    assert x["unreviewed"] == len(spans) - 1
+    out = tmp_path / "out.docx"
+    out.write_bytes(env.admin.get(x["download_url"]).content)
+    lc_text = __import__("tests.service.conftest", fromlist=["leakcheck"]).leakcheck().output_text(out)
+    assert "Paisley" in lc_text and "Shannon" not in lc_text
+
+
+def test_unverifiable_output_is_refused_and_nothing_is_kept(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    import redactor.redaction
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise VerificationError("report.docx: the redacted output still contains 1 redacted string(s)",
+                                ["word/document.xml: 'Kayden'"])
+
+    doc = env.ready_document()
+    monkeypatch.setattr(redactor.redaction, "redact", refuse)
+    r = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
+    assert r.status_code == 422 and r.json()["findings"] == ["word/document.xml: 'Kayden'"]
+    with env.app.state.services.sessions() as db:
+        assert db.scalar(select(func.count()).select_from(Export)) == 0
+    assert not any((env.app.state.services.settings.data_dir / "exports").rglob("*.docx"))
+
+
+def test_unknown_profile_is_400(env: Env) -> None:
+    doc = env.ready_document()
+    r = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "../../etc/passwd"})
+    assert r.status_code == 400 and "choose from" in r.json()["detail"]

@@ -1,0 +1,152 @@
+"""Reviewing: spans and statements, decisions saved at once, versions that stop silent overwrites, the audit log."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text as sql
+
+from redactor.findings import Span
+from redactor.review import apply_decisions
+from tests.service.conftest import MISSED, Env
+
+
+def _spans(env: Env, doc: int, client=None) -> list[dict]:  # type: ignore[no-untyped-def]
+    return (client or env.admin).get(f"/api/documents/{doc}/spans").json()
+
+
+def _by_text(spans: list[dict], text: str) -> dict:
+    return next(s for s in spans if s["text"] == text)
+
+
+def test_review_lists_spans_lowest_confidence_first_with_statements(env: Env) -> None:
+    doc = env.ready_document()
+    r = env.admin.get(f"/api/documents/{doc}/review").json()
+    scores = [s["score"] for s in r["spans"]]
+    assert scores == sorted(scores) and r["spans"][0]["text"] == "Paisley"
+    assert r["progress"] == {"reviewed": 0, "total": len(r["spans"])}
+    assert {s["kind"] for s in r["statements"]} == {"opinion", "intention"}
+    assert "publication" in r["profiles"] and r["profiles"][0] == "publication"
+    kayden = [s for s in r["spans"] if s["person_id"] == "child-a"]
+    assert len(kayden) == 3 and len({s["group"] for s in kayden}) == 1
+
+
+def test_decisions_are_saved_as_made(env: Env) -> None:
+    doc = env.ready_document()
+    rita = env.client("rita")
+    spans = _spans(env, doc)
+    paisley, phone = _by_text(spans, "Paisley"), _by_text(spans, "0141 496 0000")
+    r = rita.post(f"/api/spans/{paisley['id']}/decision", json={"action": "reject", "version": paisley["version"]})
+    assert r.status_code == 200 and r.json()["status"] == "rejected" and r.json()["version"] == 2
+    assert r.json()["updated_by"] == "rita"
+    r = rita.post(f"/api/spans/{phone['id']}/decision", json={"action": "retype", "entity_type": "ID", "version": 1})
+    assert r.json()["entity_type"] == "ID" and r.json()["status"] == "accepted"
+    text = env.admin.get(f"/api/documents/{doc}/review").json()["text"]
+    start = text.index("Shannon Mitchell")
+    mother = _by_text(spans, "Shannon Mitchell")
+    r = rita.post(f"/api/spans/{mother['id']}/decision",       # edit bounds; surrounding spaces are trimmed
+                  json={"action": "edit", "start": start - 1, "end": start + len("Shannon") + 1, "version": 1})
+    assert r.json()["text"] == "Shannon" and r.json()["status"] == "accepted"
+    # a fresh client (a closed tab, a restarted browser) sees all of it
+    again = {s["id"]: s for s in _spans(env, doc, env.client("rita"))}
+    assert again[paisley["id"]]["status"] == "rejected" and again[phone["id"]]["entity_type"] == "ID"
+    assert env.admin.get(f"/api/documents/{doc}/review").json()["progress"]["reviewed"] == 3
+
+
+def test_add_a_missed_name(env: Env) -> None:
+    doc = env.ready_document()
+    text = env.admin.get(f"/api/documents/{doc}/review").json()["text"]
+    start = text.index(MISSED)
+    rita = env.client("rita")
+    r = rita.post(f"/api/documents/{doc}/spans", json={"start": start - 1, "end": start + len(MISSED) + 1,
+                                                        "entity_type": "PERSON"})   # " Gordon Baxter,"
+    assert r.status_code == 201, r.text
+    added = r.json()
+    assert added["text"] == MISSED and added["source"] == "reviewer" and added["status"] == "accepted"
+    dup = rita.post(f"/api/documents/{doc}/spans", json={"start": start, "end": start + len(MISSED),
+                                                          "entity_type": "PERSON"})
+    assert dup.status_code == 409 and dup.json()["current"]["id"] == added["id"]
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"start": 5, "end": 5, "entity_type": "PERSON"}, 400),
+    ({"start": 0, "end": 10**6, "entity_type": "PERSON"}, 400),
+    ({"start": 0, "end": 4, "entity_type": "NAME"}, 422),
+    ({"start": -1, "end": 4, "entity_type": "PERSON"}, 422),
+])
+def test_bad_additions_are_refused(env: Env, body: dict, status: int) -> None:
+    doc = env.ready_document()
+    assert env.admin.post(f"/api/documents/{doc}/spans", json=body).status_code == status
+
+
+def test_concurrent_reviewers_do_not_overwrite_each_other(env: Env) -> None:
+    doc = env.ready_document()
+    rita, ada = env.client("rita"), env.admin
+    span = _by_text(_spans(env, doc), "Paisley")            # both load version 1
+    assert rita.post(f"/api/spans/{span['id']}/decision", json={"action": "accept", "version": 1}).status_code == 200
+    stale = ada.post(f"/api/spans/{span['id']}/decision", json={"action": "reject", "version": 1})
+    assert stale.status_code == 409
+    current = stale.json()["current"]
+    assert current["status"] == "accepted" and current["version"] == 2 and current["updated_by"] == "rita"
+    # with the current version, the second reviewer's change goes through, knowingly
+    assert ada.post(f"/api/spans/{span['id']}/decision", json={"action": "reject", "version": 2}).status_code == 200
+
+
+def test_accept_all_mentions_leaves_decided_ones_alone(env: Env) -> None:
+    doc = env.ready_document()
+    rita = env.client("rita")
+    kayden = [s for s in _spans(env, doc) if s["person_id"] == "child-a"]
+    rita.post(f"/api/spans/{kayden[0]['id']}/decision", json={"action": "reject", "version": 1})
+    r = rita.post(f"/api/documents/{doc}/groups/decision", json={"group": kayden[0]["group"], "action": "accept"})
+    assert r.status_code == 200 and len(r.json()) == 2
+    status = {s["id"]: s["status"] for s in _spans(env, doc)}
+    assert status[kayden[0]["id"]] == "rejected"
+    assert all(status[s["id"]] == "accepted" for s in kayden[1:])
+
+
+def test_decisions_export_replays_through_the_library(env: Env) -> None:
+    """The service's decisions file gives the CLI's `apply_decisions` the same spans the service exports."""
+    doc = env.ready_document()
+    review = env.admin.get(f"/api/documents/{doc}/review").json()
+    text, spans = review["text"], review["spans"]
+    original = [Span(s["start"], s["end"], s["entity_type"], s["score"], s["text"], s["recognizer"], "",
+                     person_id=s["person_id"]) for s in spans]
+    rita = env.client("rita")
+    rita.post(f"/api/spans/{_by_text(spans, 'Paisley')['id']}/decision", json={"action": "reject", "version": 1})
+    rita.post(f"/api/spans/{_by_text(spans, '0141 496 0000')['id']}/decision",
+              json={"action": "retype", "entity_type": "ID", "version": 1})
+    m = _by_text(spans, "Shannon Mitchell")
+    rita.post(f"/api/spans/{m['id']}/decision", json={"action": "edit", "start": m["start"], "end": m["start"] + 7,
+                                                     "version": 1})
+    start = text.index(MISSED)
+    rita.post(f"/api/documents/{doc}/spans", json={"start": start, "end": start + len(MISSED), "entity_type": "PERSON"})
+    decisions = rita.get(f"/api/documents/{doc}/decisions").json()["decisions"]
+    replayed = apply_decisions(original, decisions, text)
+    live = [s for s in _spans(env, doc) if s["status"] != "rejected"]
+    assert sorted((s.start, s.end, s.entity_type) for s in replayed) == \
+        sorted((s["start"], s["end"], s["entity_type"]) for s in live)
+
+
+def test_audit_log_records_who_did_what_and_refuses_changes(env: Env) -> None:
+    doc = env.ready_document()
+    span = _spans(env, doc)[0]
+    env.client("rita").post(f"/api/spans/{span['id']}/decision", json={"action": "accept", "version": 1})
+    events = env.admin.get(f"/api/documents/{doc}/audit").json()
+    assert [(e["action"], e["username"]) for e in events] == [
+        ("document.uploaded", "ada"), ("analysis.finished", ""), ("span.accept", "rita")]
+    assert env.client("rita").get(f"/api/documents/{doc}/audit").status_code == 403
+    with env.app.state.services.engine.connect() as conn, pytest.raises(Exception, match="append-only"):
+        conn.execute(sql("UPDATE audit_log SET username = 'someone else'"))
+    with env.app.state.services.engine.connect() as conn, pytest.raises(Exception, match="append-only"):
+        conn.execute(sql("DELETE FROM audit_log"))
+
+
+def test_pages_escape_what_users_typed(env: Env) -> None:
+    from tests.service.conftest import PARAGRAPHS, make_docx
+
+    case = env.admin.post("/api/cases", json={"name": "<script>alert(1)</script>"}).json()["id"]
+    doc = env.upload(make_docx(PARAGRAPHS), "<b>report</b>.docx", case=case).json()
+    assert "<" not in doc["filename"]
+    for path in ("/", f"/cases/{case}", f"/documents/{doc['id']}"):
+        page = env.admin.get(path)
+        assert page.status_code == 200
+        assert "<script>alert" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+        assert page.text.count("<script") == 1 and '<script src="/static/app.js" defer></script>' in page.text
