@@ -40,7 +40,7 @@ def _seeds(spans: Iterable[Span], text: str) -> dict[str, tuple[Span, bool]]:
         seeds.setdefault(key, (s, full))
         for p in parts:
             k = fold(p.rstrip("'’s") if p.endswith(("'s", "’s")) else p)
-            if len(k) < 2 or k in STOP or p in acronyms():
+            if len(k) < 2 or k in STOP or p in acronyms() or k in common_words() and not is_first_name(p):
                 continue
             if not full and is_ambiguous(p) and s.score < 0.7:
                 continue  # a lone, uncertain name-word does not spread

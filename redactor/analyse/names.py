@@ -59,8 +59,11 @@ def english_words() -> frozenset[str]:
 
 
 def is_word(word: str) -> bool:
-    """True when the word, lower-cased, is an ordinary English word."""
-    return word.lower().rstrip("'’s") in english_words() or word.lower() in english_words()
+    """True when the word, lower-cased, is an ordinary English word ("single-agency": each part is)."""
+    low = word.lower()
+    if "-" in low.strip("-"):
+        return all(is_word(part) for part in low.split("-") if part)
+    return low.rstrip("'’s") in english_words() or low in english_words()
 
 
 @cache

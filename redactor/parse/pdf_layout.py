@@ -182,8 +182,11 @@ def xy_cut(lines: list[Line], depth: int = 0) -> list[Line]:
     return sorted(lines, key=lambda ln: (ln.top, ln.x0))
 
 
-def paragraphs(lines: Sequence[Line], glyphs: Sequence[Glyph]) -> list[list[Line]]:
-    """Group lines (in reading order) into paragraphs by gap, overlap, size, indent and short lines."""
+def paragraphs(lines: Sequence[Line], glyphs: Sequence[Glyph], in_cell: bool = False) -> list[list[Line]]:
+    """Group lines (in reading order) into paragraphs by gap, overlap, size, indent and short lines.
+
+    In a table cell a short line is no sign of a paragraph's end: a narrow column wraps early before a
+    long word ("came from" / "Auchterlea at 23:30"), so there only the gap and bullets decide."""
     gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)
             if 0 <= b.top - a.bottom < 2 * a.height and abs(a.size - b.size) < 0.15 * a.size]
     usual = statistics.median(gaps) if gaps else 0.0
@@ -197,7 +200,7 @@ def paragraphs(lines: Sequence[Line], glyphs: Sequence[Glyph]) -> list[list[Line
                 -0.3 * prev.height <= gap <= min(1.5 * usual + 1.0, 1.0 * prev.height)
                 and min(prev.x1, ln.x1) - max(prev.x0, ln.x0) > 0
                 and abs(prev.size - ln.size) <= 0.15 * max(prev.size, ln.size)
-                and prev.x1 >= ln.x1 - 0.3 * max(ln.x1 - ln.x0, 1.0)
+                and (in_cell or prev.x1 >= ln.x1 - 0.3 * max(ln.x1 - ln.x0, 1.0))
                 and first not in ("•", "·", "▪", "◦", "-", "–", "")
             )
             if joins:
@@ -293,7 +296,7 @@ def table_blocks(glyphs: Sequence[Glyph], in_cell: dict[int, tuple[int, int, int
         direction = statistics.mode(glyphs[i].direction for i in idx)
         boxes = {i: framed(glyphs[i], width, height, direction) for i in idx}
         lines = build_lines(idx, boxes, glyphs)
-        for p, para in enumerate(paragraphs(lines, glyphs)):
+        for p, para in enumerate(paragraphs(lines, glyphs, in_cell=True)):
             pieces = paragraph_pieces(para, boxes, glyphs)
             if pieces:
                 # Cells keep table order (row, column) at the stream position of the table.

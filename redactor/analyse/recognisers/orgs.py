@@ -6,15 +6,31 @@ from functools import cache
 
 import regex
 
+from redactor.analyse.names import fold, is_first_name, is_word
 from redactor.analyse.rules import load_list
 from redactor.findings import Span
 
 WORD = r"(?:\p{Lu}[\p{L}'’&.-]*|St\.?|of|and|the|&|for|on|upon|RC)"
 
 
+# Heads that generic service names share ("Public Protection Unit"): these need a place-like word.
+WEAK_HEADS = {"Team", "Unit", "Project", "Trust", "Club", "Service", "Centre", "Store", "Stores", "Shop", "Bar",
+              "Press", "Clinic", "College", "Residential Unit", "Community Centre"}
+
+
+@cache
+def _heads() -> tuple[str, ...]:
+    return tuple(sorted(load_list("gazetteers/org_heads.txt"), key=len, reverse=True))
+
+
+@cache
+def _roles() -> frozenset[str]:
+    return frozenset(fold(r) for r in load_list("allow/roles.txt"))
+
+
 @cache
 def _pattern() -> regex.Pattern[str]:
-    heads = "|".join(regex.escape(h) for h in sorted(load_list("gazetteers/org_heads.txt"), key=len, reverse=True))
+    heads = "|".join(regex.escape(h) for h in _heads())
     # one to five name words (the first capitalised), then a head noun: "Glenburn Primary School"
     return regex.compile(rf"\b(?<![\p{{L}}])(?:\p{{Lu}}[\p{{L}}'’&.-]*)(?:[ \u00a0]+{WORD}){{0,5}}?[ \u00a0]+(?:{heads})\b")
 
@@ -31,8 +47,17 @@ def find(text: str, doc=None) -> list[Span]:
         # drop leading function words the lazy pattern may have taken
         lead = regex.match(r"(?:(?:The|the|of|and|at|in|from)[ \u00a0]+)+", name)
         start = m.start() + (lead.end() if lead else 0)
+        cut = regex.search(r"[ \u00a0](?:of|for)[ \u00a0]+(?:the[ \u00a0]+)?", text[start:m.end()])
+        if cut:
+            left = text[start:start + cut.start()].split()
+            if left and (is_first_name(left[0]) or fold(" ".join(left)) in _roles()):
+                start += cut.end()  # "Joanne Pettigrew of the X Team", "Chair of the Review Team": the team alone
+        head = next(h for h in _heads() if text[start:m.end()].endswith(h))
+        name_words = text[start:m.end() - len(head)].split()
+        if head in WEAK_HEADS and all(is_word(w) or not w[:1].isupper() for w in name_words):
+            continue  # "Public Protection Unit", "Information Governance Team": a service, not a place
         spans.append(Span(start, m.end(), "ORG", 0.7, text[start:m.end()], "org:head_noun",
-                          f"a capitalised name ending in '{name.split()[-1]}'", subtype="LOCAL_ORG"))
+                          f"a capitalised name ending in '{head}'", subtype="LOCAL_ORG"))
     for m in WARD.finditer(text):
         spans.append(Span(m.start(), m.end(), "ORG", 0.75, m.group(0), "org:ward", "a hospital ward", subtype="WARD"))
     for m in COMPANY.finditer(text):

@@ -63,8 +63,8 @@ def titled(text: str) -> Iterator[Span]:
         words = _words(m.group("name"))
         if fold(words[0]) in NOT_NAMES:
             continue
-        if len(words) == 1 and is_word(words[0]) and not (is_surname(words[0]) or is_first_name(words[0])):
-            continue  # "Nurse Advisor", "Sister Ward": a job, not a name
+        if all(is_word(w) and not is_first_name(w) for w in words) and not (len(words) == 1 and is_surname(words[0])):
+            continue  # "Nurse Advisor", "Nurse Consultant Child Protection": a job, not a name
         yield _span(m, "name", 0.85, "title", f"follows a title ({m.group(0).split()[0]})")
 
 
@@ -73,7 +73,7 @@ def full_names(text: str) -> Iterator[Span]:
     for m in CAPSEQ.finditer(text, overlapped=True):
         words = _words(m.group("name"))
         end = m.end("name")
-        while len(words) > 1 and words[-1].isupper() and not is_surname(words[-1]):
+        while len(words) > 1 and words[-1].isupper() and (not is_surname(words[-1]) or words[-1] in acronyms()):
             end = m.start("name") + m.group("name").rstrip().rfind(words[-1]) - 1
             words = words[:-1]  # "Joanne Pettigrew RGN", "Hope WNB": a trailing acronym is not a surname
         if len(words) < 2:
