@@ -11,7 +11,7 @@ from redactor.findings import Span
 
 PLACE_WORD = r"\p{Lu}[\p{Ll}'’]+(?:[ \u00a0-](?:on|upon|by|of|le)?[ \u00a0-]?\p{Lu}[\p{Ll}'’]+)?"
 CONTEXT = regex.compile(
-    rf"\b(?:moved|move|moving|relocated|returned|lived|lives|living|live|born|grew up|based|stayed|staying|"
+    rf"\b(?:moved|move|moving|relocate|relocated|relocating|return|returning|returned|travel|travelling|go|going|come|coming|lived|lives|living|live|born|grew up|based|stayed|staying|"
     rf"holiday|travelled|went|visited|visiting|resident|originally|back)[ \u00a0]+(?:to|in|from|at|near)[ \u00a0]+"
     rf"(?P<place>{PLACE_WORD})")
 AREA = regex.compile(rf"\bthe[ \u00a0]+(?P<place>{PLACE_WORD})[ \u00a0]+(?:area|estate|scheme|district|neighbourhood)\b")
