@@ -8,9 +8,10 @@ YAML:
         nicknames: [Kay]
         role: child                 # drives pseudonyms: child, sibling, mother, father, parent, carer,
                                     # relative, professional (or a job: social worker, health visitor, ...)
+        pseudonym: Child A          # optional: the name the report already uses for this person
         dob: 2019-03-14
         addresses: ["27 Glenburn Road, Paisley PA2 8QT"]
-CSV: a header row with id,name,aliases,nicknames,role,dob,addresses (lists separated by ';').
+CSV: a header row with id,name,aliases,nicknames,role,dob,addresses,pseudonym (lists separated by ';').
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class Person:
     nicknames: tuple[str, ...] = ()
     dob: str = ""
     addresses: tuple[str, ...] = ()
+    pseudonym: str = ""
 
     def name_forms(self) -> list[str]:
         """The full name, aliases and nicknames, longest first."""
@@ -57,7 +59,7 @@ class Register:
     def to_json(self) -> dict[str, Any]:
         return {"people": [
             {"id": p.id, "name": p.name, "role": p.role, "aliases": list(p.aliases), "nicknames": list(p.nicknames),
-             "dob": p.dob, "addresses": list(p.addresses)} for p in self.people]}
+             "dob": p.dob, "addresses": list(p.addresses), "pseudonym": p.pseudonym} for p in self.people]}
 
 
 def _slug(name: str) -> str:
@@ -105,7 +107,8 @@ def register_from_records(records: list[dict[str, Any]], source: str = "register
         seen.add(pid)
         people.append(Person(id=pid, name=name, role=str(rec.get("role") or "").strip().lower(),
                              aliases=_list(rec.get("aliases")), nicknames=_list(rec.get("nicknames")),
-                             dob=_dob(rec.get("dob"), where), addresses=_list(rec.get("addresses"))))
+                             dob=_dob(rec.get("dob"), where), addresses=_list(rec.get("addresses")),
+                             pseudonym=str(rec.get("pseudonym") or "").strip()))
     return Register(tuple(people))
 
 

@@ -19,8 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", type=Path, help="the document to redact (.docx, .pdf, .txt, .md)")
     parser.add_argument("--profile", "-p", required=True,
                         help="publication, foi, care-inspectorate, or a profile YAML file")
-    parser.add_argument("-o", "--output", required=True, type=Path,
-                        help="output file, or a directory (then <stem>.<ext> inside it)")
+    parser.add_argument("-o", "--output", required=True,  # a str: Path would drop the trailing "/" of a new folder
+                        help="output file, or a directory (existing, or ending in /) for <stem>.<ext> inside it")
     parser.add_argument("--decisions", type=Path, help="reviewer decisions (JSON) exported from the review workflow")
     parser.add_argument("--register", type=Path, help="the case register: people, roles and known pseudonyms")
     parser.add_argument("--pseudonyms", type=Path,
@@ -77,9 +77,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def output_path(source: Path, output: Path, fmt: str) -> Path:
+def output_path(source: Path, out: str | Path, fmt: str) -> Path:
     """OUT itself, or <OUT>/<stem><ext> when OUT is a directory (or ends with a separator)."""
-    if output.is_dir() or str(output).endswith(("/", os.sep)):
+    output = Path(out)
+    if output.is_dir() or str(out).endswith(("/", os.sep)):
         output.mkdir(parents=True, exist_ok=True)
         return output / f"{source.stem}{OUTPUT_SUFFIX.get(fmt, source.suffix or '.txt')}"
     output.parent.mkdir(parents=True, exist_ok=True)
