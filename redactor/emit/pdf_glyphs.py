@@ -226,20 +226,32 @@ def show(op: str, operands: Operands, state: TextState, walk: Walk) -> list[Any]
     new_items: list[Any] = []
     chunk = bytearray()
     removed = False
+    gap: list[float] = []  # the advances of a run of removed glyphs, written as one displacement
+
+    def flush_gap() -> None:
+        # One whole number per removed run (thousandths of an em): shorter streams, and no per-glyph
+        # numbers in which a reader could find fragments of what was removed.
+        if gap:
+            new_items.append(int(round(sum(gap))))
+            gap.clear()
+
     for item in items:
         if not isinstance(item, pikepdf.String):
             if chunk:
                 new_items.append(pikepdf.String(bytes(chunk)))
                 chunk.clear()
+            flush_gap()
             new_items.append(item)
             continue
         for code, is_glyph in state.codec.split(bytes(item)):
             if not is_glyph:
+                flush_gap()
                 chunk += code
                 continue
             g = walk.count
             walk.count += 1
             if g not in walk.remove:
+                flush_gap()
                 chunk += code
                 continue
             if g >= len(walk.advances) or state.size == 0 or state.th == 0:
@@ -251,9 +263,10 @@ def show(op: str, operands: Operands, state: TextState, walk: Walk) -> list[Any]
             if chunk:
                 new_items.append(pikepdf.String(bytes(chunk)))
                 chunk.clear()
-            new_items.append(round(shift, 4))
+            gap.append(shift)
     if chunk:
         new_items.append(pikepdf.String(bytes(chunk)))
+    flush_gap()
     if not removed:
         return None
     return [*prefix, pikepdf.ContentStreamInstruction([pikepdf.Array(new_items)], pikepdf.Operator("TJ"))]

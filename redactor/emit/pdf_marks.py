@@ -84,20 +84,26 @@ def fit_label(label: str, width: float, height: float) -> tuple[str, float]:
     return "", size
 
 
+def hundredths(value: float) -> int:
+    return int(round(value * 100))
+
+
 def overlay(frame: PageFrame, marks: Sequence[Mark], font: str) -> tuple[bytes, str]:
     """Content that fills each mark's box and writes its label; and the label text, in drawing order."""
-    ops: list[tuple[list[Any], str]] = [([], "q"), (list(inverse(frame.ctm)), "cm")]
+    # Marks are drawn in hundredths of a point, in whole numbers: no decimal coordinate in which a reader
+    # of the stream could see a fragment of a removed number ("300.887" next to "01632 960 300").
+    ops: list[tuple[list[Any], str]] = [([], "q"), (list(inverse(frame.ctm)), "cm"), ([0.01, 0, 0, 0.01, 0, 0], "cm")]
     labels: list[str] = []
     for mark in marks:
         x0, y0, x1, y1 = frame.device_box(mark.box)
         x0, y0, x1, y1 = x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD
         light = mark.style == "text"
-        ops += [([0.88 if light else 0.0], "g"), ([round(x0, 3), round(y0, 3), round(x1 - x0, 3), round(y1 - y0, 3)], "re"),
+        ops += [([0.88 if light else 0.0], "g"), ([hundredths(x0), hundredths(y0), hundredths(x1 - x0), hundredths(y1 - y0)], "re"),
                 ([], "f")]
         text, size = fit_label(mark.label, x1 - x0, y1 - y0)
         if text.strip():
-            ops += [([], "BT"), ([pikepdf.Name(font), round(size, 3)], "Tf"), ([0.0 if light else 1.0], "g"),
-                    ([round(x0 + PAD, 3), round(y0 + (y1 - y0 - 0.72 * size) / 2, 3)], "Td"),
+            ops += [([], "BT"), ([pikepdf.Name(font), hundredths(size)], "Tf"), ([0.0 if light else 1.0], "g"),
+                    ([hundredths(x0 + PAD), hundredths(y0 + (y1 - y0 - 0.72 * size) / 2)], "Td"),
                     ([pikepdf.String(text.encode("cp1252"))], "Tj"), ([], "ET")]
             labels.append(text)
     ops.append(([], "Q"))
