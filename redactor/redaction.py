@@ -7,6 +7,8 @@ nothing, so no file is written (fail closed).
 """
 from __future__ import annotations
 
+import dataclasses
+
 import re
 import statistics
 from collections.abc import Callable, Sequence
@@ -115,7 +117,17 @@ def plan_redactions(doc: Document, spans: Sequence[Span], statements: Sequence[S
         pseudonyms.anchor = date_anchor(s.text for s in good if s.entity_type == "DATE")
     names = pseudonyms.resolve(good, text)
     planned = [_decide(doc, good, cluster, profile, names, pseudonyms) for cluster in _clusters(good, profile)]
-    return planned, warnings
+    return _no_overlaps(planned), warnings
+
+
+def _no_overlaps(planned: list[Planned]) -> list[Planned]:
+    """A title or "on" taken in front of a replacement never reaches into the one before it."""
+    out: list[Planned] = []
+    for p in planned:
+        if out and p.start < out[-1].end:
+            p = dataclasses.replace(p, start=out[-1].end)
+        out.append(p)
+    return out
 
 
 def date_anchor(dates: Any) -> tuple[int, int] | None:

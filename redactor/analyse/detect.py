@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 
 from redactor.analyse.consistency import propagate_exact, propagate_people
 from redactor.analyse.engine import run_engine
-from redactor.analyse.names import TITLE_RX, acronyms, fold
+from redactor.analyse.names import TITLE_RX, TITLES, acronyms, fold
 from redactor.analyse.rules import RULES_DIR, load_list
 from redactor.document import Document
 from redactor.findings import Span
@@ -72,6 +72,8 @@ def tidy(text: str, span: Span) -> Span | None:
     """Trim titles, possessives, quotes and punctuation from a span's edges."""
     start, end = span.start, span.end
     piece = text[start:end]
+    if span.entity_type == "PERSON" and piece.strip().rstrip(".") in TITLES:
+        return None  # a title alone ("Mrs") is not a name
     if span.entity_type == "PERSON":
         m = TRIM_HEAD.match(piece)
         if m and m.end() < len(piece):

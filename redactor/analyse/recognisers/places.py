@@ -5,7 +5,7 @@ from functools import cache
 
 import regex
 
-from redactor.analyse.names import fold, is_first_name, is_surname, is_word
+from redactor.analyse.names import TITLES, fold, is_first_name, is_surname, is_word
 from redactor.analyse.rules import load_list
 from redactor.findings import Span
 
@@ -26,7 +26,8 @@ def _not_places() -> frozenset[str]:
 
 
 def _ok(name: str) -> bool:
-    return fold(name) not in _not_places() and not name.isupper()
+    first = name.split()[0].rstrip(".")
+    return fold(name) not in _not_places() and not name.isupper() and first not in TITLES
 
 
 def find(text: str, doc=None) -> list[Span]:
