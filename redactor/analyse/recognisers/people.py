@@ -190,7 +190,8 @@ def from_ner(text: str, doc) -> Iterator[Span]:
             continue
         if any(w in acronyms() for w in words):
             continue
-        if all(is_word(w) for w in words) and not (len(words) > 1 and is_first_name(words[0]) and is_surname(words[-1])):
+        content = [w for w in words if not regex.fullmatch(r"\p{Lu}\.?", w)] or words  # initials say nothing
+        if all(is_word(w) for w in content) and not (len(words) > 1 and is_first_name(words[0]) and is_surname(words[-1])):
             continue  # "Maternal Grandmother", "Case Tracking Number": ordinary words in title case
         if ent.label_ == "PERSON":
             if all(fold(w) in NOT_NAMES for w in words):
