@@ -195,6 +195,8 @@ def in_fallback(el: etree._Element) -> bool:
 
 def text_attrs(el: etree._Element) -> tuple[str, ...]:
     """The free-text attributes (prefixed names) this element carries."""
+    if not el.attrib:
+        return ()
     names = ATTR_TEXT.get(el.tag, ())
     found = [n for n in names if el.get(qn(n)) is not None]
     found += [a for a, c in zip(AUTHOR_ATTRS, _AUTHOR_CLARK) if el.get(c) is not None]

@@ -136,10 +136,12 @@ def drop_entities(root: etree._Element) -> None:
 
 def redact_authors(root: etree._Element) -> None:
     """Every remaining author, initials and person id becomes a neutral value."""
+    clark = [(qn(attr), value) for attr, value in REDACTED_AUTHOR.items()]
     for el in root.iter(etree.Element):
-        for attr, value in REDACTED_AUTHOR.items():
-            if el.get(qn(attr)) is not None:
-                el.set(qn(attr), value)
+        if el.attrib:
+            for name, value in clark:
+                if el.get(name) is not None:
+                    el.set(name, value)
 
 
 def clean_story(xml: XmlParts, part: str) -> None:
