@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +20,7 @@ from service.db import session_scope
 from service.models import User
 from service.settings import Settings
 from service.testing import KeywordAnalyser, Known
+from tests.postgres import PostgresServer, unavailable_reason
 
 PASSWORD = "correct-Horse-battery-9"
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)   # tests only: cheap argon2id
@@ -115,9 +119,35 @@ class Env:
         return int(r.json()["id"])
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the session (each test gets its own database on it)."""
+    reason = unavailable_reason()
+    if reason:
+        if os.environ.get("REDACTOR_REQUIRE_POSTGRES"):
+            pytest.fail(f"REDACTOR_REQUIRE_POSTGRES is set but {reason}")
+        pytest.skip(reason)
+    root = Path(tempfile.mkdtemp(prefix="redactor-pg-"))   # under /tmp: the server's user must reach it
+    server = PostgresServer(root).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each service test runs on the embedded default (SQLite in the data folder) and on PostgreSQL."""
+    if request.param == "sqlite":
+        return ""
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.create_database()
+
+
 @pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
-    app = create_app(make_settings(tmp_path))
+def env(tmp_path: Path, database_url: str) -> Iterator[Env]:
+    app = create_app(make_settings(tmp_path, database_url=database_url))
     add_user(app, "ada", "admin")
     with TestClient(app) as admin:
         yield Env(app, login(admin, "ada"))
