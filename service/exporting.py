@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +66,25 @@ def reviewed(db: Session, settings: Settings, doc: Document) -> tuple[Reviewed, 
             to_statements(statements(db, doc.id)))
 
 
+_CASE_LOCKS: dict[int, threading.Lock] = {}
+_CASE_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def case_export_lock(case_id: int) -> Iterator[None]:
+    """One export at a time per case in this process, held until the caller has committed.
+
+    Two exports that both read the case's pseudonym map before either saved it would give two new
+    people the same pseudonym ("Person 1" in each document) and keep only one of them. This lock
+    serialises exports within a process (the embedded SQLite default runs one); `create_export` also
+    locks the case row (SELECT ... FOR UPDATE), which serialises them across processes on PostgreSQL.
+    """
+    with _CASE_LOCKS_GUARD:
+        lock = _CASE_LOCKS.setdefault(case_id, threading.Lock())
+    with lock:
+        yield
+
+
 def pseudonym_map(case: Case) -> PseudonymMap:
     """The case's pseudonym map (stable across its documents)."""
     return PseudonymMap.from_json(case.pseudonyms) if case.pseudonyms else PseudonymMap()
@@ -92,12 +114,15 @@ def preview(db: Session, settings: Settings, doc: Document, profile_name: str) -
 
 
 def create_export(db: Session, settings: Settings, user: User, doc: Document, profile_name: str) -> Export:
-    """Redact, verify and store one export; the case's pseudonym map keeps any new pseudonyms. Caller commits."""
+    """Redact, verify and store one export; the case's pseudonym map keeps any new pseudonyms.
+
+    The caller commits, inside `case_export_lock(doc.case_id)`.
+    """
     from redactor.redaction import redact
 
     prof = profile(profile_name)
     rv, spans, stmts = reviewed(db, settings, doc)
-    case = db.get_one(Case, doc.case_id)
+    case = db.get_one(Case, doc.case_id, with_for_update=True)   # held until the caller commits (see above)
     pmap = pseudonym_map(case)
     note = {"source": "review service", "reviewer": user.username, "unreviewed_spans_redacted": rv.unreviewed}
     result = redact(rv.parsed, rv.source, spans, stmts, prof, pmap, note)  # VerificationError: nothing is written

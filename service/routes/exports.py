@@ -13,7 +13,7 @@ from service.access import document_for, export_for, require, require_export
 from service.audit import record
 from service.deps import DB, AppServices, CurrentUser
 from service.errors import NotFound
-from service.exporting import create_export, preview
+from service.exporting import case_export_lock, create_export, preview
 from service.models import Export
 from service.schemas import ExportIn, ExportOut, PreviewOut
 
@@ -50,14 +50,15 @@ def export_document(document_id: int, body: ExportIn, user: CurrentUser, db: DB,
     """Redact the document for a profile, verify the output, store it, and return its log and schedule."""
     require_export(user, body.profile)
     doc = document_for(db, user, document_id)
-    exp = create_export(db, services.settings, user, doc, body.profile)
-    record(db, user, "export.created", case_id=doc.case_id, document_id=doc.id, export_id=exp.id,
-           profile=exp.profile, sha256=exp.sha256, unreviewed=exp.unreviewed)
-    try:
-        db.commit()
-    except BaseException:
-        (services.settings.data_dir / exp.stored_path).unlink(missing_ok=True)
-        raise
+    with case_export_lock(doc.case_id):   # the case's pseudonym map is read and saved by one export at a time
+        exp = create_export(db, services.settings, user, doc, body.profile)
+        record(db, user, "export.created", case_id=doc.case_id, document_id=doc.id, export_id=exp.id,
+               profile=exp.profile, sha256=exp.sha256, unreviewed=exp.unreviewed)
+        try:
+            db.commit()
+        except BaseException:
+            (services.settings.data_dir / exp.stored_path).unlink(missing_ok=True)
+            raise
     return export_out(exp, full=True)
 
 

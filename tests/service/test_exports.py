@@ -100,3 +100,51 @@ def test_unknown_profile_is_400(env: Env) -> None:
     doc = env.ready_document()
     r = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "../../etc/passwd"})
     assert r.status_code == 400 and "choose from" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("in_process_lock", [True, False], ids=["one-process", "row-lock-only"])
+def test_concurrent_exports_of_one_case_give_distinct_people_distinct_pseudonyms(
+        env: Env, monkeypatch: pytest.MonkeyPatch, in_process_lock: bool) -> None:
+    """Two documents exported at once, each naming a different person new to the case: without the case
+    lock both read the empty pseudonym map and both people became "Person 1". Without the in-process
+    lock (as between two service processes), PostgreSQL's row lock alone must keep them apart."""
+    import contextlib
+    import threading
+    import time
+
+    import service.exporting
+    import service.routes.exports
+
+    if not in_process_lock:
+        if env.app.state.services.engine.dialect.name != "postgresql":
+            pytest.skip("several service processes need a server database; SQLite serves one process")
+        monkeypatch.setattr(service.routes.exports, "case_export_lock", lambda case_id: contextlib.nullcontext())
+
+    first = env.ready_document(["Kayden Mitchell was seen at home."])
+    second = env.ready_document(["Shannon Mitchell was seen at home."])
+    read_map = service.exporting.pseudonym_map
+
+    def slow_read(case):  # type: ignore[no-untyped-def]
+        pmap = read_map(case)
+        time.sleep(0.5)            # widen the window between reading the map and saving it
+        return pmap
+
+    monkeypatch.setattr(service.exporting, "pseudonym_map", slow_read)
+    results: dict[int, dict] = {}
+
+    def export(doc: int) -> None:
+        r = env.client("rita").post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
+        results[doc] = r.json() if r.status_code == 201 else {"error": r.text}
+
+    threads = [threading.Thread(target=export, args=(d,)) for d in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert all("error" not in r for r in results.values()), results
+    with env.app.state.services.sessions() as db:
+        from service.models import Case
+
+        people = db.get_one(Case, env.case).pseudonyms["people"]
+    pseudonyms = [p["pseudonym"] for p in people.values()]
+    assert len(people) == 2 and len(set(pseudonyms)) == 2, people
