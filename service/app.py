@@ -23,6 +23,7 @@ from service.jobs import AnalysisJobs
 from service.models import User
 from service.routes import auth, cases, documents, exports, pages, review
 from service.settings import Settings
+from service.throttle import LoginThrottle, TooManyAttempts
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -56,7 +57,8 @@ def _error_response(request: Request, exc: Exception) -> Response:
         services: Services = request.app.state.services
         return services.templates.TemplateResponse(request, "error.html", {"status": status, "message": str(exc),
                                                                           "user": None}, status_code=status)
-    return JSONResponse(payload_for(exc), status_code=status)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+    return JSONResponse(payload_for(exc), status_code=status, headers=headers)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -82,7 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="redactor review service", version=__version__, lifespan=lifespan,
                   description="Upload Learning Review reports, review every flagged span, export per purpose.",
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
-    app.state.services = Services(settings, engine, sessions, jobs, _templates())
+    throttle = LoginThrottle(settings.login_max_failures, settings.login_window_seconds)
+    app.state.services = Services(settings, engine, sessions, jobs, _templates(), throttle)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, cases, documents, review, exports, pages):
         app.include_router(module.router)

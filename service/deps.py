@@ -14,6 +14,7 @@ from service.auth import CSRF_HEADER, SESSION_COOKIE, find_session, tokens_match
 from service.errors import CsrfError, NotAuthenticated
 from service.models import LoginSession, User
 from service.settings import Settings
+from service.throttle import LoginThrottle
 
 if TYPE_CHECKING:
     from service.jobs import AnalysisJobs
@@ -23,13 +24,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @dataclass
 class Services:
-    """What one app instance owns: settings, database, background jobs, templates."""
+    """What one app instance owns: settings, database, background jobs, templates, the login throttle."""
 
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
     jobs: AnalysisJobs
     templates: Jinja2Templates
+    throttle: LoginThrottle
 
 
 def get_services(request: Request) -> Services:

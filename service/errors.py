@@ -38,6 +38,10 @@ class BadRequest(ServiceError):
     """The request is malformed in a way validation did not catch."""
 
 
+class TooManyRequests(ServiceError):
+    """The caller must wait before trying again."""
+
+
 # Most specific first; the handler walks an error's class hierarchy and takes the first match.
 STATUS: dict[type[Exception], int] = {
     NotAuthenticated: 401,
@@ -46,6 +50,7 @@ STATUS: dict[type[Exception], int] = {
     NotFound: 404,
     Conflict: 409,
     BadRequest: 400,
+    TooManyRequests: 429,
     lib.FileTooLarge: 413,
     lib.EncryptedDocument: 422,
     lib.ParseError: 422,

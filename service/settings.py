@@ -39,6 +39,8 @@ class Settings:
     session_hours: int = 12
     secure_cookies: bool = False               # set behind HTTPS
     analysis_workers: int = 1
+    login_max_failures: int = 5                # failed logins per username or address within the window; 0: no limit
+    login_window_seconds: int = 900
     analyser: Analyser = field(default=_real_analyser)
     password_hasher: PasswordHasher = field(default_factory=PasswordHasher)   # argon2id, library defaults
 
@@ -55,6 +57,9 @@ class Settings:
             values["max_upload_bytes"] = int(env["REDACTOR_MAX_UPLOAD_BYTES"])
         if env.get("REDACTOR_SECRET_KEY"):
             values["secret_key"] = env["REDACTOR_SECRET_KEY"]
+        for name in ("login_max_failures", "login_window_seconds"):
+            if env.get(f"REDACTOR_{name.upper()}"):
+                values[name] = int(env[f"REDACTOR_{name.upper()}"])
         if env.get("REDACTOR_SECURE_COOKIES"):
             values["secure_cookies"] = env["REDACTOR_SECURE_COOKIES"].lower() in ("1", "true", "yes")
         values.update({k: (Path(v) if k == "data_dir" else v) for k, v in overrides.items() if v is not None})

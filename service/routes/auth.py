@@ -25,6 +25,7 @@ from service.deps import DB, AppServices, CurrentSession, CurrentUser, OptionalS
 from service.errors import BadRequest, Conflict, CsrfError, NotAuthenticated
 from service.models import User
 from service.schemas import LoginIn, SessionOut, UserIn, UserOut
+from service.throttle import TooManyAttempts
 
 router = APIRouter()
 
@@ -49,6 +50,25 @@ def _login_form(request: Request, services: AppServices, error: str = "", next_u
     return response
 
 
+def _authenticate(request: Request, services: AppServices, db: DB, username: str, password: str) -> User | None:
+    """The user these credentials belong to, or None (recorded); refused while the throttle is full."""
+    address = request.client.host if request.client else None
+    try:
+        services.throttle.check(username, address)
+    except TooManyAttempts:
+        record(db, None, "login.throttled", username_tried=username[:64])
+        db.commit()
+        raise
+    user = authenticate(db, username, password, services.settings.password_hasher)
+    if user is None:
+        services.throttle.failed(username, address)
+        record(db, None, "login.failed", username_tried=username[:64])
+        db.commit()
+    else:
+        services.throttle.succeeded(username)
+    return user
+
+
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
 def login_page(request: Request, services: AppServices, session: OptionalSession, next: str = "/") -> Response:
     """The login form (or straight on, when already logged in)."""
@@ -64,10 +84,14 @@ def login_form(request: Request, services: AppServices, db: DB, username: Annota
     """Check the form's credentials; start a session and go on, or show the form again."""
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
         return _login_form(request, services, "The form expired; please try again.", next, 403)
-    user = authenticate(db, username, password, services.settings.password_hasher)
+    try:
+        user = _authenticate(request, services, db, username, password)
+    except TooManyAttempts as exc:
+        response = _login_form(request, services, f"Too many failed attempts. Try again in {exc.retry_after} "
+                                                   "seconds.", next, 429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     if user is None:
-        record(db, None, "login.failed", username_tried=username[:64])
-        db.commit()
         return _login_form(request, services, "Wrong username or password.", next, 401)
     token, _ = start_session(db, user, services.settings.session_hours, services.settings.secret_key)
     record(db, user, "login")
@@ -93,13 +117,12 @@ def logout_form(request: Request, db: DB, services: AppServices, session: Option
     return response
 
 
-@router.post("/api/auth/login", response_model=SessionOut, tags=["auth"])
-def api_login(body: LoginIn, response: Response, services: AppServices, db: DB) -> SessionOut:
+@router.post("/api/auth/login", response_model=SessionOut, tags=["auth"],
+             responses={429: {"description": "too many failed attempts; `Retry-After` says when to try again"}})
+def api_login(body: LoginIn, request: Request, response: Response, services: AppServices, db: DB) -> SessionOut:
     """Log in; sets the session cookie and returns the CSRF token to send as `X-CSRF-Token` on writes."""
-    user = authenticate(db, body.username, body.password, services.settings.password_hasher)
+    user = _authenticate(request, services, db, body.username, body.password)
     if user is None:
-        record(db, None, "login.failed", username_tried=body.username[:64])
-        db.commit()
         raise NotAuthenticated("wrong username or password")
     token, row = start_session(db, user, services.settings.session_hours, services.settings.secret_key)
     record(db, user, "login")

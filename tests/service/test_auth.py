@@ -125,3 +125,55 @@ def test_security_headers_on_every_response(env: Env) -> None:
         assert "script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe-inline" not in csp
         assert r.headers["x-content-type-options"] == "nosniff"
     assert env.admin.get("/api/openapi.json").json()["info"]["title"] == "redactor review service"
+
+
+def test_repeated_wrong_passwords_are_throttled(tmp_path, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from service.app import create_app
+    from service.models import AuditEvent
+    from tests.service.conftest import add_user, make_settings
+
+    app = create_app(make_settings(tmp_path, database_url=database_url, login_max_failures=3))
+    add_user(app, "rita", "reviewer")
+    with TestClient(app) as c:
+        for _ in range(3):
+            assert c.post("/api/auth/login", json={"username": "rita", "password": "guess"}).status_code == 401
+        r = c.post("/api/auth/login", json={"username": "rita", "password": PASSWORD})   # even the right one
+        assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+        assert r.json()["error"] == "TooManyAttempts" and r.json()["retry_after"] == int(r.headers["retry-after"])
+        token = c.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+        page = c.post("/login", data={"username": "rita", "password": PASSWORD, "csrf_token": token})
+        assert page.status_code == 429 and "Too many failed attempts" in page.text
+    with app.state.services.sessions() as db:
+        actions = db.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions.count("login.failed") == 3 and actions.count("login.throttled") == 2
+
+
+def test_throttle_counts_per_username_and_address_and_forgets_after_the_window() -> None:
+    from service.throttle import LoginThrottle, TooManyAttempts
+
+    now = [1000.0]
+    t = LoginThrottle(max_failures=2, window=60, clock=lambda: now[0])
+    t.failed("Rita", "10.0.0.1")
+    t.check("rita", "10.0.0.2")               # one failure: still allowed
+    t.failed("rita ", "10.0.0.2")
+    with pytest.raises(TooManyAttempts) as exc:
+        t.check("RITA", "10.0.0.3")           # the username is full, from any address
+    assert exc.value.retry_after == 60
+    t.check("rob", "10.0.0.3")                # another user from a clean address
+    t.failed("rob", "10.0.0.1")
+    with pytest.raises(TooManyAttempts):
+        t.check("fiona", "10.0.0.1")          # that address has failed twice, on two usernames
+    now[0] += 30
+    with pytest.raises(TooManyAttempts) as exc:
+        t.check("rita", None)
+    assert exc.value.retry_after == 30
+    now[0] += 31
+    t.check("rita", "10.0.0.1")               # the window has passed
+    t.failed("rob", None)
+    t.succeeded("rob")                        # a success forgets the username's failures
+    t.failed("rob", None)
+    t.check("rob", None)
+    LoginThrottle(max_failures=0).check("anyone", None)   # 0 turns the limit off
