@@ -7,14 +7,21 @@ Catriona) are flagged wherever they occur, each span saying which mention it was
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 
 import regex
 
 from redactor.analyse.names import (
-    acronyms, common_words, fold, initials_of, is_ambiguous, is_first_name, is_surname, is_word, name_words,
+    acronyms,
+    common_words,
+    diminutives,
+    fold,
+    initials_of,
+    is_ambiguous,
+    is_first_name,
+    is_surname,
+    is_word,
+    name_words,
 )
-from redactor.analyse.rules import load_list
 from redactor.findings import Span
 
 MIN_SEED_SCORE = 0.55
@@ -123,16 +130,6 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
             seed = seeds.get(fold(s.text))
             if seed and seed[1] and any(fold(p).startswith(fold(m.group(1))) for p in _parts(seed[0].text)[1:]):
                 add(s.end + 1, s.end + m.end(), 0.6, "the surname initial of", seed[0])  # merged with the name later
-    return out
-
-
-@cache
-def diminutives() -> dict[str, tuple[str, ...]]:
-    """First name → its usual short forms, from rules/gazetteers/diminutives.txt ("Tomasz: Tomek, Tomek")."""
-    out: dict[str, tuple[str, ...]] = {}
-    for line in load_list("gazetteers/diminutives.txt"):
-        name, _, shorts = line.partition(":")
-        out[fold(name.strip())] = tuple(fold(x.strip()) for x in shorts.split(",") if x.strip())
     return out
 
 

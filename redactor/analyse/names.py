@@ -75,6 +75,22 @@ def is_first_name(word: str) -> bool:
     return fold(word) in first_names()
 
 
+@cache
+def diminutives() -> dict[str, tuple[str, ...]]:
+    """First name → its usual short forms, from rules/gazetteers/diminutives.txt ("Tomasz: Tomek, Tomek")."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in load_list("gazetteers/diminutives.txt"):
+        name, _, shorts = line.partition(":")
+        out[fold(name.strip())] = tuple(fold(x.strip()) for x in shorts.split(",") if x.strip())
+    return out
+
+
+@cache
+def short_forms() -> frozenset[str]:
+    """Every short form in the diminutives list (Cat, Tam, Rab), folded."""
+    return frozenset(x for shorts in diminutives().values() for x in shorts)
+
+
 def is_surname(word: str) -> bool:
     w = fold(word)
     if w in surnames():

@@ -23,6 +23,8 @@ def found(finder, text: str, min_score: float = 0.4) -> set[str]:
     ("A letter from O'Rourke arrived.", "O'Rourke"),
     ("Staff knew him only as \"Tomek\" at the time.", "Tomek"),
     ("She said Siobhan was at home.", "Siobhan"),
+    ('Leanne said: "Cat would phone me at two in the morning."', "Cat"),   # a short form doing something
+    ("At the meeting Tam wouldn't say where he had been.", "Tam"),
 ])
 def test_people_positive(text, name):
     assert name in found(people.find, text)
@@ -38,6 +40,11 @@ def test_people_positive(text, name):
 ])
 def test_people_negative(text, word):
     assert word not in found(people.find, text)
+
+
+def test_a_short_form_that_is_also_a_word_starting_a_sentence_is_flagged_as_doubtful():
+    spans = [s for s in people.find("Kit was delivered to the family home.", None) if s.text == "Kit"]
+    assert spans and max(s.score for s in spans) < 0.5 and "ordinary word" in spans[0].explanation
 
 
 @pytest.mark.parametrize("name, initials", [

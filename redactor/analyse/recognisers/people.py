@@ -10,7 +10,16 @@ from collections.abc import Iterator
 import regex
 
 from redactor.analyse.names import (
-    NAME_WORD, TITLE_RX, acronyms, common_words, fold, is_ambiguous, is_first_name, is_surname, is_word,
+    NAME_WORD,
+    TITLE_RX,
+    acronyms,
+    common_words,
+    fold,
+    is_ambiguous,
+    is_first_name,
+    is_surname,
+    is_word,
+    short_forms,
 )
 from redactor.findings import Span
 
@@ -31,7 +40,8 @@ POSSESSIVE = regex.compile(rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})['’]s[ \
 SPEECH = regex.compile(
     rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})[ \u00a0]+(?:said|told|says|tells|asked|explained|reported|disclosed|stated|"
     r"replied|agreed|confirmed|denied|described|admitted|added|called|phoned|rang|texted|emailed|visited|attended|"
-    r"cried|shouted|was seen|was born|was admitted|was taken|went|came|lives|lived|has|had|is|was)\b")
+    r"cried|shouted|was seen|was born|was admitted|was taken|went|came|lives|lived|has|had|is|was|would|could|"
+    r"will|wouldn['’]t|couldn['’]t|won['’]t|didn['’]t|did|does|doesn['’]t|kept|wanted|needed)\b")
 
 # Words that look like names in title case but are report furniture. Kept short: the gazetteer
 # decides the rest.
@@ -172,11 +182,16 @@ def context_patterns(text: str) -> Iterator[Span]:
         word = m.group("name")
         if fold(word) in NOT_NAMES or word.isupper() or word in acronyms():
             continue
-        if not (is_first_name(word) or is_surname(word) or not is_word(word) and fold(word) not in common_words()):
+        short = fold(word) in short_forms()   # Cat, Tam, Rab: a short form doing something is a person
+        if not (is_first_name(word) or is_surname(word) or short
+                or not is_word(word) and fold(word) not in common_words()):
             continue
-        if _sentence_start(text, m.start("name")) and is_ambiguous(word):
+        doubtful = _sentence_start(text, m.start("name")) and is_ambiguous(word)   # "Kit was delivered"
+        if doubtful and not short:
             continue
-        yield _span(m, "name", 0.55, "speech", f"'{word}' is a name-like word used as the subject of '{m.group(0).split()[-1]}'")
+        yield _span(m, "name", 0.45 if doubtful else 0.55, "speech",
+                    f"'{word}' is a name-like word used as the subject of '{m.group(0).split()[-1]}'"
+                    + (" (also an ordinary word, at the start of a sentence)" if doubtful else ""))
 
 
 def from_ner(text: str, doc) -> Iterator[Span]:
@@ -201,10 +216,10 @@ def from_ner(text: str, doc) -> Iterator[Span]:
             score = 0.7 if len(words) > 1 or is_first_name(words[0]) or is_surname(words[0]) else 0.5
             yield Span(ent.start_char, ent.end_char, "PERSON", score, ent.text, "spacy:PERSON",
                        "spaCy's named-entity model labelled it PERSON")
-        elif ent.label_ in ("ORG", "PRODUCT", "GPE", "NORP", "WORK_OF_ART", "FAC") and len(words) in (2, 3):
-            if is_first_name(words[0]) and is_surname(words[-1]) and not is_ambiguous(words[0]):
-                yield Span(ent.start_char, ent.end_char, "PERSON", 0.7, ent.text, f"spacy:{ent.label_}+gazetteer",
-                           f"spaCy labelled it {ent.label_}, but it is a known first name and surname")
+        elif (ent.label_ in ("ORG", "PRODUCT", "GPE", "NORP", "WORK_OF_ART", "FAC") and len(words) in (2, 3)
+              and is_first_name(words[0]) and is_surname(words[-1]) and not is_ambiguous(words[0])):
+            yield Span(ent.start_char, ent.end_char, "PERSON", 0.7, ent.text, f"spacy:{ent.label_}+gazetteer",
+                       f"spaCy labelled it {ent.label_}, but it is a known first name and surname")
 
 
 FINDERS = (titled, full_names, unknown_pairs, initial_surname, surname_first, single_first_names, prefixed_surnames, context_patterns)
