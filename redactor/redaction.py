@@ -8,7 +8,6 @@ nothing, so no file is written (fail closed).
 from __future__ import annotations
 
 import dataclasses
-
 import re
 import statistics
 from collections.abc import Callable, Sequence

@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -30,7 +31,7 @@ SURNAME_CENSUS_LIMIT = 12000
 
 
 def faker_names() -> tuple[set[str], set[str]]:
-    import faker.providers.person as person
+    from faker.providers import person
 
     first: set[str] = set()
     last: set[str] = set()
@@ -39,7 +40,8 @@ def faker_names() -> tuple[set[str], set[str]]:
             continue
         try:
             provider = importlib.import_module(f"faker.providers.person.{mod_info.name}").Provider
-        except Exception:  # a locale module that does not import is simply not used
+        except Exception as exc:  # noqa: BLE001 - a locale module that does not import is simply not used
+            print(f"skipping faker locale {mod_info.name}: {exc}", file=sys.stderr)
             continue
         for attr, bucket in (("first_names", first), ("first_names_male", first), ("first_names_female", first),
                              ("last_names", last), ("last_names_male", last), ("last_names_female", last)):

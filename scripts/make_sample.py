@@ -15,21 +15,21 @@ OUT = Path(__file__).resolve().parents[1] / "samples" / "sample-learning-review.
 
 PARAGRAPHS = [
     ("h", "1. Introduction"),
-    ("p", "1.1 This report sets out the learning from a Learning Review commissioned by Dunmarnock Child Protection "
-          "Committee about two children, referred to as Child A and Child B."),
-    ("p", "1.2 Child A, Ayla Robertson, was 22 months old when she was admitted to Dunmarnock Royal Infirmary on "
+    ("p", ("1.1 This report sets out the learning from a Learning Review commissioned by Dunmarnock Child Protection "
+          "Committee about two children, referred to as Child A and Child B.")),
+    ("p", ("1.2 Child A, Ayla Robertson, was 22 months old when she was admitted to Dunmarnock Royal Infirmary on "
           "3rd February 2024 with a fractured wrist. Child B, Jayden Robertson, was nine at the time and attended "
-          "Castlehill Primary School. The family lived at Flat 3/2, 18 Kelvin Crescent, Dunmarnock DN4 7RP."),
-    ("p", "1.3 Their mother, Kelly Robertson (CHI 1403925677), was registered with Riverside Medical Practice. "
+          "Castlehill Primary School. The family lived at Flat 3/2, 18 Kelvin Crescent, Dunmarnock DN4 7RP.")),
+    ("p", ("1.3 Their mother, Kelly Robertson (CHI 1403925677), was registered with Riverside Medical Practice. "
           "Her partner, Darren Hughes, drove a blue van, registration SN19 XKT, and was known to police under "
-          "incident PS-20231118-0456."),
+          "incident PS-20231118-0456.")),
     ("h", "2. What happened"),
-    ("p", "2.1 On 18/11/2023 police attended after a neighbour reported shouting. Ms Robertson told officers that "
+    ("p", ("2.1 On 18/11/2023 police attended after a neighbour reported shouting. Ms Robertson told officers that "
           "Darren had left. The health visitor, Fiona Muir, visited on 21 November 2023 and recorded that Ayla "
-          "was thriving."),
-    ("p", "2.2 The social worker, Ahmed Siddiqui, felt that Ms Robertson was minimising her drinking. "
+          "was thriving.")),
+    ("p", ("2.2 The social worker, Ahmed Siddiqui, felt that Ms Robertson was minimising her drinking. "
           "Mother was unable to prioritise the children's needs. Kelly said she intended to move to Glasgow "
-          "in the spring."),
+          "in the spring.")),
     ("p", "2.3 The Review Team considers that information sharing between the school and health was poor."),
 ]
 TABLE = [("Date", "Agency", "Event"),

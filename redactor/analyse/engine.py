@@ -13,13 +13,18 @@ from collections.abc import Callable, Iterable
 from functools import cache
 
 import regex
-from spacy.language import Language
 from presidio_analyzer import (
-    AnalysisExplanation, AnalyzerEngine, EntityRecognizer, Pattern, PatternRecognizer, RecognizerRegistry,
+    AnalysisExplanation,
+    AnalyzerEngine,
+    EntityRecognizer,
+    Pattern,
+    PatternRecognizer,
+    RecognizerRegistry,
     RecognizerResult,
 )
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.language import Language
 
 from redactor.analyse.recognisers import FINDERS
 from redactor.analyse.rules import RuleSpec, load_rules

@@ -1,6 +1,6 @@
 """Batch runs over an archive folder: resumable, parallel (local processes or a Dask cluster), reported.
 
-See docs/batch.md. The pieces, in the order a run uses them: `walk` (find files), `manifest` (what is
+See the README (Batch runs). The pieces, in the order a run uses them: `walk` (find files), `manifest` (what is
 done), `runners` + `worker` (where and how each file is processed), `report` (what the archive holds).
 """
 from __future__ import annotations

@@ -232,7 +232,7 @@ def show(op: str, operands: Operands, state: TextState, walk: Walk) -> list[Any]
         # One whole number per removed run (thousandths of an em): shorter streams, and no per-glyph
         # numbers in which a reader could find fragments of what was removed.
         if gap:
-            new_items.append(int(round(sum(gap))))
+            new_items.append(round(sum(gap)))
             gap.clear()
 
     for item in items:

@@ -85,7 +85,7 @@ def fit_label(label: str, width: float, height: float) -> tuple[str, float]:
 
 
 def hundredths(value: float) -> int:
-    return int(round(value * 100))
+    return round(value * 100)
 
 
 def overlay(frame: PageFrame, marks: Sequence[Mark], font: str) -> tuple[bytes, str]:

@@ -29,9 +29,8 @@ def sniff(path: Path, head: bytes) -> str:
     suffix = path.suffix.lower()
     if head.startswith(b"%PDF") or (suffix == ".pdf" and b"%PDF" in head[:1024]):
         return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        if suffix in (".docx", ".docm", ".dotx") or suffix not in TEXT_SUFFIXES:
-            return "docx"
+    if head.startswith(b"PK\x03\x04") and (suffix in (".docx", ".docm", ".dotx") or suffix not in TEXT_SUFFIXES):
+        return "docx"
     if head.startswith(OLE_MAGIC):
         if suffix in (".docx", ".docm", ".dotx"):
             raise EncryptedDocument(f"{path.name}: this .docx is password-protected (an encrypted OLE container); "

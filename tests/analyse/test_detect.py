@@ -1,8 +1,6 @@
 """Detection end to end on short texts: people in all their forms, consistency, register, allow-lists."""
 from __future__ import annotations
 
-import pytest
-
 from redactor.analyse import engine
 from redactor.analyse.engine import chunks
 from redactor.register import parse_register
