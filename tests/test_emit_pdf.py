@@ -291,3 +291,69 @@ def test_corpus_direct_identifiers_removed(path: Path) -> None:
     for name in (n for n in names if len(n) >= 4):
         assert not re.search(rf"(?<!\w){re.escape(name)}(?!\w)".encode(), raw), name
     assert CORPUS.is_dir()
+
+
+def _struct_elements(pk: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    out: list[pikepdf.Dictionary] = []
+    seen: set[tuple[int, int]] = set()
+    stack: list[object] = [pk.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack += list(node)
+        elif isinstance(node, pikepdf.Dictionary):
+            if node.is_indirect and node.objgen in seen:
+                continue
+            if node.is_indirect:
+                seen.add(node.objgen)
+            out.append(node)
+            if "/K" in node:
+                stack.append(node.K)
+    return out
+
+
+def _mcids(pk: pikepdf.Pdf) -> list[set[int]]:
+    return [{int(i.operands[1].MCID) for i in pikepdf.parse_content_stream(p)
+             if str(i.operator) == "BDC" and isinstance(i.operands[1], pikepdf.Dictionary) and "/MCID" in i.operands[1]}
+            for p in pk.pages]
+
+
+def test_tagged_pdf_keeps_its_structure_tree() -> None:
+    """Accessibility: headings, paragraphs and reading order survive redaction (Word's tagged export)."""
+    path = FIXTURES / "presidio__sample.pdf"
+    doc = parse_file(path)
+    out, warnings = redact_pdf(doc, path.read_bytes(), replace_all(doc, ["Charles Darwin", "Andrew Cardy"]))
+    assert warnings == []
+    with pikepdf.open(path) as src, pikepdf.open(io.BytesIO(out)) as pk:
+        assert pk.Root.MarkInfo.Marked is True and str(pk.Root.Lang) == str(src.Root.Lang)
+        elements = _struct_elements(pk)
+        roles = [str(e.S) for e in elements if "/S" in e]
+        assert roles == [str(e.S) for e in _struct_elements(src) if "/S" in e] and {"/Document", "/P"} <= set(roles)
+        assert any("/Obj" in e for e in _struct_elements(src)) and not any("/Obj" in e for e in elements)  # annots
+        pages = {p.obj.objgen for p in pk.pages}
+        assert all(e.Pg.objgen in pages for e in elements if "/Pg" in e)   # they point at this file's pages
+        assert [p.obj.get("/StructParents") for p in pk.pages] == [p.obj.get("/StructParents") for p in src.pages]
+        assert _mcids(pk) == _mcids(src)                                     # the content is still tied to its tags
+
+
+def test_free_text_in_the_structure_tree_is_removed(tmp_path: Path) -> None:
+    """Alt text, titles and annotation links in the tree were never analysed: nothing proves them clean."""
+    with pikepdf.open(FIXTURES / "presidio__sample.pdf") as pk:
+        elements = [e for e in _struct_elements(pk) if "/S" in e]
+        target = elements[-1]
+        target.Alt = pikepdf.String("Photograph of Shona Quigley at home")
+        target.T = pikepdf.String("Quigley family")
+        target.ActualText = pikepdf.String("Shona Quigley")
+        annot = pk.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text,
+                                                    Rect=[0, 0, 10, 10], Contents=pikepdf.String("Call Shona Quigley")))
+        objr = pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annot, Pg=pk.pages[0].obj)
+        kids = target.K if isinstance(target.K, pikepdf.Array) else pikepdf.Array([target.K])
+        target.K = pikepdf.Array([*kids, objr])
+        path = tmp_path / "tagged.pdf"
+        pk.save(path)
+    doc = parse_file(path)
+    out, _ = redact_pdf(doc, path.read_bytes(), replace_all(doc, ["Charles Darwin"]))
+    assert_gone(out, ["Shona", "Quigley"])
+    with pikepdf.open(io.BytesIO(out)) as pk:
+        elements = _struct_elements(pk)
+        assert elements and not any(k in e for e in elements for k in ("/Alt", "/T", "/ActualText", "/E", "/Obj"))

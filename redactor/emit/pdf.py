@@ -4,7 +4,8 @@ The only PDF writer (pikepdf). For each page with redactions the glyphs are take
 stream (`pdf_glyphs`), a box with the replacement's label is drawn over each removed stretch
 (`pdf_marks`), and the saved result is read back with the parser: a page whose remaining characters
 are not exactly the original ones, in the same places, is rasterised instead (`pdf_raster`).
-Metadata, XMP, annotations, forms, outlines, attachments, scripts and earlier revisions are removed.
+Metadata, XMP, annotations, forms, outlines, attachments, scripts and earlier revisions are removed;
+a tagged file keeps its structure tree, without the free text in it (`pdf_structure`).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 import pikepdf
 
 from redactor.document import Document
-from redactor.emit import pdf_glyphs, pdf_marks, pdf_raster
+from redactor.emit import pdf_glyphs, pdf_marks, pdf_raster, pdf_structure
 from redactor.emit.base import Replacement
 from redactor.emit.pdf_marks import Mark
 from redactor.errors import ParseError
@@ -27,9 +28,9 @@ log = logging.getLogger(__name__)
 LABEL_FONT = "/RdxLabel"
 POSITION_TOLERANCE = 0.5
 DUPLICATE_TOLERANCE = 1.0
-ROOT_KEYS = ("/Metadata", "/Outlines", "/AcroForm", "/Names", "/OpenAction", "/AA", "/StructTreeRoot", "/MarkInfo",
-             "/PieceInfo", "/SpiderInfo", "/Threads", "/Perms", "/Legal", "/Collection", "/Dests", "/URI")
-PAGE_KEYS = ("/Annots", "/Thumb", "/PieceInfo", "/Metadata", "/AA", "/B", "/StructParents")
+ROOT_KEYS = ("/Metadata", "/Outlines", "/AcroForm", "/Names", "/OpenAction", "/AA", "/PieceInfo", "/SpiderInfo",
+             "/Threads", "/Perms", "/Legal", "/Collection", "/Dests", "/URI")
+PAGE_KEYS = ("/Annots", "/Thumb", "/PieceInfo", "/Metadata", "/AA", "/B")
 OBJECT_KEYS = ("/Metadata", "/PieceInfo")
 
 
@@ -195,7 +196,9 @@ def check_page(expected: Edited, got: Sequence[PageChar]) -> str:
 
 
 def scrub(pk: pikepdf.Pdf) -> None:
-    """Remove metadata, XMP, annotations, forms, outlines, attachments, scripts, thumbnails, PieceInfo."""
+    """Remove metadata, XMP, annotations, forms, outlines, attachments, scripts, thumbnails, PieceInfo;
+    keep the structure tree without its free text (`pdf_structure`)."""
+    pdf_structure.clean_structure(pk)
     if "/Info" in pk.trailer:
         del pk.trailer["/Info"]
     for key in ROOT_KEYS:
@@ -228,6 +231,7 @@ def save(pk: pikepdf.Pdf) -> bytes:
             for key in PAGE_KEYS:
                 if key in page.obj:
                     del page.obj[key]
+        pdf_structure.carry_over(pk, fresh)
         buf = io.BytesIO()
         fresh.save(buf, deterministic_id=True, encryption=False, compress_streams=True,
                    object_stream_mode=pikepdf.ObjectStreamMode.generate)

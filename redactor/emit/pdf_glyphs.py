@@ -174,8 +174,14 @@ def rewrite(instructions: Sequence[Any], resources: pikepdf.Dictionary, walk: Wa
                 continue
         elif op == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) \
                 and any(k in operands[1] for k in HIDDEN_MARKED_KEYS):
-            # ActualText/Alt repeat the text in a form no glyph removal reaches: keep only the tag.
-            out.append(pikepdf.ContentStreamInstruction([operands[0]], pikepdf.Operator("BMC")))
+            # ActualText/Alt repeat the text in a form no glyph removal reaches: keep only the tag and
+            # the MCID that ties the content to the structure tree.
+            mcid = operands[1].get("/MCID")
+            if isinstance(mcid, int):
+                out.append(pikepdf.ContentStreamInstruction(
+                    [operands[0], pikepdf.Dictionary(MCID=mcid)], pikepdf.Operator("BDC")))
+            else:
+                out.append(pikepdf.ContentStreamInstruction([operands[0]], pikepdf.Operator("BMC")))
             changed = True
             continue
         out.append(ins)
