@@ -1,7 +1,9 @@
 """Login throttling: after too many failed attempts on a username, or from one address, wait before trying again.
 
-A sliding window per key ("user:<name>" and "addr:<client address>"): `max_failures` failures within
-`window` seconds refuse further attempts on that key until the oldest failure leaves the window. A
+A sliding window per key ("user:<name>" and "addr:<client address>"): `max_failures` failures on a
+username, or four times as many from one address (many people may share an office's or a proxy's
+address), within `window` seconds refuse further attempts on that key until the oldest of those
+failures leaves the window. A
 successful login clears its username's failures (not its address's, so one known password does not
 unlock guessing at others). The counts live in the process, which is what the embedded default runs;
 several processes each keep their own, which still bounds guessing to `max_failures` per process.
@@ -31,8 +33,9 @@ class LoginThrottle:
     """Failed-login counts per username and per client address, over a sliding window."""
 
     def __init__(self, max_failures: int = 5, window: float = 900.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, address_factor: int = 4) -> None:
         self.max_failures = max_failures
+        self.max_address_failures = max_failures * address_factor
         self.window = window
         self._clock = clock
         self._failures: dict[str, deque[float]] = {}
@@ -83,6 +86,7 @@ class LoginThrottle:
 
     def _wait(self, key: str, now: float) -> float:
         times = self._prune(key, now)
-        if len(times) < self.max_failures:
+        limit = self.max_failures if key.startswith("user:") else self.max_address_failures
+        if len(times) < limit:
             return 0.0
-        return times[-self.max_failures] + self.window - now
+        return times[-limit] + self.window - now

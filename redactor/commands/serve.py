@@ -15,6 +15,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", help="folder for the database, uploaded originals and exports "
                                       "(default ./redactor-data; env REDACTOR_DATA_DIR)")
     p.add_argument("--sample", action="store_true", help="load the sample case from samples/ on start")
+    p.add_argument("--forwarded-allow-ips", default=os.environ.get("REDACTOR_FORWARDED_ALLOW_IPS"),
+                   help="behind a reverse proxy: the proxy's address(es), comma-separated; their X-Forwarded-For "
+                        "header then gives the client's address (login throttling counts per address). "
+                        "Default: none, the header is ignored (env REDACTOR_FORWARDED_ALLOW_IPS)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,5 +33,7 @@ def run(args: argparse.Namespace) -> int:
     if args.sample:
         load_sample(app.state.services)
     print(f"redactor: serving on http://{args.host}:{args.port}/ (data in {settings.data_dir.resolve()})")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
+    proxies = args.forwarded_allow_ips
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=bool(proxies),
+                forwarded_allow_ips=proxies or None)
     return 0

@@ -155,7 +155,7 @@ def test_throttle_counts_per_username_and_address_and_forgets_after_the_window()
     from service.throttle import LoginThrottle, TooManyAttempts
 
     now = [1000.0]
-    t = LoginThrottle(max_failures=2, window=60, clock=lambda: now[0])
+    t = LoginThrottle(max_failures=2, window=60, clock=lambda: now[0], address_factor=2)
     t.failed("Rita", "10.0.0.1")
     t.check("rita", "10.0.0.2")               # one failure: still allowed
     t.failed("rita ", "10.0.0.2")
@@ -163,9 +163,11 @@ def test_throttle_counts_per_username_and_address_and_forgets_after_the_window()
         t.check("RITA", "10.0.0.3")           # the username is full, from any address
     assert exc.value.retry_after == 60
     t.check("rob", "10.0.0.3")                # another user from a clean address
-    t.failed("rob", "10.0.0.1")
+    for name in ("rob", "fiona", "ada"):
+        t.failed(name, "10.0.0.1")
+    t.check("ada", "10.0.0.4")
     with pytest.raises(TooManyAttempts):
-        t.check("fiona", "10.0.0.1")          # that address has failed twice, on two usernames
+        t.check("mo", "10.0.0.1")             # that address has failed four times (2 x 2), on four usernames
     now[0] += 30
     with pytest.raises(TooManyAttempts) as exc:
         t.check("rita", None)

@@ -144,3 +144,18 @@ def test_real_pipeline_end_to_end(tmp_path: Path) -> None:
         x = c.post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
         assert x.status_code == 201, x.text
         assert x.json()["log"]["verification"]["passed"] is True
+
+
+@pytest.mark.parametrize("argv, proxy_headers, allowed", [
+    ([], False, None),
+    (["--forwarded-allow-ips", "10.0.0.5"], True, "10.0.0.5"),
+])
+def test_serve_trusts_forwarded_headers_only_from_the_named_proxy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], proxy_headers: bool, allowed: str | None) -> None:
+    import uvicorn
+
+    seen: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    monkeypatch.delenv("REDACTOR_FORWARDED_ALLOW_IPS", raising=False)
+    assert main(["serve", "--data-dir", str(tmp_path), *argv]) == 0
+    assert (seen["proxy_headers"], seen["forwarded_allow_ips"]) == (proxy_headers, allowed)
