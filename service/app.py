@@ -18,12 +18,12 @@ from redactor import __version__
 from redactor.errors import RedactorError
 from service.db import make_engine, make_sessionmaker, upgrade
 from service.deps import Services
-from service.errors import NotAuthenticated, ServiceError, payload_for, status_for
+from service.errors import NotAuthenticated, ServiceError, headers_for, payload_for, status_for
 from service.jobs import AnalysisJobs
 from service.models import User
 from service.routes import auth, cases, documents, exports, pages, review
 from service.settings import Settings
-from service.throttle import LoginThrottle, TooManyAttempts
+from service.throttle import LoginThrottle
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -57,8 +57,7 @@ def _error_response(request: Request, exc: Exception) -> Response:
         services: Services = request.app.state.services
         return services.templates.TemplateResponse(request, "error.html", {"status": status, "message": str(exc),
                                                                           "user": None}, status_code=status)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
-    return JSONResponse(payload_for(exc), status_code=status, headers=headers)
+    return JSONResponse(payload_for(exc), status_code=status, headers=headers_for(exc))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

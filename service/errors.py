@@ -39,7 +39,16 @@ class BadRequest(ServiceError):
 
 
 class TooManyRequests(ServiceError):
-    """The caller must wait before trying again."""
+    """The caller must wait `retry_after` seconds before trying again (sent as `Retry-After`)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
+def headers_for(exc: Exception) -> dict[str, str] | None:
+    """HTTP headers an error's answer carries, if any."""
+    return {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
 
 
 # Most specific first; the handler walks an error's class hierarchy and takes the first match.

@@ -24,9 +24,7 @@ class TooManyAttempts(TooManyRequests):
     """Too many failed logins; `retry_after` says how many seconds to wait."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many failed login attempts; try again in {retry_after} seconds",
-                         retry_after=retry_after)
-        self.retry_after = retry_after
+        super().__init__(f"too many failed login attempts; try again in {retry_after} seconds", retry_after)
 
 
 class LoginThrottle:

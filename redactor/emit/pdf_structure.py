@@ -14,25 +14,23 @@ FREE_TEXT_KEYS = ("/Alt", "/ActualText", "/E", "/T")
 MAX_DEPTH = 256
 
 
-def clean_structure(pk: pikepdf.Pdf) -> bool:
-    """Strip free text and object references from the structure tree in place; False when there is none.
+def clean_structure(pk: pikepdf.Pdf) -> None:
+    """Strip free text and object references from the structure tree in place.
 
-    A tree that cannot be walked (a cycle through /K, far too deep) is removed instead.
+    A file without a usable tree loses its marked flag and page links; a tree that cannot be walked
+    (far too deep) is removed.
     """
     root = pk.Root.get("/StructTreeRoot")
     if not isinstance(root, pikepdf.Dictionary):
         drop_structure(pk)
-        return False
-    seen: set[tuple[int, int]] = set()
+        return
     try:
-        _clean(root, seen, 0)
+        _clean(root, set(), 0)
     except RecursionError:
         drop_structure(pk)
-        return False
-    for key in ("/IDTree",):   # IDs name elements for references from annotations, which are gone
-        if key in root:
-            del root[key]
-    return True
+        return
+    if "/IDTree" in root:   # IDs name elements for references from annotations, which are gone
+        del root["/IDTree"]
 
 
 def _clean(node: object, seen: set[tuple[int, int]], depth: int) -> None:

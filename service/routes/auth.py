@@ -22,7 +22,7 @@ from service.auth import (
     tokens_match,
 )
 from service.deps import DB, AppServices, CurrentSession, CurrentUser, OptionalSession
-from service.errors import BadRequest, Conflict, CsrfError, NotAuthenticated
+from service.errors import BadRequest, Conflict, CsrfError, NotAuthenticated, headers_for
 from service.models import User
 from service.schemas import LoginIn, SessionOut, UserIn, UserOut
 from service.throttle import TooManyAttempts
@@ -89,7 +89,7 @@ def login_form(request: Request, services: AppServices, db: DB, username: Annota
     except TooManyAttempts as exc:
         response = _login_form(request, services, f"Too many failed attempts. Try again in {exc.retry_after} "
                                                    "seconds.", next, 429)
-        response.headers["Retry-After"] = str(exc.retry_after)
+        response.headers.update(headers_for(exc) or {})
         return response
     if user is None:
         return _login_form(request, services, "Wrong username or password.", next, 401)
