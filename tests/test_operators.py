@@ -62,7 +62,7 @@ def test_relative_month_without_anchor_falls_back() -> None:
 @pytest.mark.parametrize("text, years", [
     ("17 months old", 17 / 12), ("aged 14", 14), ("15-year-old", 15), ("seven", 7), ("9 years old", 9),
     ("six weeks old", 6 * 7 / 365.25), ("aged 14 months", 14 / 12), ("newborn", 0), ("a year old", 1),
-    ("the child", None),
+    ("14 y/o", 14), ("14yo", 14), ("three,", 3), ("the child", None),
 ])
 def test_parse_age(text: str, years: float | None) -> None:
     got = parse_age(text)

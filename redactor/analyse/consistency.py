@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import regex
 
 from redactor.analyse.names import (
+    NAME_WORD,
     acronyms,
     common_words,
     diminutives,
@@ -83,8 +84,8 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
         if key not in seeds:
             continue
         seed, full = seeds[key]
-        if word.islower():
-            continue  # "there was hope": names are written with a capital; the register covers lower case
+        if word.islower() and (is_word(word) or key in common_words() or len(word) < 3):
+            continue  # "there was hope": a lower-case word; but "kayden" in a quoted text message is the name
         if word.isupper() and len(word) <= 3 and word in acronyms():
             continue
         add(m.start(), m.start() + len(word), 0.8 if full else 0.65, "another mention of", seed)
@@ -130,6 +131,39 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
             seed = seeds.get(fold(s.text))
             if seed and seed[1] and any(fold(p).startswith(fold(m.group(1))) for p in _parts(seed[0].text)[1:]):
                 add(s.end + 1, s.end + m.end(), 0.6, "the surname initial of", seed[0])  # merged with the name later
+    return out
+
+
+LIST_ITEM = rf"{NAME_WORD}(?:[ \u00a0]+{NAME_WORD})?"
+NAME_LIST = regex.compile(
+    rf"(?<![\p{{L}}'’-])(?P<items>{LIST_ITEM}(?:,[ \u00a0]+{LIST_ITEM})*,?[ \u00a0]+(?:and|or|&)[ \u00a0]+{LIST_ITEM})(?![\p{{L}}'’-])")
+ITEM = regex.compile(LIST_ITEM)
+
+
+def propagate_lists(text: str, spans: list[Span]) -> list[Span]:
+    """Other members of a list that names a person ("Monjeau, Graves and Reed", "Torpy and Salinas"): each
+    capitalised item that could be a name (a known name, or not an ordinary word) is flagged."""
+    kinds = bytearray(len(text))  # 1 a person, 2 another kind of entity, 3 a weak guess at another kind
+    for s in sorted(spans, key=lambda s: s.entity_type == "PERSON"):
+        kind = 1 if s.entity_type == "PERSON" and s.score >= MIN_SEED_SCORE else 2 if s.score >= 0.6 else 3
+        kinds[s.start:s.end] = bytes([kind]) * (s.end - s.start)
+    out: list[Span] = []
+    for m in NAME_LIST.finditer(text):
+        items = [i for i in ITEM.finditer(text, m.start("items"), m.end("items")) if fold(i.group(0)) not in ("and", "or")]
+        found = [i for i in items if 1 in kinds[i.start():i.end()]]
+        if not found or any(2 in kinds[i.start():i.end()] for i in items):
+            continue
+        at = found[0].start() + kinds[found[0].start():found[0].end()].index(1)
+        seed = next(s for s in spans if s.start <= at < s.end and s.entity_type == "PERSON")
+        for i in items:
+            if any(k in (1, 2) for k in kinds[i.start():i.end()]):
+                continue
+            words = i.group(0).split()
+            if any(w in acronyms() or w.isupper() or fold(w) in common_words() for w in words):
+                continue
+            if all(is_first_name(w) or is_surname(w) or not is_word(w) for w in words):
+                out.append(Span(i.start(), i.end(), "PERSON", 0.5, i.group(0), "consistency",
+                                f"listed with '{seed.text}' found at {seed.start} by {seed.recognizer}"))
     return out
 
 

@@ -8,7 +8,7 @@ import regex
 import yaml
 from rapidfuzz import fuzz
 
-from redactor.analyse.consistency import propagate_exact, propagate_people
+from redactor.analyse.consistency import propagate_exact, propagate_lists, propagate_people
 from redactor.analyse.engine import run_engine
 from redactor.analyse.names import TITLE_RX, TITLES, acronyms, fold
 from redactor.analyse.rules import RULES_DIR, load_list
@@ -200,6 +200,7 @@ def detect(doc: Document, register: Register | None = None, threshold: float = T
     confident = [s for s in cleaned if s.score >= threshold]
     if register is not None:
         confident = attach_register(confident, register)
+    confident += [s for s in propagate_lists(text, confident) if not allowed(s, text)]
     confident += propagate_people(text, confident)
     confident += propagate_exact(text, confident)
     if register is not None:

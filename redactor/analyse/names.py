@@ -71,8 +71,15 @@ def acronyms() -> frozenset[str]:
     return load_list("allow/acronyms.txt")
 
 
+# Given names in the gazetteers that are also English function words ("In", "An", "So"): as a name
+# they are too rare, as a word too common, to count as a first name.
+FUNCTION_WORDS = frozenset({"in", "an", "so", "my", "us", "on", "at", "to", "as", "by", "of", "or", "if", "no", "we",
+                            "he", "me", "be", "do", "go", "is", "it", "up", "the", "and", "but", "for"})
+
+
 def is_first_name(word: str) -> bool:
-    return fold(word) in first_names()
+    key = fold(word)
+    return key in first_names() and key not in FUNCTION_WORDS
 
 
 @cache

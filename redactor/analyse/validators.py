@@ -68,8 +68,51 @@ def driving_licence(text: str) -> float | None:
     return None
 
 
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check that every payment card number passes."""
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = int(d) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def payment_card(text: str) -> float | None:
+    """13-19 digits passing Luhn, not all one digit; otherwise dropped."""
+    digits = "".join(DIGITS.findall(text))
+    if not 13 <= len(digits) <= 19 or len(set(digits)) == 1 or not luhn_ok(digits):
+        return -1.0
+    return None
+
+
+def iban(text: str) -> float | None:
+    """ISO 13616: country code, two check digits, then the account; mod 97 of the rearranged number is 1."""
+    compact = re.sub(r"[\s\u00a0]", "", text).upper()
+    if not 15 <= len(compact) <= 34:
+        return -1.0
+    rearranged = compact[4:] + compact[:4]
+    number = "".join(str(int(c, 36)) for c in rearranged)
+    return None if int(number) % 97 == 1 else -1.0
+
+
+def ipv4_or_ipv6(text: str) -> float | None:
+    """IPv6 as matched; IPv4 needs four numbers 0-255 and is dropped when every part is one digit
+    (a version or paragraph number such as 1.2.3.4)."""
+    if ":" in text:
+        return None
+    parts = text.split(".")
+    if len(parts) != 4 or any(not p.isdigit() or int(p) > 255 or (len(p) > 1 and p[0] == "0") for p in parts):
+        return -1.0
+    if all(len(p) == 1 for p in parts):
+        return -1.0
+    return None
+
+
 VALIDATORS: dict[str, Callable[[str], float | None]] = {
     "chi_or_nhs": chi_or_nhs,
     "nino": nino,
     "driving_licence": driving_licence,
+    "payment_card": payment_card,
+    "iban": iban,
+    "ipv4_or_ipv6": ipv4_or_ipv6,
 }

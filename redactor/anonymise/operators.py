@@ -40,9 +40,10 @@ NUMBER_WORDS = {w: i for i, w in enumerate(
 NUMBER_WORDS.update({"a": 1, "an": 1, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
                      "eighty": 80, "ninety": 90})
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-_AGE_UNIT = re.compile(_NUM + r"(?:\s*(?:and a half|½))?[\s\-]*(years?|yrs?|months?|weeks?|days?)\b", re.IGNORECASE)
+_AGE_UNIT = re.compile(_NUM + r"(?:\s*(?:and a half|½))?[\s\-]*(years?|yrs?|y/o|y\.o\.|yo|months?|weeks?|days?)(?!\w)",
+                       re.IGNORECASE)
 _AGE_AGED = re.compile(r"\baged?\s+" + _NUM + r"\b", re.IGNORECASE)
-_AGE_BARE = re.compile(r"^\s*" + _NUM + r"\s*$", re.IGNORECASE)
+_AGE_BARE = re.compile(r"^\s*" + _NUM + r"[\s,.;]*$", re.IGNORECASE)
 UNIT_YEARS = {"y": 1.0, "m": 1 / 12, "w": 7 / 365.25, "d": 1 / 365.25}
 
 DEFAULT_BANDS: list[list[float | str]] = [

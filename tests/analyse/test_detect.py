@@ -83,3 +83,32 @@ def test_long_documents_lose_no_span_at_the_seams(analyse_text, monkeypatch):
     monkeypatch.setattr(engine, "CHUNK_CHARS", 200)
     pieces = {(s.start, s.end, s.entity_type) for s in analyse_text(text).spans}
     assert whole == pieces and len(whole) >= 30 * 4
+
+
+def test_other_members_of_a_list_that_names_a_person_are_flagged(analyse_text):
+    spans = analyse_text("The firm's three founders were Marek Monjeau, Graves and Torpy.").spans
+    people = {s.text for s in spans if s.entity_type == "PERSON"}
+    assert {"Graves", "Torpy"} <= {w for p in people for w in p.split()} | people
+    listed = [s for s in spans if "listed with" in s.explanation]
+    assert listed and all("Marek Monjeau" in s.explanation for s in listed)
+
+
+def test_a_list_of_agencies_beside_a_person_stays_unflagged(analyse_text):
+    spans = analyse_text("Shannon Mitchell, Police Scotland and Health attended the meeting.").spans
+    assert not [s for s in spans if s.text in ("Health", "Police Scotland")]
+
+
+def test_a_found_name_written_in_lower_case_in_a_message_is_flagged(analyse_text):
+    text = "Kayden Mitchell was seen at school.\nThe message read: \"tell kayden to come out\". There was hope."
+    spans = analyse_text(text).spans
+    assert "kayden" in {s.text for s in spans}
+    assert "hope" not in {s.text for s in spans}
+
+
+def test_payment_cards_ip_addresses_and_foreign_bank_accounts_are_identifiers(analyse_text):
+    text = ("The grooming account was opened from 81.2.69.160 and paid with card 4111 1111 1111 1111 "
+            "into IBAN DE89 3704 0044 0532 0130 00.")
+    got = {s.text: s.subtype for s in analyse_text(text).spans}
+    assert got.get("81.2.69.160") == "IP_ADDRESS"
+    assert got.get("4111 1111 1111 1111") == "PAYMENT_CARD"
+    assert got.get("DE89 3704 0044 0532 0130 00") == "BANK"

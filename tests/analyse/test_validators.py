@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from redactor.analyse.validators import chi_date_ok, chi_or_nhs, mod11_ok, nino
+from redactor.analyse.validators import chi_date_ok, chi_or_nhs, iban, ipv4_or_ipv6, luhn_ok, mod11_ok, nino, payment_card
 
 
 @pytest.mark.parametrize("digits, ok", [
@@ -50,3 +50,29 @@ def test_chi_date():
 ])
 def test_nino(text, expect):
     assert nino(text) == expect
+
+
+@pytest.mark.parametrize("digits, ok", [("4111111111111111", True), ("4111111111111112", False),
+                                        ("378282246310005", True), ("79927398713", True), ("79927398710", False)])
+def test_luhn(digits, ok):
+    assert luhn_ok(digits) is ok
+
+
+@pytest.mark.parametrize("text, kept", [("4111 1111 1111 1111", True), ("4111 1111 1111 1112", False),
+                                        ("0000 0000 0000 0000", False), ("4111 1111 11", False)])
+def test_payment_card(text, kept):
+    assert (payment_card(text) is None) is kept
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("GB29 NWBK 6016 1331 9268 19", True), ("GB29NWBK60161331926819", True), ("DE89 3704 0044 0532 0130 00", True),
+    ("IL150120690000003111111", True), ("GB29 NWBK 6016 1331 9268 18", False), ("GB00 AAAA", False),
+])
+def test_iban(text, kept):
+    assert (iban(text) is None) is kept
+
+
+@pytest.mark.parametrize("text, kept", [("192.168.0.1", True), ("81.2.69.160", True), ("256.1.1.1", False),
+                                        ("1.2.3.4", False), ("10.01.2.3", False), ("2001:db8::1", True)])
+def test_ip_addresses(text, kept):
+    assert (ipv4_or_ipv6(text) is None) is kept

@@ -1,7 +1,9 @@
 """Street addresses: house or flat number + street, named houses, and the town and postcode after them.
 
 Postcodes and flat numbers are found by the pattern rules; this finder assembles whole addresses
-so that a redaction removes "Flat 2/1, 14 Kelvin Street, Paisley PA2 8QT" and not only its parts.
+so that a redaction removes "Flat 2/1, 14 Kelvin Street, Paisley PA2 8QT" and not only its parts,
+and every line of an address written as a block. Welsh, Irish and continental street forms ("14 Maes
+y Llan", "3 Rue des Lilas, 75011 Paris", "Pohlstrasse 9") are found too.
 """
 from __future__ import annotations
 
@@ -14,25 +16,37 @@ from redactor.analyse.rules import load_list
 from redactor.findings import Span
 
 POSTCODE = r"(?:[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y])[ \u00a0]?\d[ABD-HJLNP-UW-Z]{2})"
+EIRCODE = r"(?:(?:[AC-FHKNPRTV-Y]\d{2}|D6W)[ \u00a0]?(?=[0-9AC-FHKNPRTV-Y]{0,3}[AC-FHKNPRTV-Y])[0-9AC-FHKNPRTV-Y]{4})"
 CAPWORD = r"(?:\p{Lu}[\p{L}'’-]+)"
+PARTICLE = r"(?:y|yr|ar|de|des|du|la|le|les|del|della|di|da|do|dos|das|van|von|der|den|na|an)"
 
 
 @cache
 def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
     street_types = "|".join(sorted(load_list("gazetteers/street_types.txt"), key=len, reverse=True))
     house_types = "|".join(sorted(load_list("gazetteers/house_types.txt"), key=len, reverse=True))
-    street = rf"(?:{CAPWORD}[ \u00a0]+){{1,3}}(?:{street_types})\b"
-    tail = rf"(?:,?[ \u00a0]+(?!(?:and|in|on|at|the)\b){CAPWORD}(?:[ \u00a0]+{CAPWORD})?)?(?:,?[ \u00a0]+{POSTCODE})?"
+    prefixes = "|".join(sorted(load_list("gazetteers/street_prefixes.txt"), key=len, reverse=True))
+    suffixes = "|".join(regex.escape(x) for x in sorted(load_list("gazetteers/street_suffixes.txt"), key=len, reverse=True))
+    street = (rf"(?:(?:{CAPWORD}[ \u00a0]+){{1,3}}(?:{street_types})\b"
+              rf"|(?i:{prefixes})\.?[ \u00a0]+(?:{PARTICLE}[ \u00a0]+){{0,2}}{CAPWORD}(?:[ \u00a0]+(?:{PARTICLE}[ \u00a0]+)?{CAPWORD})?"
+              rf"|\p{{Lu}}\p{{Ll}}+(?:{suffixes})(?=[ \u00a0]+\d))")
+    tail = (rf"(?:[ \u00a0]+\d{{1,4}}[a-z]?\b)?"
+            rf"(?:,?[ \u00a0]+(?!(?:and|in|on|at|the)\b){CAPWORD}(?:[ \u00a0]+{CAPWORD})?)?"
+            rf"(?:,?[ \u00a0]+(?:{POSTCODE}|{EIRCODE}|\d{{4,5}}(?:-\d{{3}})?[ \u00a0]+{CAPWORD}))?")
     numbered = regex.compile(
-        rf"(?:\b(?:[Ff]lat|FLAT|Unit|UNIT)[ \u00a0]\d{{1,3}}(?:/\d{{1,3}}|[A-Z])?,?[ \u00a0]+)?"
-        rf"\b\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?,?[ \u00a0]+{street}{tail}")
+        rf"(?:\b(?:[Ff]lat|FLAT|Unit|UNIT|Apartment|Apt\.?)[ \u00a0]\d{{1,3}}(?:/\d{{1,3}}|[A-Z])?,?[ \u00a0]+)?"
+        rf"(?:\b\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?,?[ \u00a0]+{street}{tail}"
+        rf"|\b(?:(?i:{prefixes})\.?[ \u00a0]+(?:{PARTICLE}[ \u00a0]+){{0,2}}{CAPWORD}|\p{{Lu}}\p{{Ll}}+(?:{suffixes}))[ \u00a0]+\d{{1,4}}[a-z]?\b{tail})")
     named = regex.compile(rf"\b{CAPWORD}(?:[ \u00a0]+{CAPWORD})?[ \u00a0]+(?:{house_types})\b(?:,[ \u00a0]+{street})?{tail}")
     bare_street = regex.compile(rf"\b{street}")
     return numbered, named, bare_street
 
 
-POSTCODE_RX = regex.compile(rf"\b{POSTCODE}\b")
-LEAD_SEGMENT = regex.compile(r"(?:(?:\p{Lu}[\p{L}'’&-]*|\d{1,4}[A-Za-z]?(?:/\d{1,3})?|of|and)[ \u00a0]*){1,6},[ \u00a0]*$")
+POSTCODE_RX = regex.compile(rf"\b(?:{POSTCODE}|{EIRCODE})\b")
+LEAD_SEGMENT = regex.compile(
+    rf"(?:(?:\p{{Lu}}[\p{{L}}'’&-]*\.?|\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?|of|and|{PARTICLE})[ \u00a0]*){{1,6}},[ \u00a0]*$")
+# a line of an address block: a town, a county, a district, a country ("Paisley", "Co. Dublin")
+BLOCK_LINE = regex.compile(r"[ \t]*(?:\p{Lu}[\p{L}'’-]*\.?(?:[ \u00a0]+(?:\p{Lu}[\p{L}'’-]*\.?|of|upon|on|y|na)){0,3}),?[ \t]*")
 
 
 TOWN_BEFORE = regex.compile(r"(?:\p{Lu}[\p{L}'’-]+[ \u00a0]+){1,3}$")
@@ -70,5 +84,35 @@ def find(text: str, doc=None) -> list[Span]:
         start = _extend_left(text, m.start())
         if start < m.start() and regex.search(r"\d|,", text[start:m.start()]):
             spans.append(Span(start, m.end(), "ADDRESS", 0.85, text[start:m.end()], "address:postcode_line",
-                              "address segments before a UK postcode", subtype="STREET_ADDRESS"))
+                              "address segments before a postcode", subtype="STREET_ADDRESS"))
+    spans += block_lines(text, [s for s in spans if s.subtype == "STREET_ADDRESS"])
     return spans
+
+
+def block_lines(text: str, streets: list[Span]) -> list[Span]:
+    """The town, county and postcode lines under a street line, when a postcode closes the block:
+    "27 Glenburn Road / Paisley / Renfrewshire / PA2 8QT"."""
+    out: list[Span] = []
+    for street in streets:
+        line_end = text.find("\n", street.end)
+        if line_end < 0 or text[street.end:line_end].strip(" ,\t"):
+            continue
+        lines: list[tuple[int, int]] = []
+        pos = line_end + 1
+        for _ in range(4):
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            line = text[pos:end]
+            code = POSTCODE_RX.search(line)
+            if code and not line[:code.start()].strip(" ,\t") or code and BLOCK_LINE.fullmatch(line[:code.start()]):
+                for a, b in lines + [(pos, end)]:
+                    piece = text[a:b].strip(" ,\t")
+                    start = a + text[a:b].index(piece)
+                    out.append(Span(start, start + len(piece), "ADDRESS", 0.8, piece, "address:block",
+                                    f"a line of the address block under '{street.text}'", subtype="STREET_ADDRESS"))
+                break
+            if not BLOCK_LINE.fullmatch(line) or not line.strip():
+                break
+            lines.append((pos, end))
+            pos = end + 1
+    return out

@@ -24,8 +24,9 @@ from redactor.analyse.names import (
 from redactor.findings import Span
 
 NAME_SEQ = rf"{NAME_WORD}(?:[ \u00a0]+{NAME_WORD}){{0,2}}"
-TITLED = regex.compile(rf"\b{TITLE_RX}[ \u00a0]+(?P<name>(?:\p{{Lu}}\.[ \u00a0]?)*{NAME_SEQ})")
-CAPSEQ = regex.compile(rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD}(?:[ \u00a0]+{NAME_WORD}){{1,2}})(?![\p{{L}}-])")
+TITLED = regex.compile(rf"\b{TITLE_RX}[ \u00a0]+(?P<name>(?:\p{{Lu}}(?:\.[ \u00a0]?|[ \u00a0]))*{NAME_SEQ})")
+CAPSEQ = regex.compile(
+    rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD}(?:[ \u00a0]+(?:\p{{Lu}}\.?[ \u00a0]+)?{NAME_WORD}){{1,2}})(?![\p{{L}}-])")
 INITIAL_SURNAME = regex.compile(rf"(?<![\p{{L}}.])(?P<name>(?:\p{{Lu}}\.[ \u00a0]?){{1,2}}[ \u00a0]?{NAME_WORD})(?![\p{{L}}-])")
 SURNAME_FIRST = regex.compile(r"(?<![\p{L}])(?P<name>(?:Mc|Mac|O['’])?\p{Lu}{2,}(?:-\p{Lu}{2,})?,[ \u00a0]+\p{Lu}\p{Ll}+(?:[ \u00a0]+\p{Lu}\p{Ll}+)?)")
 SINGLE = regex.compile(rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})(?![\p{{L}}-])")
@@ -35,7 +36,36 @@ ROLE_OF = regex.compile(
     r"school|nursery|class|social worker|health visitor|GP|key worker|keyworker|wife|husband|ex-partner|family|"
     r"birthday|bedroom|cot|needs|behaviour|presentation|weight|injuries|injury|care|safety|welfare|account|views|name)\b")
 NAMED = regex.compile(
-    rf"(?:\b(?:named|called|known as|aka|a\.k\.a\.|Named Person:?|nicknamed|referred to as)[ \u00a0]+[\"“']?|\bas[ \u00a0]+[\"“‘])(?P<name>{NAME_SEQ})")
+    r"(?:\b(?:named|called|known as|aka|a\.k\.a\.|Named Person:?|nicknamed|referred to as|call me|calls (?:himself|herself|"
+    r"themselves)|goes by|née|nee|(?i:my|his|her|their|maiden|full|real|birth|first|last|middle|family|sur)[ \u00a0]?"
+    r"(?i:name)[ \u00a0]+(?:is|was|being|of))[ \u00a0]+[\"“']?|\bas[ \u00a0]+[\"“‘])"
+    rf"(?P<name>{NAME_SEQ})")
+# a greeting in a letter, e-mail or message: "Hi Victor,", "Dear Aoife"
+GREETING = regex.compile(rf"(?:^|(?<=[\n\"“'‘]))[ \t]*(?:Hi|Hello|Hey|Dear|Morning|Afternoon|Evening|Thanks|Thank you|Cheers)"
+                         rf",?[ \u00a0]+(?P<name>{NAME_SEQ})[ \u00a0]*(?=[,!.:\n]|$)", flags=regex.MULTILINE)
+# a relative or friend followed by the name: "her brother Kayden", "my kid Tadzio", "his partner, Shannon"
+KIN_NAME = regex.compile(
+    r"\b(?i:my|his|her|their|your|our|the)[ \u00a0]+(?i:son|daughter|kid|child|baby|brother|sister|half-brother|"
+    r"half-sister|stepbrother|stepsister|mum|mother|dad|father|stepfather|stepmother|partner|ex-partner|boyfriend|"
+    r"girlfriend|ex-boyfriend|ex-girlfriend|wife|husband|friend|best friend|cousin|aunt|auntie|uncle|nephew|niece|"
+    r"grandson|granddaughter|gran|granny|grandmother|grandfather|grandad|papa|nana|carer|lodger|flatmate|neighbour)"
+    rf",?[ \u00a0]+(?P<name>{NAME_SEQ})")
+# a form's name field at the start of a line: "Name: Nayla Montero", "Child's name: ..."
+NAME_FIELD = regex.compile(
+    rf"(?m)^[ \t]*(?:(?P<owner>[\p{{L}}'’]+)[ \u00a0]+)?(?i:name)[ \u00a0]*[:–-][ \t]*(?P<name>(?:\p{{Lu}}\.[ \u00a0]?)*{NAME_SEQ})")
+NOT_PEOPLE = {"school", "team", "agency", "organisation", "organization", "service", "file", "document", "company",
+              "street", "road", "practice", "ward", "unit", "project", "case", "business", "product", "place", "town",
+              "setting", "nursery", "hospital", "provider", "employer", "trading", "brand", "site", "building"}
+# a speaker at the start of a line in notes and transcripts: "Vinka: What a day."
+SPEAKER = regex.compile(rf"(?m)^[ \t]*(?P<name>{NAME_WORD}(?:[ \u00a0]+{NAME_WORD})?)[ \u00a0]*:[ \t]+\S")
+# a line holding nothing but a name, as under a letter or an e-mail: "Tomomi Nishiyama"
+NAME_LINE = regex.compile(
+    r"(?m)^[ \t]*(?P<name>\p{Lu}\p{Ll}+(?:[ \u00a0]+(?:\p{Lu}\.?[ \u00a0]+)?(?:Mc|Mac|O['’])?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}\p{Ll}+)?){1,2})[ \t]*,?$")
+# field labels that look like names to the rules above
+LABELS = {"bcc", "cc", "re", "fwd", "fw", "ps", "nb", "tel", "mob", "dob", "ref", "attn", "encl", "subject", "date", "from",
+          "to", "sent", "action", "actions", "outcome", "present", "apologies", "note", "notes", "agenda", "item", "minute",
+          "chair", "attendees", "purpose", "background", "venue", "time", "location", "agency", "source", "status",
+          "bot", "chatbot", "user", "agent", "caller", "operator", "interviewer", "interviewee", "q", "a"}
 POSSESSIVE = regex.compile(rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})['’]s[ \u00a0]+\p{{Ll}}")
 SPEECH = regex.compile(
     rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})[ \u00a0]+(?:said|told|says|tells|asked|explained|reported|disclosed|stated|"
@@ -178,6 +208,40 @@ def context_patterns(text: str) -> Iterator[Span]:
         yield _span(m, "name", 0.5, "possessive", f"'{word}' is a capitalised possessive mid-sentence")
     for m in NAMED.finditer(text):
         yield _span(m, "name", 0.8, "named", f"follows '{m.group(0)[: m.start('name') - m.start()].strip()}'")
+    for m in GREETING.finditer(text):
+        words = _words(m.group("name"))
+        if fold(words[0]) not in NOT_NAMES and not all(is_word(w) and not is_first_name(w) for w in words):
+            yield _span(m, "name", 0.7, "greeting", f"greeted by name ('{m.group(0).strip().split()[0]}')")
+    for m in KIN_NAME.finditer(text):
+        words = _words(m.group("name"))
+        if fold(words[0]) in NOT_NAMES or words[0] in acronyms() or all(is_word(w) and not is_first_name(w) for w in words):
+            continue
+        yield _span(m, "name", 0.65, "kin", "a name after a family or friendship word"
+                    f" ('{m.group(0)[: m.start('name') - m.start()].strip()}')")
+    for m in NAME_FIELD.finditer(text):
+        words = _words(m.group("name"))
+        if fold(m.group("owner") or "") in NOT_PEOPLE or fold(words[0]) in NOT_NAMES:
+            continue
+        if not all(is_word(w) and not is_first_name(w) for w in words):
+            yield _span(m, "name", 0.75, "name_field", "the value of a name field")
+
+
+def line_names(text: str) -> Iterator[Span]:
+    """Names that stand alone at the start of a line: a speaker in notes or a transcript ("Vinka: ..."),
+    or a signature line ("Tomomi Nishiyama"). Only words that are neither English words nor labels."""
+    def unknown(words: list[str]) -> bool:
+        return all(not is_word(w) and fold(w) not in LABELS and fold(w) not in NOT_NAMES and w not in acronyms()
+                   and fold(w) not in common_words() and not w.isupper() for w in words)
+
+    for m in SPEAKER.finditer(text):
+        words = _words(m.group("name"))
+        if unknown(words) or (is_first_name(words[0]) and fold(words[0]) not in LABELS | NOT_NAMES
+                              and fold(words[0]) not in common_words()):
+            yield _span(m, "name", 0.55, "speaker", "a name-like word opening a line as its speaker ('…:')")
+    for m in NAME_LINE.finditer(text):
+        words = [w for w in _words(m.group("name")) if not regex.fullmatch(r"\p{Lu}\.?", w)]
+        if unknown(words) or is_first_name(words[0]) and not is_ambiguous(words[0]) and unknown(words[1:]):
+            yield _span(m, "name", 0.5, "name_line", "a line holding only capitalised words that are not English words")
     for m in SPEECH.finditer(text):
         word = m.group("name")
         if fold(word) in NOT_NAMES or word.isupper() or word in acronyms():
@@ -222,7 +286,8 @@ def from_ner(text: str, doc) -> Iterator[Span]:
                        f"spaCy labelled it {ent.label_}, but it is a known first name and surname")
 
 
-FINDERS = (titled, full_names, unknown_pairs, initial_surname, surname_first, single_first_names, prefixed_surnames, context_patterns)
+FINDERS = (titled, full_names, unknown_pairs, initial_surname, surname_first, single_first_names, prefixed_surnames,
+           context_patterns, line_names)
 
 
 def find(text: str, doc=None) -> list[Span]:

@@ -1,4 +1,5 @@
-"""UK phone numbers: the phonenumbers library for real numbers, plus UK shapes it rejects.
+"""Phone numbers: UK shapes, international numbers, North American numbers, and other national shapes
+when a phone word is near. The phonenumbers library says which are real numbers.
 
 Reports quote what they were given, so a number shaped like a UK number is flagged even when it is
 unallocated or in Ofcom's drama ranges (01632 960xxx, 07700 900xxx); those score a little lower.
@@ -13,7 +14,14 @@ from redactor.findings import Span
 
 UK_SHAPE = regex.compile(
     r"(?<![\d+/.-])(?:\+44[ \u00a0]?(?:\(0\)[ \u00a0]?)?|\(?0)(?:\d[ \u00a0-]?){2,4}\)?[ \u00a0-]?\d{3,4}[ \u00a0-]?\d{3,4}(?![\d/-]|\.\d)")
-INTERNATIONAL = regex.compile(r"(?<![\d+])\+(?:[1-9]\d{0,2})[ \u00a0-]?(?:\d[ \u00a0-]?){6,13}\d(?!\d)")
+INTERNATIONAL = regex.compile(
+    r"(?<![\d+])\+[1-9]\d{0,2}[ \u00a0.-]?(?:\(0\)[ \u00a0]?)?(?:\(\d{1,4}\)[ \u00a0.-]?)?(?:\d[ \u00a0.-]?){5,13}\d(?!\d)")
+NORTH_AMERICAN = regex.compile(
+    r"(?<![\d+/.-])(?:\(\d{3}\)[ \u00a0]?|\d{3}[-.])\d{3}[-.]\d{4}(?:[ \u00a0]?(?:x|ext\.?)[ \u00a0]?\d{1,5})?(?![\d/-]|\.\d)")
+# another country's national number: leading 0, groups of 2-4 digits (0490 75 40 81, 03.93.92.16.85)
+NATIONAL = regex.compile(r"(?<![\d+/.-])0\d{1,4}(?:([ \u00a0.-])\d{2,4})(?:\1\d{2,4}){1,3}(?![\d/-]|\.\d)")
+PHONE_WORDS = regex.compile(r"(?i)\b(?:tel|telephone|phone|phoned|mobile|mob|cell|contact|call|called|ring|rang|text|"
+                            r"texted|number|no|whatsapp|fax)\b[^\n]{0,30}$")
 
 
 def _digits(s: str) -> str:
@@ -46,13 +54,35 @@ def find(text: str, doc=None) -> list[Span]:
         kind = "valid UK number" if valid else "UK-shaped number (unallocated or a drama range)" if possible else "UK phone shape"
         spans.append(Span(start, end, "PHONE", score, text[start:end], "phone:uk", f"{kind}, checked with phonenumbers",
                           subtype="PHONE"))
+    taken = bytearray(len(text))
+    for s in spans:
+        taken[s.start:s.end] = b"\1" * (s.end - s.start)
     for m in INTERNATIONAL.finditer(text):
-        try:
-            number = phonenumbers.parse(m.group(0), None)
-        except phonenumbers.NumberParseException:
+        number = _parse(m.group(0), None)
+        if number is not None and phonenumbers.is_possible_number(number) and not any(taken[m.start():m.end()]):
+            spans.append(_found(m, 0.8 if phonenumbers.is_valid_number(number) else 0.6, "phone:international",
+                                "international number, checked with phonenumbers"))
+    for m in NORTH_AMERICAN.finditer(text):
+        number = _parse(m.group(0), "US")
+        if number is not None and phonenumbers.is_possible_number(number) and not any(taken[m.start():m.end()]):
+            valid = phonenumbers.is_valid_number(number)
+            spans.append(_found(m, 0.6 if valid else 0.45, "phone:north_american",
+                                f"North American number shape{', a valid number' if valid else ''}"))
+    for m in NATIONAL.finditer(text):
+        digits = _digits(m.group(0))
+        near = PHONE_WORDS.search(text[max(0, m.start() - 40):m.start()])
+        if not 9 <= len(digits) <= 11 or any(taken[m.start():m.end()]) or not near:
             continue
-        if phonenumbers.is_possible_number(number):
-            spans.append(Span(m.start(), m.end(), "PHONE", 0.8 if phonenumbers.is_valid_number(number) else 0.6,
-                              m.group(0), "phone:international", "international number, checked with phonenumbers",
-                              subtype="PHONE"))
+        spans.append(_found(m, 0.55, "phone:national", f"a national phone number shape after '{near.group(0).split()[0]}'"))
     return spans
+
+
+def _parse(raw: str, region: str | None):
+    try:
+        return phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _found(m: regex.Match[str], score: float, rule: str, why: str) -> Span:
+    return Span(m.start(), m.end(), "PHONE", score, m.group(0), rule, why, subtype="PHONE")

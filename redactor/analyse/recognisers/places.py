@@ -5,7 +5,7 @@ from functools import cache
 
 import regex
 
-from redactor.analyse.names import TITLES, fold, is_first_name, is_surname, is_word
+from redactor.analyse.names import TITLES, acronyms, fold, is_first_name, is_surname, is_word
 from redactor.analyse.rules import load_list
 from redactor.findings import Span
 
@@ -17,6 +17,9 @@ CONTEXT = regex.compile(
 AREA = regex.compile(rf"\bthe[ \u00a0]+(?P<place>{PLACE_WORD})[ \u00a0]+(?:area|estate|scheme|district|neighbourhood)\b")
 AREA_OF = regex.compile(rf"\b(?:area|estate|outskirts|centre|center|edge)[ \u00a0]+of[ \u00a0]+(?P<place>{PLACE_WORD})")
 IN_PLACE = regex.compile(rf"(?<=\b(?:in|to|from|near|at|between|and|around|outside|towards)[ \u00a0])(?P<place>{PLACE_WORD})\b")
+# a town in capitals after a place preposition, as in forms and headings: "moved to KILMARNOCK"
+CAPS_PLACE = regex.compile(
+    r"(?<=\b(?:[Ii]n|[Tt]o|[Ff]rom|[Nn]ear|[Aa]t|IN|TO|FROM|NEAR|AT)[ \u00a0])(?P<place>\p{Lu}{4,}(?:[ \u00a0-]\p{Lu}{3,})?)(?![\p{L}\d])")
 
 
 @cache
@@ -52,4 +55,16 @@ def find(text: str, doc=None) -> list[Span]:
         if _ok(name) and not is_first_name(first) and not is_surname(first) and not is_word(first):
             spans.append(Span(m.start("place"), m.end("place"), "LOCATION", 0.5, name, "places:preposition",
                               "a capitalised word that is not an English word, after a place preposition"))
+    for m in CAPS_PLACE.finditer(text):
+        name = m.group("place")
+        words = regex.split(r"[ \u00a0-]", name)
+        if (any(w in acronyms() or is_word(w) or is_first_name(w) or is_surname(w) for w in words)
+                or fold(name) in _not_places() or not regex.search(r"[AEIOUY]", name)):
+            continue
+        end = text.find("\n", m.end())
+        line = text[text.rfind("\n", 0, m.start()) + 1:len(text) if end < 0 else end]
+        if len(name) < 6 and not line.isupper():
+            continue  # a short unknown acronym in ordinary text ("referred to CAMHS") is likelier a service
+        spans.append(Span(m.start("place"), m.end("place"), "LOCATION", 0.5, name, "places:capitals",
+                          "a word in capitals that is not an English word or an acronym, after a place preposition"))
     return spans
