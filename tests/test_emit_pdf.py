@@ -357,3 +357,23 @@ def test_free_text_in_the_structure_tree_is_removed(tmp_path: Path) -> None:
     with pikepdf.open(io.BytesIO(out)) as pk:
         elements = _struct_elements(pk)
         assert elements and not any(k in e for e in elements for k in ("/Alt", "/T", "/ActualText", "/E", "/Obj"))
+
+
+@pytest.mark.slow
+def test_a_font_naming_its_designer_does_not_stop_the_author_being_redacted() -> None:
+    """The file's author is "Yawney, John"; its embedded Hebrew font's notice credits "John Hudson".
+    The author goes from the metadata; the font, the same bytes as before, is not read as a leak."""
+    from redactor.anonymise.profiles import load_profile
+    from redactor.pipeline import analyse
+    from redactor.redaction import redact
+
+    path = FIXTURES / "miner__issue-449-vertical.pdf"
+    doc = parse_file(path)
+    analysis = analyse(doc)
+    assert any(s.text == "John" for s in analysis.spans)
+    result = redact(doc, path.read_bytes(), analysis.spans, analysis.statements, load_profile("publication"))
+    reader = pypdf.PdfReader(io.BytesIO(result.data))
+    assert "Yawney" not in str(reader.metadata or {}) and b"Yawney" not in result.data
+    with pikepdf.open(io.BytesIO(result.data)) as pdf:
+        assert b"Hebrew OpenType Layout logic copyright" in b"".join(
+            o.read_bytes() for o in pdf.objects if isinstance(o, pikepdf.Stream) and "/Length1" in o)

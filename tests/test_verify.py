@@ -115,6 +115,29 @@ def test_pdf_clean_and_leaks() -> None:
     assert NAME in output_text(pdf_bytes(stream_text=NAME), "pdf")
 
 
+def vera_pdf(line: str) -> bytes:
+    from reportlab.pdfgen import canvas
+
+    from tests.pdf_builders import vera
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont(vera(), 12)
+    c.drawString(72, 700, line)
+    c.save()
+    return buf.getvalue()
+
+
+def test_a_name_in_an_embedded_fonts_notice_is_machinery_but_not_on_the_page() -> None:
+    """Vera's embedded program says "Copyright (c) 2003 by Bitstream, Inc.": a person called Bitstream
+    whose name was removed from the page is not found in the font, but is found on the page."""
+    original = vera_pdf("Visit by Bitstream on Monday")
+    redacted = [("Bitstream", "PERSON")]
+    clean = vera_pdf("Visit by [name] on Monday")
+    assert verify(clean, "pdf", redacted, kept_text="Visit by  on Monday", source=original) == []
+    assert verify(original, "pdf", redacted, kept_text="Visit by  on Monday", source=original)
+
+
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_unreadable_output_fails_closed(fmt: str) -> None:
     [finding] = verify(b"not a real file", fmt, [(NAME, "PERSON")])

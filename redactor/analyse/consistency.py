@@ -84,8 +84,9 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
         if key not in seeds:
             continue
         seed, full = seeds[key]
-        if word.islower() and (is_word(word) or key in common_words() or len(word) < 3):
-            continue  # "there was hope": a lower-case word; but "kayden" in a quoted text message is the name
+        if word.islower() and not (full and len(word) >= 3 and (is_first_name(word) or is_surname(word))
+                                   and not is_word(word) and key not in common_words()):
+            continue  # "there was hope" is a word; "kayden" in a quoted message is the name of a found person
         if word.isupper() and len(word) <= 3 and word in acronyms():
             continue
         add(m.start(), m.start() + len(word), 0.8 if full else 0.65, "another mention of", seed)

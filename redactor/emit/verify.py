@@ -86,7 +86,11 @@ def _unescape_all(items: list[str]) -> list[str]:
     return [_unescape(s) for s in items]
 
 
-def _pdf_text(data: bytes) -> str:
+FONT_PROGRAMS = {"/FontFile", "/FontFile2", "/FontFile3"}
+
+
+def _pdf_text(data: bytes, fonts: list[str] | None = None) -> str:
+    """Page text, metadata and every string and stream; font programs go to `fonts` when it is given."""
     import pdfplumber
     import pypdf
 
@@ -121,7 +125,15 @@ def _pdf_text(data: bytes) -> str:
             except (ValueError, NotImplementedError, pypdf.errors.PdfReadError) as exc:
                 parts.append(f"<undecodable stream: {exc}>")
         if isinstance(obj, dict):
-            stack += [(v, depth + 1) for v in obj.values()]
+            for key, v in obj.items():
+                if fonts is not None and key in FONT_PROGRAMS and isinstance(v, pypdf.generic.IndirectObject):
+                    seen.add((v.idnum, v.generation))
+                    try:
+                        fonts.append(v.get_object().get_data().decode("latin-1", "ignore"))
+                    except (ValueError, NotImplementedError, pypdf.errors.PdfReadError) as exc:
+                        fonts.append(f"<undecodable font: {exc}>")
+                else:
+                    stack.append((v, depth + 1))
         elif isinstance(obj, list):
             stack += [(v, depth + 1) for v in obj]
     if reader.metadata:
@@ -189,14 +201,16 @@ def unverifiable(redacted: Iterable[tuple[str, str]], kept_text: str, replacemen
     return sorted(set(out), key=str.casefold)
 
 
-def machinery(source: bytes, fmt: str, redacted: Iterable[str]) -> str:
+def machinery(source: bytes, fmt: str, redacted: Iterable[str], fonts: list[str] | None = None) -> str:
     """The original file as an adversary reads it, with every redacted string blanked out.
 
     What is left is the kept text plus the format's machinery (namespace URIs, style names, theme
     values, font names): a name word found there ("org" of an e-mail address, "Flat" of an address)
-    is part of the format, not a leak, and cannot be checked on its own.
+    is part of the format, not a leak, and cannot be checked on its own. A PDF's embedded font
+    programs go to `fonts` when it is given, whole: a font's copyright notice naming its designer is
+    not the document's text.
     """
-    text = output_text(source, fmt)
+    text = _pdf_text(source, fonts) if fmt == "pdf" else output_text(source, fmt)
     folded = text.casefold()
     terms = sorted({" ".join(s.split()) for s in redacted if s.strip() and _may_contain(folded, s)},
                    key=len, reverse=True)
@@ -224,8 +238,9 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
     are always searched for, except numbers under four digits, which every binary format is full of.
     """
     items = [(i, "") if isinstance(i, str) else i for i in redacted_strings]
+    out_fonts: list[str] = []   # a PDF's font programs, checked apart (see `machinery`)
     try:
-        haystack = output_text(output, fmt)
+        haystack = _pdf_text(output, out_fonts) if fmt == "pdf" else output_text(output, fmt)
     except Exception as exc:  # noqa: BLE001 - any failure to read must stop the write, with the reason
         return [f"the {fmt} output cannot be read back ({type(exc).__name__}: {exc}); it cannot be proven clean"]
     replacements = list(replacements)
@@ -238,7 +253,10 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
     findings: list[str] = []
     checked: set[str] = set()
     output_words = Haystack(haystack)
+    font_words = Haystack("\n".join(out_fonts))
     residue_words: Haystack | None = None   # built on first need: most outputs have no candidate left by then
+    source_fonts: list[str] = []
+    source_font_words = Haystack("")
     # Every redacted string is masked in a finding's context, so that an error message, a batch
     # manifest or a log never repeats personal data.
     every_term = sorted({t for s, etype in items for t in search_terms(s, etype, rwords)}, key=len, reverse=True)
@@ -248,20 +266,24 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
             if term.casefold() in checked:
                 continue
             checked.add(term.casefold())
-            if not output_words.has(term):
+            in_text, in_fonts = output_words.has(term), font_words.has(term)
+            if not (in_text or in_fonts):
                 continue
             if shown.has(term) or (fmt != "text" and term.isdigit() and len(term) < 4) or len(term.strip()) < 2:
                 continue  # a single letter cannot be told from any other; the whole name around it is checked
             if source is not None and fmt != "text":
                 if residue_words is None:
                     try:
-                        residue_words = Haystack(machinery(source, fmt, [s for s, _ in items]))
+                        residue_words = Haystack(machinery(source, fmt, [s for s, _ in items], source_fonts))
+                        source_font_words = Haystack("\n".join(source_fonts))
                     except Exception as exc:  # noqa: BLE001 - the original was read once already; say so if not
                         return [(f"the original {fmt} cannot be read back to check the output "
                                  f"({type(exc).__name__}: {exc}); it cannot be proven clean")]
+                if in_fonts and not in_text and source_font_words.has(term):
+                    continue  # only inside a font the original already embedded (a designer's name)
                 if residue_words.has(term):
                     continue
-            m = _pattern(term).search(haystack)
+            m = _pattern(term).search(haystack) or _pattern(term).search("\n".join(out_fonts))
             if m:
                 where = haystack[max(0, m.start() - 30):m.end() + 30].replace("\n", " ")
                 findings.append(f"{_mask(term)} ({etype or 'redacted text'}) still present: "

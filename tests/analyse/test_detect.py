@@ -112,3 +112,8 @@ def test_payment_cards_ip_addresses_and_foreign_bank_accounts_are_identifiers(an
     assert got.get("81.2.69.160") == "IP_ADDRESS"
     assert got.get("4111 1111 1111 1111") == "PAYMENT_CARD"
     assert got.get("DE89 3704 0044 0532 0130 00") == "BANK"
+
+
+def test_public_bodies_web_pages_are_not_personal_but_their_staff_addresses_are(analyse_text):
+    got = {s.text for s in analyse_text("Comments to https://www.regulations.gov or to jane.doe@faa.gov by May.").spans}
+    assert "jane.doe@faa.gov" in got and not any("regulations" in t for t in got)

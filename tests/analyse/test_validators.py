@@ -3,7 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from redactor.analyse.validators import chi_date_ok, chi_or_nhs, iban, ipv4_or_ipv6, luhn_ok, mod11_ok, nino, payment_card
+from redactor.analyse.validators import (
+    chi_date_ok,
+    chi_or_nhs,
+    iban,
+    ipv4_or_ipv6,
+    luhn_ok,
+    mod11_ok,
+    nino,
+    payment_card,
+)
 
 
 @pytest.mark.parametrize("digits, ok", [

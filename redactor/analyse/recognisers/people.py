@@ -65,7 +65,9 @@ NAME_LINE = regex.compile(
 LABELS = {"bcc", "cc", "re", "fwd", "fw", "ps", "nb", "tel", "mob", "dob", "ref", "attn", "encl", "subject", "date", "from",
           "to", "sent", "action", "actions", "outcome", "present", "apologies", "note", "notes", "agenda", "item", "minute",
           "chair", "attendees", "purpose", "background", "venue", "time", "location", "agency", "source", "status",
-          "bot", "chatbot", "user", "agent", "caller", "operator", "interviewer", "interviewee", "q", "a"}
+          "bot", "chatbot", "user", "agent", "caller", "operator", "interviewer", "interviewee", "q", "a", "age", "sex",
+          "gender", "name", "address", "phone", "email", "school", "religion", "ethnicity", "language", "nationality",
+          "class", "grade", "rank", "role", "title", "position", "occupation", "relationship", "type", "category"}
 POSSESSIVE = regex.compile(rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})['’]s[ \u00a0]+\p{{Ll}}")
 SPEECH = regex.compile(
     rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})[ \u00a0]+(?:said|told|says|tells|asked|explained|reported|disclosed|stated|"
