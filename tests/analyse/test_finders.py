@@ -92,12 +92,19 @@ def test_initials(name, initials):
     ("lived at Apartment 4, Harbour View, Dun Laoghaire, Co. Dublin, A96 X2Y3 until May",
      "Apartment 4, Harbour View, Dun Laoghaire, Co. Dublin, A96 X2Y3"),
     ("Mrs J Brown\n27 Glenburn Road\nPaisley\nRenfrewshire\nPA2 8QT\n\nDear Mrs Brown,", "Renfrewshire"),
+    ("Name: Iva Grusová\nAddress: Rosebank, Kilbraddan\nDate: 3 May", "Rosebank, Kilbraddan"),
+    ("Previous address:\nThe Old Manse\nAuchterlea\n\nNotes", "Auchterlea"),
     ("They moved to Rowan Cottage, Mill Brae, Auchterlea KA25 7RE in May.", "Rowan Cottage, Mill Brae, Auchterlea KA25 7RE"),
     ("Council Offices, 40 High Street, Kilbraddan KA23 8AA", "Council Offices, 40 High Street, Kilbraddan KA23 8AA"),
 ])
 def test_addresses(text, addr):
     spans = address.find(text)
     assert any(text[s.start:s.end] == addr for s in spans), [s.text for s in spans]
+
+
+def test_a_heading_under_an_address_field_is_not_part_of_the_address():
+    text = "Address: 27 Glenburn Road, Paisley\nBackground\nThe family moved in 2019."
+    assert "Background" not in {s.text for s in address.find(text)}
 
 
 @pytest.mark.parametrize("text, number", [

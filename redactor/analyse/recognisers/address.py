@@ -86,7 +86,30 @@ def find(text: str, doc=None) -> list[Span]:
             spans.append(Span(start, m.end(), "ADDRESS", 0.85, text[start:m.end()], "address:postcode_line",
                               "address segments before a postcode", subtype="STREET_ADDRESS"))
     spans += block_lines(text, [s for s in spans if s.subtype == "STREET_ADDRESS"])
+    spans += address_fields(text)
     return spans
+
+
+ADDRESS_FIELD = regex.compile(
+    r"(?im)^[ \t>]*(?:(?:home|current|previous|last known|postal|new|old|family|registered|care|placement)[ \u00a0]+)?"
+    r"address(?:[ \u00a0]+(?:at referral|on file|history))?[ \u00a0]*[:–-][ \t]*(?P<value>[^\n]*)$")
+NO_ADDRESS = regex.compile(r"(?i)^(?:n/?a|none|not known|unknown|nfa|no fixed abode|withheld|as above|same|same as above|"
+                           r"see above|tbc|redacted|\[.*\]|-+)?[.,;]?$")
+
+
+def address_fields(text: str) -> list[Span]:
+    """The value of an address field ("Address: Rosebank, Kilbraddan") and the lines under it that
+    continue it: up to a blank line when the label stands alone, up to a postcode otherwise."""
+    out: list[Span] = []
+    for m in ADDRESS_FIELD.finditer(text):
+        lines = _lines_below(text, m.end())
+        closing = _postcode_line(text, lines)
+        if closing is not None:
+            lines = lines[:closing + 1]
+        elif text[m.start("value"):m.end("value")].strip():
+            lines = []
+        out += _line_spans(text, [m.span("value"), *lines], 0.75, "address:field", "the value of an address field")
+    return out
 
 
 def block_lines(text: str, streets: list[Span]) -> list[Span]:
@@ -97,22 +120,41 @@ def block_lines(text: str, streets: list[Span]) -> list[Span]:
         line_end = text.find("\n", street.end)
         if line_end < 0 or text[street.end:line_end].strip(" ,\t"):
             continue
-        lines: list[tuple[int, int]] = []
-        pos = line_end + 1
-        for _ in range(4):
-            end = text.find("\n", pos)
-            end = len(text) if end < 0 else end
-            line = text[pos:end]
-            code = POSTCODE_RX.search(line)
-            if code and not line[:code.start()].strip(" ,\t") or code and BLOCK_LINE.fullmatch(line[:code.start()]):
-                for a, b in lines + [(pos, end)]:
-                    piece = text[a:b].strip(" ,\t")
-                    start = a + text[a:b].index(piece)
-                    out.append(Span(start, start + len(piece), "ADDRESS", 0.8, piece, "address:block",
-                                    f"a line of the address block under '{street.text}'", subtype="STREET_ADDRESS"))
-                break
-            if not BLOCK_LINE.fullmatch(line) or not line.strip():
-                break
-            lines.append((pos, end))
-            pos = end + 1
+        lines = _lines_below(text, line_end)
+        closing = _postcode_line(text, lines)
+        if closing is not None:
+            out += _line_spans(text, lines[:closing + 1], 0.8, "address:block",
+                               f"a line of the address block under '{street.text}'")
+    return out
+
+
+def _lines_below(text: str, newline: int, limit: int = 4) -> list[tuple[int, int]]:
+    """Up to `limit` lines after the line break at `newline` that read as address lines (a town, a
+    county, a postcode), stopping at a blank or any other line."""
+    lines: list[tuple[int, int]] = []
+    pos = newline + 1
+    while len(lines) < limit and pos <= len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end]
+        if not line.strip() or not (BLOCK_LINE.fullmatch(line) or POSTCODE_RX.search(line)):
+            break
+        lines.append((pos, end))
+        pos = end + 1
+    return lines
+
+
+def _postcode_line(text: str, lines: list[tuple[int, int]]) -> int | None:
+    """The index of the first line holding a postcode, if any."""
+    return next((i for i, (a, b) in enumerate(lines) if POSTCODE_RX.search(text[a:b])), None)
+
+
+def _line_spans(text: str, lines: list[tuple[int, int]], score: float, rule: str, why: str) -> list[Span]:
+    out = []
+    for a, b in lines:
+        piece = text[a:b].strip(" \t,.;")
+        if not piece or NO_ADDRESS.match(piece):
+            continue
+        start = a + text[a:b].index(piece)
+        out.append(Span(start, start + len(piece), "ADDRESS", score, piece, rule, why, subtype="STREET_ADDRESS"))
     return out
