@@ -196,7 +196,8 @@ def prefixed_surnames(text: str) -> Iterator[Span]:
 
 
 def context_patterns(text: str) -> Iterator[Span]:
-    """Names shown by their context: Kayden's mother, named Jo, Rab said."""
+    """Names shown by their context: Kayden's mother, named Jo, my name is Rubija, Hi Victor, her brother
+    Kacper, Name: Nayla Montero, Rab said."""
     for m in ROLE_OF.finditer(text):
         word = m.group("name")
         if fold(word) in NOT_NAMES or word.isupper() and len(word) <= 4 and word in acronyms():
@@ -227,6 +228,21 @@ def context_patterns(text: str) -> Iterator[Span]:
         if not all(is_word(w) and not is_first_name(w) for w in words):
             yield _span(m, "name", 0.75, "name_field", "the value of a name field")
 
+    for m in SPEECH.finditer(text):
+        word = m.group("name")
+        if fold(word) in NOT_NAMES or word.isupper() or word in acronyms():
+            continue
+        short = fold(word) in short_forms()   # Cat, Tam, Rab: a short form doing something is a person
+        if not (is_first_name(word) or is_surname(word) or short
+                or not is_word(word) and fold(word) not in common_words()):
+            continue
+        doubtful = _sentence_start(text, m.start("name")) and is_ambiguous(word)   # "Kit was delivered"
+        if doubtful and not short:
+            continue
+        yield _span(m, "name", 0.45 if doubtful else 0.55, "speech",
+                    f"'{word}' is a name-like word used as the subject of '{m.group(0).split()[-1]}'"
+                    + (" (also an ordinary word, at the start of a sentence)" if doubtful else ""))
+
 
 def line_names(text: str) -> Iterator[Span]:
     """Names that stand alone at the start of a line: a speaker in notes or a transcript ("Vinka: ..."),
@@ -244,20 +260,6 @@ def line_names(text: str) -> Iterator[Span]:
         words = [w for w in _words(m.group("name")) if not regex.fullmatch(r"\p{Lu}\.?", w)]
         if unknown(words) or is_first_name(words[0]) and not is_ambiguous(words[0]) and unknown(words[1:]):
             yield _span(m, "name", 0.5, "name_line", "a line holding only capitalised words that are not English words")
-    for m in SPEECH.finditer(text):
-        word = m.group("name")
-        if fold(word) in NOT_NAMES or word.isupper() or word in acronyms():
-            continue
-        short = fold(word) in short_forms()   # Cat, Tam, Rab: a short form doing something is a person
-        if not (is_first_name(word) or is_surname(word) or short
-                or not is_word(word) and fold(word) not in common_words()):
-            continue
-        doubtful = _sentence_start(text, m.start("name")) and is_ambiguous(word)   # "Kit was delivered"
-        if doubtful and not short:
-            continue
-        yield _span(m, "name", 0.45 if doubtful else 0.55, "speech",
-                    f"'{word}' is a name-like word used as the subject of '{m.group(0).split()[-1]}'"
-                    + (" (also an ordinary word, at the start of a sentence)" if doubtful else ""))
 
 
 def from_ner(text: str, doc) -> Iterator[Span]:
