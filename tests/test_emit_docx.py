@@ -201,7 +201,7 @@ def test_every_fixture_redacts_reopens_and_maps_back(name: str) -> None:
 def test_libreoffice_converts_the_output(tmp_path: Path) -> None:
     sources = {"built.docx": build_docx()} | {n: fixture(n) for n in (
         "pandoc__comments.docx", "mammoth__text-box.docx", "poi__delins.docx", "pandoc__sdt_elements.docx",
-        "poi__ExternalEntityInText.docx", "d2p__nested_paragraphs.docx")}
+        "poi__ExternalEntityInText.docx", "d2p__nested_paragraphs.docx", "lo__chart.docx")}
     for name, data in sources.items():
         doc = parse_bytes(data, name)
         (tmp_path / name).write_bytes(emit_docx(doc, data, capitalised_words(doc, "box")))
@@ -231,3 +231,107 @@ def test_attached_template_path_keeps_only_the_file_name() -> None:
     assert "file:///C:\\Users\\shannon.reid\\Templates\\Review.dotm" in [
         doc.text[b.start:b.end] for b in doc.blocks if b.kind == "hyperlink_target"]
     assert b'Target="Review.dotm"' in parts_of(out)["word/_rels/settings.xml.rels"]
+
+
+def docx_with_embedded_document(name: str = "Morag Quinnell") -> bytes:
+    """A report with an embedded Word document (an OLE package, as Word's Insert > Object writes it) that
+    names someone the report itself never names, and a preview image of it showing the name."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+    from PIL import Image, ImageDraw
+
+    inner = docx.Document()
+    inner.add_paragraph(f"School contact sheet: {name}, 07700 900461")
+    inner_bytes = io.BytesIO()
+    inner.save(inner_bytes)
+    preview = io.BytesIO()
+    img = Image.new("RGB", (400, 60), "white")
+    ImageDraw.Draw(img).text((10, 20), name, fill="black")
+    img.save(preview, "PNG")
+
+    outer = docx.Document()
+    outer.add_paragraph("The contact sheet the school kept is below.")
+    package = Part(PackURI("/word/embeddings/Microsoft_Word_Document1.docx"),
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                   inner_bytes.getvalue(), outer.part.package)
+    rid = outer.part.relate_to(package, RT.PACKAGE)
+    image_rid, _ = outer.part.get_or_add_image(io.BytesIO(preview.getvalue()))
+    run = outer.add_paragraph().add_run()
+    run._r.append(parse_xml(
+        '<w:object xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" w:dxaOrig="6000" w:dyaOrig="900">'
+        '<v:shape id="_x0000_i1025" type="#_x0000_t75" style="width:300pt;height:45pt" o:ole="">'
+        f'<v:imagedata r:id="{image_rid}" o:title=""/></v:shape>'
+        '<o:OLEObject Type="Embed" ProgID="Word.Document.12" ShapeID="_x0000_i1025" DrawAspect="Content" '
+        f'ObjectID="_1700000001" r:id="{rid}"><o:FieldCodes>\\s</o:FieldCodes></o:OLEObject></w:object>'))
+    outer.add_paragraph("The review team discussed it.")
+    out = io.BytesIO()
+    outer.save(out)
+    return out.getvalue()
+
+
+def test_embedded_objects_and_their_previews_are_replaced_by_a_placeholder() -> None:
+    data = docx_with_embedded_document()
+    doc = parse_bytes(data)
+    assert "Morag" not in doc.text and any("embedded objects" in w for w in doc.warnings)
+    before = parts_of(data)
+    assert any(n.startswith("word/embeddings/") for n in before) and any(n.startswith("word/media/") for n in before)
+    out = emit_docx(doc, data, [])
+    after = parts_of(out)
+    assert not any(n.startswith(("word/embeddings/", "word/media/")) for n in after)
+    assert "Morag" not in "".join(raw.decode("latin-1") for raw in after.values())
+    assert "[embedded object removed]" in parse_bytes(out).text
+    rels = after["word/_rels/document.xml.rels"].decode()
+    assert "relationships/package\"" not in rels and "relationships/image\"" not in rels
+    assert b"Microsoft_Word_Document1" not in after["[Content_Types].xml"]
+    docx.Document(io.BytesIO(out))   # still a package python-docx (and Word) opens
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_a_report_whose_embedded_object_was_removed_still_converts(tmp_path: Path) -> None:
+    data = docx_with_embedded_document()
+    (tmp_path / "in.docx").write_bytes(emit_docx(parse_bytes(data), data, []))
+    subprocess.run(["libreoffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "in.docx")],
+                   capture_output=True, timeout=300, check=False)
+    assert (tmp_path / "in.pdf").stat().st_size > 1000
+
+
+def test_a_name_in_a_charts_cached_values_is_read_and_redacted() -> None:
+    """LibreOffice wrote this chart; its series name, in the chart part only, names a person."""
+    data = fixture("lo__chart.docx")
+    doc, out = redact(data, ["Morag Quinnell"])
+    assert "Morag Quinnell" in doc.text
+    assert_gone(out, ["Morag Quinnell"])
+    assert any(n.startswith("word/charts/") for n in parts_of(out))
+
+
+def test_a_charts_embedded_workbook_goes_and_the_chart_keeps_its_values() -> None:
+    """Word stores the data behind a chart as an embedded workbook, linked by c:externalData: the
+    workbook (never read) is removed, the link with it, and the chart's cached values stay."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from lxml import etree
+
+    d = docx.Document(io.BytesIO(fixture("lo__chart.docx")))
+    chart = next(r.target_part for r in d.part.rels.values() if r.reltype.endswith("/chart"))
+    workbook = Part(PackURI("/word/embeddings/Microsoft_Excel_Worksheet1.xlsx"),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK not read", d.part.package)
+    rid = chart.relate_to(workbook, RT.PACKAGE)
+    root = etree.fromstring(chart.blob)
+    link = etree.SubElement(root, "{http://schemas.openxmlformats.org/drawingml/2006/chart}externalData")
+    link.set("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id", rid)
+    chart._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    buf = io.BytesIO()
+    d.save(buf)
+    data = buf.getvalue()
+    assert "word/embeddings/Microsoft_Excel_Worksheet1.xlsx" in parts_of(data)
+    assert b"externalData" in parts_of(data)["word/charts/chart1.xml"]
+    out = parts_of(emit_docx(parse_bytes(data), data, []))
+    assert not any(n.startswith("word/embeddings/") for n in out)
+    assert b"externalData" not in out["word/charts/chart1.xml"] and b"Visits to" in out["word/charts/chart1.xml"]
+    assert b"relationships/package" not in out.get("word/charts/_rels/chart1.xml.rels", b"")

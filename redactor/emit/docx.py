@@ -25,6 +25,7 @@ from redactor.emit.docx_clean import (
     core_and_app,
     is_story,
     parts_to_remove,
+    remove_embedded_objects,
     remove_parts,
     strip_template_paths,
 )
@@ -191,6 +192,7 @@ def emit_docx(doc: Document, source: bytes, replacements: Sequence[Replacement])
     apply_edits(doc, xml, plan_edits(doc, replacements, xml))
     doomed = parts_to_remove(parts)
     for part in [p for p in parts if p not in doomed and is_story(parts, xml, p)]:
+        doomed |= remove_embedded_objects(parts, xml, part)
         clean_story(xml, part)
     clean_properties(xml, *core_and_app(parts))
     strip_template_paths(parts, xml)

@@ -1,6 +1,7 @@
 """Hidden history out of a DOCX package: tracked changes accepted, comments and their parts removed,
 people named in properties and revision marks cleared, custom XML, custom properties and the
-thumbnail removed, DTDs and entity references dropped.
+thumbnail removed, DTDs and entity references dropped; embedded objects (OLE packages and ActiveX
+controls), which the analysis cannot read, replaced by a labelled placeholder.
 """
 from __future__ import annotations
 
@@ -32,6 +33,14 @@ DROPPED = {qn(t) for t in (
     "w:commentRangeStart", "w:commentRangeEnd", "w:commentReference", "w:dataBinding",
 )}
 COMMENT_RELS = ("/comments", "/commentsExtended", "/commentsIds", "/commentsExtensible", "/people")
+# Parts the analysis never reads: an embedded workbook or document, its preview image, an ActiveX
+# control's state. They leave the package with whatever points at them. (A chart's text is read and
+# redacted like any other DrawingML text; the workbook behind it is an embedding and goes.)
+EMBEDDED_RELS = ("/oleObject", "/package", "/control", "/activeXControlBinary")
+EMBEDDED_FOLDERS = ("word/embeddings/", "word/activeX/")
+EMBEDDED_TAGS = {qn("w:object"), qn("w:control")}
+PLACEHOLDER = "[embedded object removed]"
+C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 PEOPLE_PROPERTIES = {"creator": "", "lastModifiedBy": ""}
 APP_CLEARED = {"Company", "Manager", "HyperlinkBase"}
 REDACTED_AUTHOR = {"w:author": "Redacted", "w:initials": "R", "w15:author": "Redacted", "w15:userId": "Redacted"}
@@ -144,6 +153,27 @@ def redact_authors(root: etree._Element) -> None:
                     el.set(name, value)
 
 
+def remove_embedded_objects(parts: dict[str, bytes], xml: XmlParts, part: str) -> set[str]:
+    """Replace each embedded object in one story by a placeholder run; return the parts that only they
+    used (the object and its preview image)."""
+    root = xml.root(part)
+    found = list(root.iter(*EMBEDDED_TAGS))
+    outer = set(found)
+    objects = [el for el in found if not any(a in outer for a in el.iterancestors())]
+    if not objects:
+        return set()
+    used: set[str] = set()
+    for el in objects:
+        used |= {v for d in el.iter(etree.Element) for k, v in d.attrib.items() if k.startswith(f"{{{NS['r']}}}")}
+        text = etree.Element(qn("w:t"))
+        text.text = PLACEHOLDER
+        el.addprevious(text)
+        _drop(el)
+    xml.dirty.add(part)
+    still = {v for d in root.iter(etree.Element) for k, v in d.attrib.items() if k.startswith(f"{{{NS['r']}}}")}
+    return {r.part for r in relationships(parts, part) if not r.external and r.id in used - still and r.part in parts}
+
+
 def clean_story(xml: XmlParts, part: str) -> None:
     """All of the above on one WordprocessingML part."""
     root = xml.root(part)
@@ -188,9 +218,9 @@ def parts_to_remove(parts: dict[str, bytes]) -> set[str]:
         for rel in relationships(parts, source_of_rels(rels_part)):
             if rel.external:
                 continue
-            if rel.type.endswith(COMMENT_RELS) or rel.type.endswith(("/custom-properties", "/thumbnail")):
+            if rel.type.endswith(COMMENT_RELS + EMBEDDED_RELS) or rel.type.endswith(("/custom-properties", "/thumbnail")):
                 out.add(rel.part)
-    out |= {p for p in parts if p.startswith(("customXml/", "docProps/thumbnail"))}
+    out |= {p for p in parts if p.startswith(("customXml/", "docProps/thumbnail") + EMBEDDED_FOLDERS)}
     out |= {p for p in parts if p == "docProps/custom.xml"}
     return {p for p in out if p in parts}
 
@@ -209,6 +239,8 @@ def remove_parts(parts: dict[str, bytes], xml: XmlParts, doomed: set[str]) -> No
                 if el.get("Id") in gone:
                     _drop(el)
             xml.dirty.add(rels_part)
+            if source in parts and source.endswith(".xml"):
+                _drop_data_links(xml, source, gone)
     ct = "[Content_Types].xml"
     if ct in parts:
         root = xml.root(ct)
@@ -217,6 +249,16 @@ def remove_parts(parts: dict[str, bytes], xml: XmlParts, doomed: set[str]) -> No
             if el.get("PartName") in names:
                 _drop(el)
         xml.dirty.add(ct)
+
+
+def _drop_data_links(xml: XmlParts, part: str, gone: set[str]) -> None:
+    """A chart whose embedded workbook went keeps its cached values; its link to the workbook goes too."""
+    root = xml.root(part)
+    links = [el for el in root.iter(f"{{{C_NS}}}externalData") if el.get(f"{{{NS['r']}}}id") in gone]
+    for el in links:
+        _drop(el)
+    if links:
+        xml.dirty.add(part)
 
 
 def is_story(parts: dict[str, bytes], xml: XmlParts, part: str) -> bool:

@@ -158,10 +158,10 @@ class _Parse:
         if any(b"<!DOCTYPE" in self.parts[p][:4096] for p in self.walked):
             self.b.warnings.append(f"{self.name}: the package declares a DTD (possible XXE); entities were "
                                    "not resolved and will be dropped on output")
-        embedded = [p for p in self.parts if p.startswith("word/embeddings/")]
+        embedded = [p for p in self.parts if p.startswith(("word/embeddings/", "word/activeX/"))]
         if embedded:
-            self.b.warnings.append(f"{self.name}: embedded objects are not inspected and may hold personal "
-                                   f"data: {', '.join(embedded)}")
+            self.b.warnings.append(f"{self.name}: embedded objects are not read, so they may hold personal data; "
+                                   f"redacted copies replace them with a placeholder: {', '.join(sorted(embedded))}")
         if not any(b.kind != "property" for b in self.b.blocks):
             self.b.warnings.append(f"{self.name}: no text")
 
