@@ -12,6 +12,7 @@ import regex
 
 from redactor.analyse.names import (
     NAME_WORD,
+    TITLES,
     acronyms,
     common_words,
     diminutives,
@@ -28,6 +29,7 @@ from redactor.findings import Span
 MIN_SEED_SCORE = 0.55
 WORD_RX = regex.compile(r"(?<![\p{L}\p{N}'’-])[\p{L}][\p{L}'’.-]*[\p{L}]|(?<![\p{L}\p{N}])\p{L}(?![\p{L}\p{N}])")
 STOP = {"the", "and", "of", "de", "van", "von", "da", "la", "le", "di", "mc", "mac", "st"}
+TITLE_WORDS = {fold(t) for t in TITLES}   # "Mr and Mrs Kowalczyk": the titles are not name parts
 
 
 def _parts(name: str) -> list[str]:
@@ -48,7 +50,7 @@ def _seeds(spans: Iterable[Span], text: str) -> dict[str, tuple[Span, bool]]:
         seeds.setdefault(key, (s, full))
         for p in parts:
             k = fold(p.rstrip("'’s") if p.endswith(("'s", "’s")) else p)
-            if len(k) < 2 or k in STOP or p in acronyms() or k in common_words() and not is_first_name(p):
+            if len(k) < 2 or k in STOP or k in TITLE_WORDS or p in acronyms() or k in common_words() and not is_first_name(p):
                 continue
             if not full and is_ambiguous(p) and s.score < 0.7:
                 continue  # a lone, uncertain name-word does not spread
@@ -160,7 +162,7 @@ def propagate_lists(text: str, spans: list[Span]) -> list[Span]:
             if any(k in (1, 2) for k in kinds[i.start():i.end()]):
                 continue
             words = i.group(0).split()
-            if any(w in acronyms() or w.isupper() or fold(w) in common_words() for w in words):
+            if any(w in acronyms() or w.isupper() or fold(w) in common_words() | TITLE_WORDS for w in words):
                 continue
             if all(is_first_name(w) or is_surname(w) or not is_word(w) for w in words):
                 out.append(Span(i.start(), i.end(), "PERSON", 0.5, i.group(0), "consistency",

@@ -78,7 +78,11 @@ FUNCTION_WORDS = frozenset({"in", "an", "so", "my", "us", "on", "at", "to", "as"
 
 
 def is_first_name(word: str) -> bool:
+    """A given name in the gazetteers; a hyphenated one (Kayleigh-Ann) when it starts with one."""
     key = fold(word)
+    if "-" in key.strip("-"):
+        head = key.split("-", 1)[0]
+        return head in first_names() and head not in FUNCTION_WORDS
     return key in first_names() and key not in FUNCTION_WORDS
 
 

@@ -117,3 +117,8 @@ def test_payment_cards_ip_addresses_and_foreign_bank_accounts_are_identifiers(an
 def test_public_bodies_web_pages_are_not_personal_but_their_staff_addresses_are(analyse_text):
     got = {s.text for s in analyse_text("Comments to https://www.regulations.gov or to jane.doe@faa.gov by May.").spans}
     assert "jane.doe@faa.gov" in got and not any("regulations" in t for t in got)
+
+
+def test_titles_are_not_name_parts(analyse_text):
+    spans = analyse_text("Mr and Mrs Kowalczyk attended with their son.").spans
+    assert {s.text for s in spans if s.entity_type == "PERSON"} == {"Kowalczyk"}

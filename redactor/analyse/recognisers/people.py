@@ -24,7 +24,11 @@ from redactor.analyse.names import (
 from redactor.findings import Span
 
 NAME_SEQ = rf"{NAME_WORD}(?:[ \u00a0]+{NAME_WORD}){{0,2}}"
-TITLED = regex.compile(rf"\b{TITLE_RX}[ \u00a0]+(?P<name>(?:\p{{Lu}}(?:\.[ \u00a0]?|[ \u00a0]))*{NAME_SEQ})")
+# a title or rank, then perhaps a police officer's collar number, then the name: "PC 1234 REID"
+TITLED = regex.compile(
+    rf"\b{TITLE_RX}[ \u00a0]+(?:\d{{2,6}}[ \u00a0]+)?(?P<name>(?:\p{{Lu}}(?:\.[ \u00a0]?|[ \u00a0]))*{NAME_SEQ})")
+# one word in capitals in a sentence that is not in capitals, as police and court papers write surnames
+CAPS_WORD = regex.compile(r"(?<![\p{L}'’-])(?P<name>(?:Mc|Mac|O['’])?\p{Lu}{3,}(?:-\p{Lu}{2,})?)(?![\p{L}'’-])")
 CAPSEQ = regex.compile(
     rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD}(?:[ \u00a0]+(?:\p{{Lu}}\.?[ \u00a0]+)?{NAME_WORD}){{1,2}})(?![\p{{L}}-])")
 INITIAL_SURNAME = regex.compile(rf"(?<![\p{{L}}.])(?P<name>(?:\p{{Lu}}\.[ \u00a0]?){{1,2}}[ \u00a0]?{NAME_WORD})(?![\p{{L}}-])")
@@ -99,6 +103,25 @@ def _sentence_start(text: str, pos: int) -> bool:
     return bool(regex.search(r"(?:^|[\n\t|]|[.!?:;][\"”’')\]]?[ \u00a0]+|\n[\d.]+[ \u00a0]+|^[\d.]+[ \u00a0]+|[-•*][ \u00a0]+)$", before)) or pos == 0
 
 
+def _capital_line(text: str, pos: int) -> bool:
+    """True when the line around `pos` has no lower-case letters (a heading or a form label)."""
+    end = text.find("\n", pos)
+    line = text[text.rfind("\n", 0, pos) + 1:len(text) if end < 0 else end]
+    return not any(c.islower() for c in line)
+
+
+def capitalised_names(text: str) -> Iterator[Span]:
+    """A known surname written in capitals inside ordinary text, as police and court papers write them:
+    "the warrant named KOWALCZYK". Headings and lines in capitals are left alone; acronyms and English
+    words too, and first names alone (IBAN is one)."""
+    for m in CAPS_WORD.finditer(text):
+        word = m.group("name")
+        if (len(word) < 4 or word in acronyms() or is_word(word) or fold(word) in NOT_NAMES | LABELS
+                or fold(word) in common_words() or not is_surname(word) or _capital_line(text, m.start())):
+            continue
+        yield _span(m, "name", 0.55, "capitals", f"'{word}' is a known surname written in capitals in ordinary text")
+
+
 def titled(text: str) -> Iterator[Span]:
     """A title or rank followed by a name: Ms Mitchell, Dr A. MacIver, PC Ferguson."""
     for m in TITLED.finditer(text):
@@ -123,13 +146,15 @@ def full_names(text: str) -> Iterator[Span]:
         first, last = words[0], words[-1]
         if fold(first) in NOT_NAMES or fold(last) in NOT_NAMES:
             continue
-        if first.isupper() and last.isupper():
-            continue  # headings in capitals
+        if first.isupper() and last.isupper() and (_capital_line(text, m.start("name"))
+                                                   or min(len(w) for w in words) < 3 or any(w in acronyms() for w in words)):
+            continue  # headings in capitals, "IBAN DE89 ..."
         if is_first_name(first) and (is_surname(last) or not is_word(last)):
             mid = not _sentence_start(text, m.start("name"))
-            if is_word(first) and is_word(last) and (not mid or fold(last) in common_words()):
+            both_words = is_word(first) and is_word(last)
+            if both_words and not mid:
                 continue  # "In May 2022", "Will Hunter" opening a sentence: too likely ordinary words
-            score = 0.85 if (not is_ambiguous(first) or mid) else 0.6
+            score = 0.6 if both_words and fold(last) in common_words() else 0.85 if (not is_ambiguous(first) or mid) else 0.6
             why = f"'{first}' is a known first name and '{last}' {'a known surname' if is_surname(last) else 'a capitalised name word'}"
             start = m.start("name")
             yield Span(start, end, "PERSON", score, text[start:end], "people:full_name", why)
@@ -291,7 +316,7 @@ def from_ner(text: str, doc) -> Iterator[Span]:
 
 
 FINDERS = (titled, full_names, unknown_pairs, initial_surname, surname_first, single_first_names, prefixed_surnames,
-           context_patterns, line_names)
+           context_patterns, line_names, capitalised_names)
 
 
 def find(text: str, doc=None) -> list[Span]:
