@@ -283,9 +283,10 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
                     continue  # only inside a font the original already embedded (a designer's name)
                 if residue_words.has(term):
                     continue
-            m = _pattern(term).search(haystack) or _pattern(term).search("\n".join(out_fonts))
+            seen_in = haystack if in_text else "\n".join(out_fonts)
+            m = _pattern(term).search(seen_in)
             if m:
-                where = haystack[max(0, m.start() - 30):m.end() + 30].replace("\n", " ")
+                where = seen_in[max(0, m.start() - 30):m.end() + 30].replace("\n", " ")
                 findings.append(f"{_mask(term)} ({etype or 'redacted text'}) still present: "
                                 f"…{_mask_in(where, every_term)}…")
     return findings
