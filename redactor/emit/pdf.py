@@ -76,7 +76,7 @@ def redact_pdf(doc: Document, source: bytes, replacements: Sequence[Replacement]
             reason = edit_page(pk, doc, n, p, chars.get(n, []), font, edited)
             if reason:
                 raster[n] = reason
-        scrub(pk)
+        scrub(pk, pdf_structure.redacted_strings(doc, replacements))
         out = save(pk)
         if edited:
             back = page_chars(out, edited)
@@ -195,10 +195,10 @@ def check_page(expected: Edited, got: Sequence[PageChar]) -> str:
     return ""
 
 
-def scrub(pk: pikepdf.Pdf) -> None:
+def scrub(pk: pikepdf.Pdf, structure_strings: pdf_structure.Kept | None = None) -> None:
     """Remove metadata, XMP, annotations, forms, outlines, attachments, scripts, thumbnails, PieceInfo;
-    keep the structure tree without its free text (`pdf_structure`)."""
-    pdf_structure.clean_structure(pk)
+    keep the structure tree with its analysed strings redacted (`pdf_structure`)."""
+    pdf_structure.clean_structure(pk, structure_strings)
     if "/Info" in pk.trailer:
         del pk.trailer["/Info"]
     for key in ROOT_KEYS:

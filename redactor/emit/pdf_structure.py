@@ -1,21 +1,50 @@
 """Keep a tagged PDF's structure tree (headings, lists, tables, reading order) in the redacted file.
 
 Published reports fall under the accessibility regulations, and screen readers navigate by these tags.
-The tree points at marked content by MCID, which glyph removal keeps, so it stays valid. What the tree
-holds besides structure is text the analysis never read: alternative descriptions (/Alt), replacement
-text (/ActualText), expansions (/E) and titles (/T). Those are removed, since nothing proves them free
-of personal data; so are references to annotations and form fields, which the emitter removes.
+The tree points at marked content by MCID, which glyph removal keeps, so it stays valid. The tree also
+holds text: alternative descriptions of figures (/Alt), replacement text (/ActualText), expansions (/E)
+and titles (/T). The parser reads those of elements that are objects of their own
+(`redactor.parse.pdf_meta.structure_text`), so they were analysed: they are written back with the same
+redactions as the rest of the text. Any other such string is removed, since nothing proves it free of
+personal data; so are references to annotations and form fields, which the emitter removes.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pikepdf
+
+from redactor.document import Document
+from redactor.emit.base import Replacement
 
 FREE_TEXT_KEYS = ("/Alt", "/ActualText", "/E", "/T")
 MAX_DEPTH = 256
+Kept = dict[tuple[int, int, str], str]   # (object number, generation, key) -> the redacted string
 
 
-def clean_structure(pk: pikepdf.Pdf) -> None:
-    """Strip free text and object references from the structure tree in place.
+def redacted_strings(doc: Document, replacements: Sequence[Replacement]) -> Kept:
+    """The structure tree's analysed strings with the replacements applied, as the text emitter writes
+    them: a pseudonym or generalisation in place, "[label]" for a box."""
+    nodes = {i: n for i, n in enumerate(doc.nodes) if n.locator.get("part") == "structure"}
+    edits: dict[int, list[tuple[int, int, str]]] = {}
+    for r in replacements:
+        for k, piece in enumerate(doc.source_of(r.start, r.end)):
+            if piece.node in nodes:
+                new = "" if k else r.text if r.style == "text" else f"[{r.text}]"
+                edits.setdefault(piece.node, []).append((piece.start, piece.end, new))
+    kept: Kept = {}
+    for i, node in nodes.items():
+        text = node.text
+        for start, end, new in sorted(edits.get(i, []), reverse=True):
+            text = text[:start] + new + text[end:]
+        num, gen = (int(x) for x in str(node.locator["obj"]).split())
+        kept[(num, gen, str(node.locator["key"]))] = text
+    return kept
+
+
+def clean_structure(pk: pikepdf.Pdf, kept: Kept | None = None) -> None:
+    """Write back the analysed strings of the structure tree redacted (`kept`), strip any other free text
+    and every object reference, in place.
 
     A file without a usable tree loses its marked flag and page links; a tree that cannot be walked
     (far too deep) is removed.
@@ -25,7 +54,7 @@ def clean_structure(pk: pikepdf.Pdf) -> None:
         drop_structure(pk)
         return
     try:
-        _clean(root, set(), 0)
+        _clean(root, set(), 0, kept or {})
     except RecursionError:
         drop_structure(pk)
         return
@@ -33,7 +62,7 @@ def clean_structure(pk: pikepdf.Pdf) -> None:
         del root["/IDTree"]
 
 
-def _clean(node: object, seen: set[tuple[int, int]], depth: int) -> None:
+def _clean(node: object, seen: set[tuple[int, int]], depth: int, kept: Kept) -> None:
     if depth > MAX_DEPTH:
         raise RecursionError("structure tree too deep")
     if isinstance(node, pikepdf.Dictionary):
@@ -42,7 +71,12 @@ def _clean(node: object, seen: set[tuple[int, int]], depth: int) -> None:
                 return
             seen.add(node.objgen)
         for key in FREE_TEXT_KEYS:
-            if key in node:
+            if key not in node:
+                continue
+            new = kept.get((*node.objgen, key)) if node.is_indirect else None
+            if new is not None and new.strip():
+                node[key] = pikepdf.String(new)
+            else:
                 del node[key]
         kids = node.get("/K")
         if isinstance(kids, pikepdf.Dictionary) and _is_object_ref(kids):
@@ -52,9 +86,9 @@ def _clean(node: object, seen: set[tuple[int, int]], depth: int) -> None:
             if len(keep) != len(kids):
                 node["/K"] = pikepdf.Array(keep)
             for k in keep:
-                _clean(k, seen, depth + 1)
+                _clean(k, seen, depth + 1, kept)
         elif kids is not None:
-            _clean(kids, seen, depth + 1)
+            _clean(kids, seen, depth + 1, kept)
 
 
 def _is_object_ref(kid: pikepdf.Dictionary) -> bool:

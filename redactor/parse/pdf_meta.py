@@ -1,7 +1,9 @@
-"""PDF strings outside the page text: Info, XMP, annotations, form fields, outline titles, attachments.
+"""PDF strings outside the page text: Info, XMP, annotations, form fields, outline titles, attachments,
+and the structure tree's alternative descriptions, replacement text, expansions and titles.
 
-Each string becomes a node (locator `{"part": ...}`) and a block, so that analysis sees it; the PDF
-emitter removes all of these parts wholesale.
+Each string becomes a node (locator `{"part": ...}`) and a block, so that analysis sees it. The PDF
+emitter removes the metadata parts wholesale; it writes the structure tree's strings back redacted,
+because a screen reader needs a figure's alternative description.
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from lxml import etree  # type: ignore[import-untyped]
 from redactor.document import DocumentBuilder
 
 ANNOTATION_KEYS = ("/Contents", "/T", "/Subj", "/RC", "/TU")
+STRUCTURE_KEYS = {"/Alt": "alt_text", "/ActualText": "alt_text", "/E": "property", "/T": "property"}
+MAX_STRUCTURE_DEPTH = 256
 MAX_OUTLINE_ITEMS = 10_000
 MAX_FIELD_DEPTH = 32
 
@@ -36,7 +40,8 @@ def add(b: DocumentBuilder, kind: str, text: str | None, **locator: Any) -> None
 def add_metadata(b: DocumentBuilder, pk: pikepdf.Pdf, name: str) -> None:
     """Add nodes and blocks for every metadata string of the file."""
     steps = (("Info dictionary", info), ("XMP metadata", xmp), ("annotations", annotation_strings),
-             ("form fields", form_fields), ("outline", outline), ("attachments", attachments))
+             ("form fields", form_fields), ("outline", outline), ("attachments", attachments),
+             ("structure tree", structure_text))
     for label, step in steps:
         try:
             step(b, pk)
@@ -167,3 +172,28 @@ def attachments(b: DocumentBuilder, pk: pikepdf.Pdf) -> None:
             add(b, "property", spec.filename, part="attachment", name=key, key="filename")
         if spec.description:
             add(b, "property", spec.description, part="attachment", name=key, key="description")
+
+
+def structure_text(b: DocumentBuilder, pk: pikepdf.Pdf) -> None:
+    """Alternative descriptions (/Alt), replacement text (/ActualText), expansions (/E) and titles (/T) of
+    the tagged structure's elements. Only elements that are PDF objects of their own are located (by
+    object number) so that the emitter can write their strings back; the rest it removes."""
+    root = pk.Root.get("/StructTreeRoot")
+    if not isinstance(root, pikepdf.Dictionary):
+        return
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[object, int]] = [(root.get("/K"), 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_STRUCTURE_DEPTH:
+            raise RecursionError("structure tree too deep")
+        if isinstance(node, pikepdf.Array):
+            stack += [(k, depth + 1) for k in reversed(list(node))]
+            continue
+        if not isinstance(node, pikepdf.Dictionary) or (node.is_indirect and node.objgen in seen):
+            continue
+        if node.is_indirect:
+            seen.add(node.objgen)
+            for key, kind in STRUCTURE_KEYS.items():
+                add(b, kind, as_text(node.get(key)), part="structure", obj=f"{node.objgen[0]} {node.objgen[1]}", key=key)
+        stack.append((node.get("/K"), depth + 1))
