@@ -208,17 +208,25 @@ def machinery(source: bytes, fmt: str, redacted: Iterable[str], fonts: list[str]
     values, font names): a name word found there ("org" of an e-mail address, "Flat" of an address)
     is part of the format, not a leak, and cannot be checked on its own. A PDF's embedded font
     programs go to `fonts` when it is given, whole: a font's copyright notice naming its designer is
-    not the document's text.
+    not the document's text. A redacted string written with capitals is blanked in any case but all
+    lower case: "center" of a paragraph's alignment and "footer" of a part's name are machinery even
+    when "Center" or "Footer" was redacted from the text.
     """
     text = _pdf_text(source, fonts) if fmt == "pdf" else output_text(source, fmt)
     folded = text.casefold()
     terms = sorted({" ".join(s.split()) for s in redacted if s.strip() and _may_contain(folded, s)},
                    key=len, reverse=True)
+    lower = {t.casefold() for t in terms if t.islower()}
+
+    def blank(m: re.Match[str]) -> str:
+        found = m.group(0)
+        return found if found.islower() and found.casefold() not in lower else " "
+
     for short in (False, True):  # one pass per case rule (see `_pattern`), longest strings first
         group = [t for t in terms if (len("".join(t.split())) <= 3) is short]
         if group:
             body = "|".join(r"\s+".join(re.escape(p) for p in t.split()) for t in group)
-            text = re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])", 0 if short else re.IGNORECASE).sub(" ", text)
+            text = re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])", 0 if short else re.IGNORECASE).sub(blank, text)
     return text
 
 
