@@ -28,7 +28,8 @@ from redactor.findings import Span
 
 MIN_SEED_SCORE = 0.55
 WORD_RX = regex.compile(r"(?<![\p{L}\p{N}'’-])[\p{L}][\p{L}'’.-]*[\p{L}]|(?<![\p{L}\p{N}])\p{L}(?![\p{L}\p{N}])")
-STOP = {"the", "and", "of", "de", "van", "von", "da", "la", "le", "di", "mc", "mac", "st"}
+STOP = {"the", "and", "of", "de", "van", "von", "da", "la", "le", "di", "mc", "mac", "st", "ap", "ab", "ferch", "verch",
+        "ni", "nic", "ui", "o", "ua", "mic", "bin", "bint", "ibn"}
 TITLE_WORDS = {fold(t) for t in TITLES}   # "Mr and Mrs Kowalczyk": the titles are not name parts
 
 
@@ -93,18 +94,26 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
             continue
         add(m.start(), m.start() + len(word), 0.8 if full else 0.65, "another mention of", seed)
 
-    # 2. initials written for a full name: TW, CMcA, KO'H
+    # 2. initials written for a full name: TW, CMcA, KO'H; and initials a document defines for a name,
+    #    "Heledd Rhydderch (HR)", even when they are also an acronym (HR, GP): there they name the person
     wanted: dict[str, Span] = {}
     for key, (seed, full) in seeds.items():
         if full:
             for ini in initials_of(seed.text):
                 if ini not in acronyms():
                     wanted.setdefault(ini, seed)
+    defined = defined_initials(text, spans)
+    for ini, seed in defined.items():
+        wanted.setdefault(ini, seed)
     if wanted:
         rx = regex.compile(r"(?<![\p{L}'’])(" + "|".join(regex.escape(i) for i in sorted(wanted, key=len, reverse=True))
                            + r")(?![\p{L}])")
         for m in rx.finditer(text):
-            add(m.start(), m.end(), 0.7, "initials of", wanted[m.group(1)])
+            ini = m.group(1)
+            if ini in defined and ini in acronyms() and COMMON_NOUN_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # "the GP surgery": the acronym's own meaning, beside the person defined as GP
+            why = "initials defined in brackets for" if ini in defined else "initials of"
+            add(m.start(), m.end(), 0.75 if ini in defined else 0.7, why, wanted[ini])
 
     # 3. short forms of a found first name: Cat (Catriona), Ru (Ruaridh), Hopey (Hope)
     firsts = {fold(_parts(s.text)[0]): s for s, _ in seeds.values() if is_first_name(_parts(s.text)[0])}
@@ -167,6 +176,28 @@ def propagate_lists(text: str, spans: list[Span]) -> list[Span]:
             if all(is_first_name(w) or is_surname(w) or not is_word(w) for w in words):
                 out.append(Span(i.start(), i.end(), "PERSON", 0.5, i.group(0), "consistency",
                                 f"listed with '{seed.text}' found at {seed.start} by {seed.recognizer}"))
+    return out
+
+
+DEFINED = regex.compile(r"[ \u00a0]?\((?P<ini>\p{Lu}[\p{L}'’]{1,7})\)")
+COMMON_NOUN_BEFORE = regex.compile(r"\b(?:the|a|an|their|her|his|our|your|its)[ \u00a0]+$", regex.IGNORECASE)
+
+
+def defined_initials(text: str, spans: list[Span]) -> dict[str, Span]:
+    """Initials in brackets right after a found full name whose letters they are: "(HR)" after Heledd
+    Rhydderch, "(SMacGB)" after Seosamh Mac Giolla Bhríde, "(IapG)" after Iolo ap Gruffudd."""
+    out: dict[str, Span] = {}
+    for s in spans:
+        if s.entity_type != "PERSON" or s.score < MIN_SEED_SCORE or len(_parts(s.text)) < 2:
+            continue
+        m = DEFINED.match(text, s.end)
+        if not m:
+            continue
+        ini = m.group("ini")
+        capitals = [c for c in ini if c.isupper()]
+        heads = [p[0].upper() for p in _parts(s.text) if p[0].isupper()]
+        if len(capitals) >= 2 and capitals[0] == heads[0] and capitals[-1] == heads[-1]:
+            out.setdefault(ini, s)
     return out
 
 

@@ -33,6 +33,8 @@ def _allow() -> tuple[regex.Pattern[str], frozenset[str]]:
     return pseudonyms, frozenset(names)
 
 
+# what may stand between two parts of one name: a space, or a particle ("Iolo ap Gruffudd", "Ní Bhriain")
+NAME_GAP = regex.compile(r"[ \u00a0](?:(?:ap|ab|ferch|verch|Ní|Nic|Mac|Uí|Ó|de|van|von|da|di|bin|bint|ibn)[ \u00a0])?")
 FOLLOWING_MARK = regex.compile(r"[ \u00a0]+(?:[A-Z]{1,2}|\d{1,3})\b")
 
 
@@ -164,7 +166,7 @@ def resolve_overlaps(spans: list[Span], text: str = "") -> list[Span]:
     end = -1
     for s in spans:
         joins_person = (merged and s.entity_type == "PERSON" and merged[-1][-1].entity_type == "PERSON"
-                        and text[end:s.start] in (" ", "\u00a0"))
+                        and NAME_GAP.fullmatch(text[end:s.start]) is not None)
         if merged and (s.start < end or joins_person):
             merged[-1].append(s)
             end = max(end, s.end)

@@ -115,14 +115,21 @@ def is_ambiguous(word: str) -> bool:
     return w in name_words() or w in common_words() or is_word(word)
 
 
+NAME_PARTICLES = frozenset({"ap", "ab", "ferch", "verch", "ni", "nic", "mac", "mic", "ui", "o", "ua"})
+
+
 def initials_of(full_name: str) -> set[str]:
     """Initials people write for a name: Tomasz Wójcik → TW; Catriona McAllister → CMcA, CM;
-    Aonghas MacIver → AMacI, AM; Kirsty O'Hare → KO'H, KOH; Morag Stewart-Reid → MSR, MS."""
+    Aonghas MacIver → AMacI, AM; Kirsty O'Hare → KO'H, KOH; Morag Stewart-Reid → MSR, MS;
+    Caitríona Ní Chonaill → CNíC, CC; Iolo ap Gruffudd → IapG, IG."""
     words = [w for w in regex.split(r"[\s,]+", full_name) if w and not w.endswith(".")]
     if len(words) < 2:
         return set()
     variants = [""]
     for w in words:
+        if fold(w) in NAME_PARTICLES:   # "ap", "Ní", "Mac" as words: written as they are, or left out
+            variants = [v + o for v in variants for o in (w, "")]
+            continue
         parts = w.split("-")
         options = set()
         plain = "".join(p[0].upper() for p in parts if p)

@@ -122,3 +122,12 @@ def test_public_bodies_web_pages_are_not_personal_but_their_staff_addresses_are(
 def test_titles_are_not_name_parts(analyse_text):
     spans = analyse_text("Mr and Mrs Kowalczyk attended with their son.").spans
     assert {s.text for s in spans if s.entity_type == "PERSON"} == {"Kowalczyk"}
+
+
+def test_initials_defined_in_brackets_name_the_person_even_when_they_are_an_acronym(analyse_text):
+    text = ("Present:\nHeledd Rhydderch (HR) – Lead reviewer\nGethin Prosser (GP) – Head Teacher\n\n"
+            "HR presented the timeline and GP agreed. The GP surgery had closed.")
+    spans = analyse_text(text).spans
+    found = [(s.text, s.start) for s in spans if s.text in ("HR", "GP")]
+    assert len([t for t, _ in found if t == "HR"]) == 2 and len([t for t, _ in found if t == "GP"]) == 2
+    assert text.rindex("GP") not in {start for _, start in found}     # "the GP surgery" is the service

@@ -44,6 +44,9 @@ def found(finder, text: str, min_score: float = 0.4) -> set[str]:
     ("Dreux: I told her already.", "Dreux"),
     ("Kind regards,\nTomomi Nishiyama\nSocial Worker", "Tomomi Nishiyama"),
     ("The case was passed to Julieta S Almeida on Monday.", "Julieta S Almeida"),
+    ("Minutes approved by Iolo ap Gruffudd, Chair.", "Iolo ap Gruffudd"),
+    ("Present:\nHeledd Rhydderch (HR) – Lead reviewer", "Heledd Rhydderch"),
+    ("- Tadhg Ó Murchú, Garda Sergeant", "Tadhg Ó Murchú"),
 ])
 def test_people_positive(text, name):
     assert name in found(people.find, text)
@@ -84,6 +87,9 @@ def test_a_short_form_that_is_also_a_word_starting_a_sentence_is_flagged_as_doub
     ("Aonghas MacIver", {"AM", "AMacI"}),
     ("Kirsty O'Hare", {"KO'H", "KOH"}),
     ("Morag Stewart-Reid", {"MSR"}),
+    ("Caitríona Ní Chonaill", {"CNíC", "CC"}),
+    ("Iolo ap Gruffudd", {"IapG", "IG"}),
+    ("Seosamh Mac Giolla Bhríde", {"SMacGB"}),
 ])
 def test_initials(name, initials):
     assert initials <= initials_of(name)

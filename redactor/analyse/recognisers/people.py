@@ -29,8 +29,11 @@ TITLED = regex.compile(
     rf"\b{TITLE_RX}[ \u00a0]+(?:\d{{2,6}}[ \u00a0]+)?(?P<name>(?:\p{{Lu}}(?:\.[ \u00a0]?|[ \u00a0]))*{NAME_SEQ})")
 # one word in capitals in a sentence that is not in capitals, as police and court papers write surnames
 CAPS_WORD = regex.compile(r"(?<![\p{L}'’-])(?P<name>(?:Mc|Mac|O['’])?\p{Lu}{3,}(?:-\p{Lu}{2,})?)(?![\p{L}'’-])")
+# name particles: Welsh ap/ab/ferch, Irish Ní/Nic/Mac/Uí/Ó, Dutch, German, Romance
+PARTICLE = r"(?:ap|ab|ferch|verch|Ní|Nic|Mac|Mic|Uí|Ó|Ua|de|van|von|da|di|le|la)"
 CAPSEQ = regex.compile(
-    rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD}(?:[ \u00a0]+(?:\p{{Lu}}\.?[ \u00a0]+)?{NAME_WORD}){{1,2}})(?![\p{{L}}-])")
+    rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD}(?:[ \u00a0]+(?:{PARTICLE}[ \u00a0]+|\p{{Lu}}\.?[ \u00a0]+)?{NAME_WORD}){{1,2}})"
+    rf"(?![\p{{L}}-])")
 INITIAL_SURNAME = regex.compile(rf"(?<![\p{{L}}.])(?P<name>(?:\p{{Lu}}\.[ \u00a0]?){{1,2}}[ \u00a0]?{NAME_WORD})(?![\p{{L}}-])")
 SURNAME_FIRST = regex.compile(r"(?<![\p{L}])(?P<name>(?:Mc|Mac|O['’])?\p{Lu}{2,}(?:-\p{Lu}{2,})?,[ \u00a0]+\p{Lu}\p{Ll}+(?:[ \u00a0]+\p{Lu}\p{Ll}+)?)")
 SINGLE = regex.compile(rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})(?![\p{{L}}-])")
@@ -65,6 +68,12 @@ SPEAKER = regex.compile(rf"(?m)^[ \t]*(?P<name>{NAME_WORD}(?:[ \u00a0]+{NAME_WOR
 # a line holding nothing but a name, as under a letter or an e-mail: "Tomomi Nishiyama"
 NAME_LINE = regex.compile(
     r"(?m)^[ \t]*(?P<name>\p{Lu}\p{Ll}+(?:[ \u00a0]+(?:\p{Lu}\.?[ \u00a0]+)?(?:Mc|Mac|O['’])?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}\p{Ll}+)?){1,2})[ \t]*,?$")
+# a person listed at the start of a line with initials or a role: "Heledd Rhydderch (HR) – Lead reviewer",
+# "- Dafydd ab Owain, Head of Service", "Iolo ap Gruffudd – Chair"
+LISTED = regex.compile(
+    rf"(?m)^[ \t]*(?:(?:[-•*]|\d+[.)])[ \t]+)?(?:(?:Present|Attending|Attendees|Apologies|In attendance|Chair|Minutes|Signed)"
+    rf"[ \t]*:[ \t]*)?(?P<name>{NAME_WORD}(?:[ \u00a0]+(?:{PARTICLE}[ \u00a0]+)?{NAME_WORD}){{1,3}})"
+    rf"(?=[ \t]*(?:\(\p{{Lu}}[\p{{L}}'’]{{1,7}}\)|[,–—-][ \t]*\p{{L}}))")
 # field labels that look like names to the rules above
 LABELS = {"bcc", "cc", "re", "fwd", "fw", "ps", "nb", "tel", "mob", "dob", "ref", "attn", "encl", "subject", "date", "from",
           "to", "sent", "action", "actions", "outcome", "present", "apologies", "note", "notes", "agenda", "item", "minute",
@@ -281,6 +290,12 @@ def line_names(text: str) -> Iterator[Span]:
         if unknown(words) or (is_first_name(words[0]) and fold(words[0]) not in LABELS | NOT_NAMES
                               and fold(words[0]) not in common_words()):
             yield _span(m, "name", 0.55, "speaker", "a name-like word opening a line as its speaker ('…:')")
+    for m in LISTED.finditer(text):
+        words = [w for w in _words(m.group("name")) if not regex.fullmatch(PARTICLE, w)]
+        if any(fold(w) in NOT_NAMES | LABELS or w in acronyms() for w in words):
+            continue
+        if unknown(words) or is_first_name(words[0]) and not all(is_word(w) for w in words[1:]):
+            yield _span(m, "name", 0.6, "listed", "a name opening a line, followed by initials or a role")
     for m in NAME_LINE.finditer(text):
         words = [w for w in _words(m.group("name")) if not regex.fullmatch(r"\p{Lu}\.?", w)]
         if unknown(words) or is_first_name(words[0]) and not is_ambiguous(words[0]) and unknown(words[1:]):
