@@ -133,6 +133,8 @@ def test_a_heading_under_an_address_field_is_not_part_of_the_address():
     ("Her cousin in Toronto, 416-555-0142 ext 12, said", "416-555-0142 ext 12"),
     ("Grandmother's mobile in Poland: 0601 234 567", "0601 234 567"),
     ("contact number in France 03.93.92.16.85", "03.93.92.16.85"),
+    ("the school office, tel. (074) 95 41 388, said", "(074) 95 41 388"),
+    ("tel. 028 9065 0222 ext. 41377 for the team", "028 9065 0222 ext. 41377"),
 ])
 def test_phone_positive(text, number):
     assert number in found(phone.find, text)

@@ -19,7 +19,10 @@ INTERNATIONAL = regex.compile(
 NORTH_AMERICAN = regex.compile(
     r"(?<![\d+/.-])(?:\(\d{3}\)[ \u00a0]?|\d{3}[-.])\d{3}[-.]\d{4}(?:[ \u00a0]?(?:x|ext\.?)[ \u00a0]?\d{1,5})?(?![\d/-]|\.\d)")
 # another country's national number: leading 0, groups of 2-4 digits (0490 75 40 81, 03.93.92.16.85)
-NATIONAL = regex.compile(r"(?<![\d+/.-])0\d{1,4}(?:([ \u00a0.-])\d{2,4})(?:\1\d{2,4}){1,3}(?![\d/-]|\.\d)")
+NATIONAL = regex.compile(
+    r"(?<![\d+/.-])(?:0\d{1,4}|\(0\d{1,4}\))(?:([ \u00a0.-])\d{2,4})(?:\1\d{2,4}){1,3}(?![\d/-]|\.\d)")
+# an extension after a number: "028 9065 0222 ext. 41377"
+EXTENSION = regex.compile(r"[ \u00a0]*,?[ \u00a0]*(?:ext\.?|extn\.?|extension|x)[ \u00a0]*\d{1,6}\b", regex.IGNORECASE)
 PHONE_WORDS = regex.compile(r"(?i)\b(?:tel|telephone|phone|phoned|mobile|mob|cell|contact|call|called|ring|rang|text|"
                             r"texted|number|no|whatsapp|fax)\b[^\n]{0,30}$")
 
@@ -52,6 +55,8 @@ def find(text: str, doc=None) -> list[Span]:
             start += 1
         score = 0.85 if valid else 0.7 if possible else 0.5
         kind = "valid UK number" if valid else "UK-shaped number (unallocated or a drama range)" if possible else "UK phone shape"
+        ext = EXTENSION.match(text, end)
+        end = ext.end() if ext else end
         spans.append(Span(start, end, "PHONE", score, text[start:end], "phone:uk", f"{kind}, checked with phonenumbers",
                           subtype="PHONE"))
     taken = bytearray(len(text))
