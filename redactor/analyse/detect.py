@@ -82,6 +82,8 @@ def tidy(text: str, span: Span) -> Span | None:
             start += m.end()
     else:
         m = regex.match(r"^[\s\"“'‘(\[]+", piece)
+        if m and ")" in piece[m.end():] and "(" in m.group(0):
+            m = regex.match(r"^[\s\"“'‘\[]+", piece)   # "(0141) 496 0000": the bracket belongs to the number
         if m:
             start += m.end()
     piece = text[start:end]

@@ -41,6 +41,8 @@ def found(finder, text: str, min_score: float = 0.4) -> set[str]:
     ("Hi Victor, I'm contacting you about a payment.", "Victor"),
     ("I would like to remove my kid Tadzio from the will.", "Tadzio"),
     ("She was staying with her brother, Kacper, at the time.", "Kacper"),
+    ('his cousin "Skip" was looking out for him', "Skip"),
+    ("> chizzy: u about the nite\n> tiernan: aye wat time", "tiernan"),
     ("Dreux: I told her already.", "Dreux"),
     ("Kind regards,\nTomomi Nishiyama\nSocial Worker", "Tomomi Nishiyama"),
     ("The case was passed to Julieta S Almeida on Monday.", "Julieta S Almeida"),
@@ -67,6 +69,7 @@ def test_people_positive(text, name):
     ("POLICE SCOTLAND CONCERN REPORT\nJOHN SMITH HOUSE", "JOHN SMITH"),
     ("The NHS, CAMHS and SCRA met about the IRD.", "CAMHS"),
     ("Summary: the family moved twice.", "Summary"),
+    ("> note: call back\n> note: done", "note"),
     ("Dear Colleague,", "Colleague"),
     ("She lived with her mother Child A's grandmother.", "Child"),
     ("Social Work Services\nHealth Visiting", "Health Visiting"),
@@ -135,6 +138,7 @@ def test_a_heading_under_an_address_field_is_not_part_of_the_address():
     ("contact number in France 03.93.92.16.85", "03.93.92.16.85"),
     ("the school office, tel. (074) 95 41 388, said", "(074) 95 41 388"),
     ("tel. 028 9065 0222 ext. 41377 for the team", "028 9065 0222 ext. 41377"),
+    ("Mobile: +353 (0)87 914 2260 | Office: (074) 95 20 117", "(074) 95 20 117"),
 ])
 def test_phone_positive(text, number):
     assert number in found(phone.find, text)
@@ -159,6 +163,11 @@ def test_phone_negative(text):
     ("He was admitted to Ward 2C overnight.", "Ward 2C"),
     ("He worked for Kessock Seafoods Ltd until 2020.", "Kessock Seafoods Ltd"),
     ("Support came from Glenarden Housing Association.", "Glenarden Housing Association"),
+    ("He was placed at the Beacon Hill Pupil Referral Unit from March.", "Beacon Hill Pupil Referral Unit"),
+    ("She was admitted to Ysbyty Glan Gwendraeth on 2 March.", "Ysbyty Glan Gwendraeth"),
+    ("appointments at the Canolfan Plant Aberhenfryn child development centre", "Canolfan Plant Aberhenfryn"),
+    ("She was flown to University Hospital Ardnagree.", "University Hospital Ardnagree"),
+    ("She attended Omagh Road PSNI Station with her mother.", "Omagh Road PSNI Station"),
 ])
 def test_orgs(text, org):
     assert org in found(orgs.find, text)

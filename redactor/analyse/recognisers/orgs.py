@@ -35,12 +35,20 @@ def _pattern() -> regex.Pattern[str]:
     return regex.compile(rf"\b(?<![\p{{L}}])(?:\p{{Lu}}[\p{{L}}'’&.-]*)(?:[ \u00a0]+{WORD}){{0,5}}?[ \u00a0]+(?:{heads})\b")
 
 
+@cache
+def _lead_pattern() -> regex.Pattern[str]:
+    leads = "|".join(regex.escape(x) for x in sorted(load_list("gazetteers/org_leads.txt"), key=len, reverse=True))
+    # the kind first, then one to four name words, Welsh and Irish particles allowed between them
+    return regex.compile(rf"\b(?P<lead>{leads})(?P<name>(?:[ \u00a0]+(?:(?:y|yr|an|na|nan|a'|ar|de|an t-)[ \u00a0]+)?"
+                         rf"\p{{Lu}}[\p{{L}}'’-]+){{1,4}})")
+
+
 WARD = regex.compile(r"\b[Ww]ard[ \u00a0]+\d{1,2}[A-Z]?\b|\b(?:\p{Lu}\p{L}+[ \u00a0]+)Ward\b")
 COMPANY = regex.compile(r"\b(?:\p{Lu}[\p{L}'’-]+[ \u00a0]+){1,3}(?:Ltd|Limited|plc|PLC|LLP|& Co|and Co|& Sons)\b\.?")
 
 
 def find(text: str, doc=None) -> list[Span]:
-    """Organisation names ending in a local-organisation head noun, wards and companies."""
+    """Organisation names ending in a local-organisation head noun or starting with one, wards and companies."""
     spans: list[Span] = []
     for m in _pattern().finditer(text):
         name = m.group(0)
@@ -54,10 +62,19 @@ def find(text: str, doc=None) -> list[Span]:
                 start += cut.end()  # "Joanne Pettigrew of the X Team", "Chair of the Review Team": the team alone
         head = next(h for h in _heads() if text[start:m.end()].endswith(h))
         name_words = text[start:m.end() - len(head)].split()
+        if not name_words:
+            continue  # "The Hospital": the head alone names no place
         if head in WEAK_HEADS and all(is_word(w) or not w[:1].isupper() for w in name_words):
             continue  # "Public Protection Unit", "Information Governance Team": a service, not a place
         spans.append(Span(start, m.end(), "ORG", 0.7, text[start:m.end()], "org:head_noun",
                           f"a capitalised name ending in '{head}'", subtype="LOCAL_ORG"))
+    for m in _lead_pattern().finditer(text):
+        words = m.group("name").split()
+        english_lead = m.group("lead")[0].isascii() and is_word(m.group("lead").split()[0])
+        if english_lead and all(is_word(w) for w in words if w[:1].isupper()):
+            continue  # "Hospital Trust Board", "Health Centre Staff": English words after an English kind
+        spans.append(Span(m.start(), m.end(), "ORG", 0.7, m.group(0), "org:kind_first",
+                          f"a name after the kind of place ('{m.group('lead')}')", subtype="LOCAL_ORG"))
     for m in WARD.finditer(text):
         spans.append(Span(m.start(), m.end(), "ORG", 0.75, m.group(0), "org:ward", "a hospital ward", subtype="WARD"))
     for m in COMPANY.finditer(text):

@@ -56,7 +56,7 @@ KIN_NAME = regex.compile(
     r"half-sister|stepbrother|stepsister|mum|mother|dad|father|stepfather|stepmother|partner|ex-partner|boyfriend|"
     r"girlfriend|ex-boyfriend|ex-girlfriend|wife|husband|friend|best friend|cousin|aunt|auntie|uncle|nephew|niece|"
     r"grandson|granddaughter|gran|granny|grandmother|grandfather|grandad|papa|nana|carer|lodger|flatmate|neighbour)"
-    rf",?[ \u00a0]+(?P<name>{NAME_SEQ})")
+    rf",?[ \u00a0]+[\"“'‘]?(?P<name>{NAME_SEQ})")
 # a form's name field at the start of a line: "Name: Nayla Montero", "Child's name: ..."
 NAME_FIELD = regex.compile(
     rf"(?m)^[ \t]*(?:(?P<owner>[\p{{L}}'’]+)[ \u00a0]+)?(?i:name)[ \u00a0]*[:–-][ \t]*(?P<name>(?:\p{{Lu}}\.[ \u00a0]?)*{NAME_SEQ})")
@@ -65,6 +65,8 @@ NOT_PEOPLE = {"school", "team", "agency", "organisation", "organization", "servi
               "setting", "nursery", "hospital", "provider", "employer", "trading", "brand", "site", "building"}
 # a speaker at the start of a line in notes and transcripts: "Vinka: What a day."
 SPEAKER = regex.compile(rf"(?m)^[ \t]*(?P<name>{NAME_WORD}(?:[ \u00a0]+{NAME_WORD})?)[ \u00a0]*:[ \t]+\S")
+# a lower-case speaker in a quoted message exchange: "> chizzy: u about the nite"
+LOWER_SPEAKER = regex.compile(r"(?m)^[ \t]*>?[ \t]*(?P<name>\p{Ll}[\p{Ll}\d_.]{2,19})[ \u00a0]*:[ \t]+\S")
 # a line holding nothing but a name, as under a letter or an e-mail: "Tomomi Nishiyama"
 NAME_LINE = regex.compile(
     r"(?m)^[ \t]*(?P<name>\p{Lu}\p{Ll}+(?:[ \u00a0]+(?:\p{Lu}\.?[ \u00a0]+)?(?:Mc|Mac|O['’])?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}\p{Ll}+)?){1,2})[ \t]*,?$")
@@ -290,6 +292,12 @@ def line_names(text: str) -> Iterator[Span]:
         if unknown(words) or (is_first_name(words[0]) and fold(words[0]) not in LABELS | NOT_NAMES
                               and fold(words[0]) not in common_words()):
             yield _span(m, "name", 0.55, "speaker", "a name-like word opening a line as its speaker ('…:')")
+    speakers = [m for m in LOWER_SPEAKER.finditer(text)]
+    if len({m.group("name") for m in speakers}) >= 2:   # an exchange: two or more people taking turns
+        for m in speakers:
+            word = m.group("name")
+            if not is_word(word) and fold(word) not in LABELS and word not in ("http", "https", "mailto", "re", "fw"):
+                yield _span(m, "name", 0.55, "speaker", "a lower-case name taking turns in a quoted message exchange")
     for m in LISTED.finditer(text):
         words = [w for w in _words(m.group("name")) if not regex.fullmatch(PARTICLE, w)]
         if any(fold(w) in NOT_NAMES | LABELS or w in acronyms() for w in words):

@@ -76,9 +76,11 @@ def find(text: str, doc=None) -> list[Span]:
     for m in NATIONAL.finditer(text):
         digits = _digits(m.group(0))
         near = PHONE_WORDS.search(text[max(0, m.start() - 40):m.start()])
-        if not 9 <= len(digits) <= 11 or any(taken[m.start():m.end()]) or not near:
+        bracketed = m.group(0).startswith("(0")   # "(074) 95 41 388": an area code in brackets is a phone number
+        if not 9 <= len(digits) <= 11 or any(taken[m.start():m.end()]) or not (near or bracketed):
             continue
-        spans.append(_found(m, 0.55, "phone:national", f"a national phone number shape after '{near.group(0).split()[0]}'"))
+        why = f"after '{near.group(0).split()[0]}'" if near else "with its area code in brackets"
+        spans.append(_found(m, 0.55, "phone:national", f"a national phone number shape {why}"))
     return spans
 
 
