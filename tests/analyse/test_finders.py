@@ -110,6 +110,8 @@ def test_initials(name, initials):
     ("Mrs J Brown\n27 Glenburn Road\nPaisley\nRenfrewshire\nPA2 8QT\n\nDear Mrs Brown,", "Renfrewshire"),
     ("Name: Iva Grusová\nAddress: Rosebank, Kilbraddan\nDate: 3 May", "Rosebank, Kilbraddan"),
     ("Previous address:\nThe Old Manse\nAuchterlea\n\nNotes", "Auchterlea"),
+    ("Carrickmoran Medical Centre\nMain Street, Carrickmoran, Co. Dhún na nGall F94 HT92 Tel: 074 95 41 900",
+     "Main Street, Carrickmoran, Co. Dhún na nGall F94 HT92"),
     ("They moved to Rowan Cottage, Mill Brae, Auchterlea KA25 7RE in May.", "Rowan Cottage, Mill Brae, Auchterlea KA25 7RE"),
     ("Council Offices, 40 High Street, Kilbraddan KA23 8AA", "Council Offices, 40 High Street, Kilbraddan KA23 8AA"),
 ])

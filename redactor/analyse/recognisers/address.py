@@ -18,7 +18,9 @@ from redactor.findings import Span
 POSTCODE = r"(?:[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y])[ \u00a0]?\d[ABD-HJLNP-UW-Z]{2})"
 EIRCODE = r"(?:(?:[AC-FHKNPRTV-Y]\d{2}|D6W)[ \u00a0]?(?=[0-9AC-FHKNPRTV-Y]{0,3}[AC-FHKNPRTV-Y])[0-9AC-FHKNPRTV-Y]{4})"
 CAPWORD = r"(?:\p{Lu}[\p{L}'’-]+)"
-PARTICLE = r"(?:y|yr|ar|de|des|du|la|le|les|del|della|di|da|do|dos|das|van|von|der|den|na|an)"
+PARTICLE = r"(?:y|yr|ar|de|des|du|la|le|les|del|della|di|da|do|dos|das|van|von|der|den|na|nan|an)"
+# a capitalised place word, also Irish eclipsed and prefixed forms ("nGall", "bhFeirste", "tSléibhe")
+PLACE_TOKEN = r"(?:(?:n|bh|mb|gc|nd|ng|bp|dt|t|h)(?=\p{Lu}))?\p{Lu}[\p{L}'’-]*\.?"
 
 
 @cache
@@ -44,12 +46,12 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
 
 POSTCODE_RX = regex.compile(rf"\b(?:{POSTCODE}|{EIRCODE})\b")
 LEAD_SEGMENT = regex.compile(
-    rf"(?:(?:\p{{Lu}}[\p{{L}}'’&-]*\.?|\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?|of|and|{PARTICLE})[ \u00a0]*){{1,6}},[ \u00a0]*$")
+    rf"(?:(?:{PLACE_TOKEN}|\p{{Lu}}[\p{{L}}'’&-]*\.?|\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?|of|and|{PARTICLE})[ \u00a0]*){{1,6}},[ \u00a0]*$")
 # a line of an address block: a town, a county, a district, a country ("Paisley", "Co. Dublin")
 BLOCK_LINE = regex.compile(r"[ \t]*(?:\p{Lu}[\p{L}'’-]*\.?(?:[ \u00a0]+(?:\p{Lu}[\p{L}'’-]*\.?|of|upon|on|y|na)){0,3}),?[ \t]*")
 
 
-TOWN_BEFORE = regex.compile(r"(?:\p{Lu}[\p{L}'’-]+[ \u00a0]+){1,3}$")
+TOWN_BEFORE = regex.compile(rf"(?:{PLACE_TOKEN}[ \u00a0]+)(?:(?:{PLACE_TOKEN}|{PARTICLE})[ \u00a0]+){{0,4}}$")
 
 
 def _extend_left(text: str, start: int) -> int:

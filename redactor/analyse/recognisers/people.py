@@ -96,6 +96,7 @@ NOT_NAMES = {
     "child", "mother", "father", "adult", "sibling", "practitioner", "chair", "reviewer", "review", "team", "the",
     "learning", "social", "work", "worker", "health", "visitor", "police", "scotland", "nhs", "council", "report",
     "summary", "page", "section", "appendix", "table", "figure", "draft", "version", "official", "sensitive",
+    "garda", "gardaí", "gardai", "bwrdd", "iechyd", "prifysgol", "tîm", "tim", "cyngor", "gwasanaethau", "comhairle", "príomhoide",
 }
 
 
@@ -141,7 +142,12 @@ def titled(text: str) -> Iterator[Span]:
             continue
         if all(is_word(w) and not is_first_name(w) for w in words) and not (len(words) == 1 and is_surname(words[0])):
             continue  # "Nurse Advisor", "Nurse Consultant Child Protection": a job, not a name
-        yield _span(m, "name", 0.85, "title", f"follows a title ({m.group(0).split()[0]})")
+        start, end = m.span("name")
+        while len(words) > 1 and words[-1] in acronyms():   # "Dr Kieran McLaughlin MICGP": letters after a name
+            end = start + m.group("name").rstrip().rfind(words[-1])
+            end = start + len(text[start:end].rstrip())
+            words = words[:-1]
+        yield Span(start, end, "PERSON", 0.85, text[start:end], "people:title", f"follows a title ({m.group(0).split()[0]})")
 
 
 def full_names(text: str) -> Iterator[Span]:
