@@ -110,6 +110,7 @@ def test_initials(name, initials):
     ("Mrs J Brown\n27 Glenburn Road\nPaisley\nRenfrewshire\nPA2 8QT\n\nDear Mrs Brown,", "Renfrewshire"),
     ("Name: Iva Grusová\nAddress: Rosebank, Kilbraddan\nDate: 3 May", "Rosebank, Kilbraddan"),
     ("Previous address:\nThe Old Manse\nAuchterlea\n\nNotes", "Auchterlea"),
+    ("young people outside the school gates at Sandpiper Lane. The", "Sandpiper Lane"),
     ("Carrickmoran Medical Centre\nMain Street, Carrickmoran, Co. Dhún na nGall F94 HT92 Tel: 074 95 41 900",
      "Main Street, Carrickmoran, Co. Dhún na nGall F94 HT92"),
     ("They moved to Rowan Cottage, Mill Brae, Auchterlea KA25 7RE in May.", "Rowan Cottage, Mill Brae, Auchterlea KA25 7RE"),
@@ -118,6 +119,12 @@ def test_initials(name, initials):
 def test_addresses(text, addr):
     spans = address.find(text)
     assert any(text[s.start:s.end] == addr for s in spans), [s.text for s in spans]
+
+
+@pytest.mark.parametrize("text", ["The case went to the Supreme Court.", "They met at the Town Hall.",
+                                  "She met him on the High Street."])
+def test_public_buildings_and_generic_streets_are_not_addresses(text):
+    assert not address.find(text)
 
 
 def test_a_heading_under_an_address_field_is_not_part_of_the_address():

@@ -44,6 +44,10 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
     return numbered, named, bare_street
 
 
+PUBLIC_BUILDING = regex.compile(
+    r"(?:Supreme|Sheriff|High|Crown|County|Family|Youth|Magistrates['’]?|Appeal|Coroner['’]?s|Town|City|Village|Church|"
+    r"Community|Parish|Civic|Guild|Sports|Concert|Memorial)[ \u00a0]+(?:Court|Hall|Buildings|Tower)")
+PLACE_PREPOSITION = regex.compile(r"\b(?:at|on|in|along|off|near|from|into|onto|outside|opposite|lives|lived)[ \u00a0]+$")
 POSTCODE_RX = regex.compile(rf"\b(?:{POSTCODE}|{EIRCODE})\b")
 LEAD_SEGMENT = regex.compile(
     rf"(?:(?:{PLACE_TOKEN}|\p{{Lu}}[\p{{L}}'’&-]*\.?|\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?|of|and|{PARTICLE})[ \u00a0]*){{1,6}},[ \u00a0]*$")
@@ -75,11 +79,13 @@ def find(text: str, doc=None) -> list[Span]:
         spans.append(Span(m.start(), m.end(), "ADDRESS", 0.85, m.group(0), "address:street",
                           "a house number followed by a street name", subtype="STREET_ADDRESS"))
     for m in named.finditer(text):
+        if PUBLIC_BUILDING.fullmatch(m.group(0).strip()):
+            continue  # courts and halls that every town has are not a home
         spans.append(Span(m.start(), m.end(), "ADDRESS", 0.65, m.group(0), "address:named_house",
                           "a named house (Cottage, Farm, House, ...)", subtype="NAMED_HOUSE"))
     for m in bare_street.finditer(text):
-        if is_word(m.group(0).split()[0]):
-            continue  # "High Street", "Supreme Court": not an address on their own
+        if is_word(m.group(0).split()[0]) and not PLACE_PREPOSITION.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "High Street", "Supreme Court": not an address on their own; "at Sandpiper Lane" is
         spans.append(Span(m.start(), m.end(), "ADDRESS", 0.5, m.group(0), "address:street_name",
                           "a capitalised name ending in a street type", subtype="STREET"))
     for m in POSTCODE_RX.finditer(text):
