@@ -188,6 +188,7 @@ def test_orgs(text, org):
     ("He travelled from Auchterlea at night.", "Auchterlea"),
     ("They moved to KILMARNOCK in 2020 and then to DUNDEE.", "KILMARNOCK"),
     ("ADDRESS HISTORY: FROM AUCHTERLEA TO INVERCRAIG", "INVERCRAIG"),
+    ("He was found by transport police at Fenwick Market station.", "Fenwick Market"),
 ])
 def test_places_positive(text, place):
     assert place in found(places.find, text)
@@ -200,6 +201,7 @@ def test_places_positive(text, place):
     ("She was referred to PAMIS in May.", "PAMIS"),         # an acronym nobody listed
     ("REFERRED TO SOCIAL WORK", "SOCIAL WORK"),
     ("Passed to HMRC and to DWP.", "HMRC"),
+    ("She walked to the Central station.", "Central"),
 ])
 def test_places_negative(text, word):
     assert word not in found(places.find, text)

@@ -17,6 +17,8 @@ CONTEXT = regex.compile(
 AREA = regex.compile(rf"\bthe[ \u00a0]+(?P<place>{PLACE_WORD})[ \u00a0]+(?:area|estate|scheme|district|neighbourhood)\b")
 AREA_OF = regex.compile(rf"\b(?:area|estate|outskirts|centre|center|edge)[ \u00a0]+of[ \u00a0]+(?P<place>{PLACE_WORD})")
 IN_PLACE = regex.compile(rf"(?<=\b(?:in|to|from|near|at|between|and|around|outside|towards)[ \u00a0])(?P<place>{PLACE_WORD})\b")
+# a place named by the station or stop it has: "found at Fenwick Market station"
+STATION = regex.compile(rf"(?P<place>{PLACE_WORD}(?:[ \u00a0]+{PLACE_WORD})?)[ \u00a0]+(?:railway[ \u00a0]+|bus[ \u00a0]+|train[ \u00a0]+)?(?:station|interchange|services)\b")
 # a town in capitals after a place preposition, as in forms and headings: "moved to KILMARNOCK"
 CAPS_PLACE = regex.compile(
     r"(?<=\b(?:[Ii]n|[Tt]o|[Ff]rom|[Nn]ear|[Aa]t|IN|TO|FROM|NEAR|AT)[ \u00a0])(?P<place>\p{Lu}{4,}(?:[ \u00a0-]\p{Lu}{3,})?)(?![\p{L}\d])")
@@ -55,6 +57,12 @@ def find(text: str, doc=None) -> list[Span]:
         if _ok(name) and not is_first_name(first) and not is_surname(first) and not is_word(first):
             spans.append(Span(m.start("place"), m.end("place"), "LOCATION", 0.5, name, "places:preposition",
                               "a capitalised word that is not an English word, after a place preposition"))
+    for m in STATION.finditer(text):
+        name = m.group("place")
+        words = name.split()
+        if _ok(name) and not all(is_word(w) for w in words) and not is_first_name(words[0]):
+            spans.append(Span(m.start("place"), m.end("place"), "LOCATION", 0.6, name, "places:station",
+                              "a capitalised name before 'station'"))
     for m in CAPS_PLACE.finditer(text):
         name = m.group("place")
         words = regex.split(r"[ \u00a0-]", name)
