@@ -35,6 +35,7 @@ def _allow() -> tuple[regex.Pattern[str], frozenset[str]]:
 
 # what may stand between two parts of one name: a space, or a particle ("Iolo ap Gruffudd", "Ní Bhriain")
 NAME_GAP = regex.compile(r"[ \u00a0](?:(?:ap|ab|ferch|verch|Ní|Nic|Mac|Uí|Ó|de|van|von|da|di|bin|bint|ibn)[ \u00a0])?")
+PRECEDING_WORDS = regex.compile(r"(?:\p{Lu}[\p{L}'’&-]*[ \u00a0]+){1,2}$")
 FOLLOWING_MARK = regex.compile(r"[ \u00a0]+(?:[A-Z]{1,2}|\d{1,3})\b")
 
 
@@ -46,6 +47,9 @@ def allowed(span: Span, text: str = "") -> bool:
     if span.entity_type in ("PERSON", "ORG", "LOCATION"):
         if pseudonyms.match(piece) or fold(piece) in names:
             return True
+        before = PRECEDING_WORDS.search(text, max(0, span.start - 40), span.start) if text else None
+        if before and any(fold(" ".join(before.group(0).split()[-n:]) + " " + piece) in names for n in (1, 2)):
+            return True   # "Inspectorate" of "the Care Inspectorate": part of a national body's name
         mark = FOLLOWING_MARK.match(text, span.end) if text else None
         if mark and pseudonyms.match(piece + mark.group(0)):
             return True

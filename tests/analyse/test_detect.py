@@ -131,3 +131,9 @@ def test_initials_defined_in_brackets_name_the_person_even_when_they_are_an_acro
     found = [(s.text, s.start) for s in spans if s.text in ("HR", "GP")]
     assert len([t for t, _ in found if t == "HR"]) == 2 and len([t for t, _ in found if t == "GP"]) == 2
     assert text.rindex("GP") not in {start for _, start in found}     # "the GP surgery" is the service
+
+
+def test_part_of_a_national_bodys_name_and_record_systems_are_not_people(analyse_text):
+    text = ("The Care Inspectorate was notified. Carefirst\n21/10/2022\nHousing\n"
+            "The meeting was held by Microsoft Teams.")
+    assert not [s for s in analyse_text(text).spans if s.entity_type in ("PERSON", "LOCATION", "ORG")]
