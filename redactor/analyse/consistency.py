@@ -180,19 +180,21 @@ def propagate_lists(text: str, spans: list[Span]) -> list[Span]:
 
 
 DEFINED = regex.compile(r"[ \u00a0]?\((?P<ini>\p{Lu}[\p{L}'’]{1,7})\)")
+KEY_BEFORE = regex.compile(r"(?<![\p{L}'’])(?P<ini>\p{Lu}[\p{L}'’]{1,7})[ \u00a0]*[=:–-][ \u00a0]*$")
 COMMON_NOUN_BEFORE = regex.compile(r"\b(?:the|a|an|their|her|his|our|your|its)[ \u00a0]+$", regex.IGNORECASE)
 
 
 def defined_initials(text: str, spans: list[Span]) -> dict[str, Span]:
     """Initials in brackets right after a found full name whose letters they are: "(HR)" after Heledd
-    Rhydderch, "(SMacGB)" after Seosamh Mac Giolla Bhríde, "(IapG)" after Iolo ap Gruffudd."""
+    Rhydderch, "(SMacGB)" after Seosamh Mac Giolla Bhríde, "(IapG)" after Iolo ap Gruffudd; and
+    initials keyed to a name: "DA = Dean Ackroyd"."""
     out: dict[str, Span] = {}
     for s in spans:
         if s.entity_type != "PERSON" or s.score < MIN_SEED_SCORE or len(_parts(s.text)) < 2:
             continue
-        m = DEFINED.match(text, s.end)
+        m = DEFINED.match(text, s.end) or KEY_BEFORE.search(text, max(0, s.start - 14), s.start)
         if not m:
-            continue
+            continue   # neither "Heledd Rhydderch (HR)" nor a key line "DA = Dean Ackroyd"
         ini = m.group("ini")
         capitals = [c for c in ini if c.isupper()]
         heads = [p[0].upper() for p in _parts(s.text) if p[0].isupper()]

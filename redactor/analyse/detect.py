@@ -84,6 +84,10 @@ def tidy(text: str, span: Span) -> Span | None:
         m = TRIM_HEAD.match(piece)
         if m and m.end() < len(piece):
             start += m.end()
+    if span.entity_type in ("PERSON", "ORG", "LOCATION", "ADDRESS"):
+        lead = LEADING_WORD.match(text, start, end)
+        if lead and _ordinary_lead(lead.group(1)):
+            start = lead.end()   # "Phoned Hanan", "Attends Walmsgate High School", "via Gaziantep"
     else:
         m = regex.match(r"^[\s\"“'‘(\[]+", piece)
         if m and ")" in piece[m.end():] and "(" in m.group(0):
@@ -97,6 +101,17 @@ def tidy(text: str, span: Span) -> Span | None:
     if end <= start or not any(c.isalnum() for c in text[start:end]):
         return None
     return span.with_(start=start, end=end, text=text[start:end])
+
+
+LEADING_WORD = regex.compile(r"(\p{L}[\p{L}'’]*)[ \u00a0]+(?=\p{Lu})")
+LEADING_VERBS = frozenset({"via", "phoned", "rang", "called", "emailed", "texted", "messaged", "met", "saw", "visited",
+                           "attends", "attended", "contacted", "told", "asked", "informed", "spoke", "advised", "see",
+                           "ask", "tell", "call", "phone", "email", "text", "meet", "visit", "contact", "inform"})
+
+
+def _ordinary_lead(word: str) -> bool:
+    """A verb or preposition that opens a note line before a name ("Phoned Hanan"), never a name itself."""
+    return fold(word) in LEADING_VERBS
 
 
 def register_spans(text: str, register: Register) -> list[Span]:

@@ -74,7 +74,8 @@ def acronyms() -> frozenset[str]:
 # Given names in the gazetteers that are also English function words ("In", "An", "So"): as a name
 # they are too rare, as a word too common, to count as a first name.
 FUNCTION_WORDS = frozenset({"in", "an", "so", "my", "us", "on", "at", "to", "as", "by", "of", "or", "if", "no", "we",
-                            "he", "me", "be", "do", "go", "is", "it", "up", "the", "and", "but", "for"})
+                            "he", "me", "be", "do", "go", "is", "it", "up", "the", "and", "but", "for",
+                            "mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri", "sat", "sun"})
 
 
 def is_first_name(word: str) -> bool:
@@ -122,7 +123,8 @@ def initials_of(full_name: str) -> set[str]:
     """Initials people write for a name: Tomasz Wójcik → TW; Catriona McAllister → CMcA, CM;
     Aonghas MacIver → AMacI, AM; Kirsty O'Hare → KO'H, KOH; Morag Stewart-Reid → MSR, MS;
     Caitríona Ní Chonaill → CNíC, CC; Iolo ap Gruffudd → IapG, IG."""
-    words = [w for w in regex.split(r"[\s,]+", full_name) if w and not w.endswith(".")]
+    words = [w.rstrip(".") if regex.fullmatch(r"\p{Lu}\.", w) else w for w in regex.split(r"[\s,]+", full_name)]
+    words = [w for w in words if w and not w.endswith(".")]   # "K. Hirst" counts its K; "Dr." and "St." do not
     if len(words) < 2:
         return set()
     variants = [""]

@@ -137,3 +137,15 @@ def test_part_of_a_national_bodys_name_and_record_systems_are_not_people(analyse
     text = ("The Care Inspectorate was notified. Carefirst\n21/10/2022\nHousing\n"
             "The meeting was held by Microsoft Teams.")
     assert not [s for s in analyse_text(text).spans if s.entity_type in ("PERSON", "LOCATION", "ORG")]
+
+
+def test_initials_keyed_to_a_name_or_written_after_a_role_are_people(analyse_text):
+    text = ("Key: DA = Dean Ackroyd (mother's partner)\nDA present at delivery. HV new birth visit (HV LB). "
+            "Opened by SW KH; K. Hirst is the social worker. KH phoned back.")
+    found = [s.text for s in analyse_text(text).spans if s.entity_type == "PERSON"]
+    assert found.count("DA") == 2 and found.count("LB") == 1 and found.count("KH") == 2
+
+
+def test_nationalities_and_the_verb_opening_a_note_are_not_part_of_names_or_places(analyse_text):
+    spans = analyse_text("A Lithuanian interpreter was booked. Phoned Hanan Khalil at 8pm.").spans
+    assert [s.text for s in spans] == ["Hanan Khalil"]

@@ -177,6 +177,9 @@ def test_phone_negative(text):
     ("appointments at the Canolfan Plant Aberhenfryn child development centre", "Canolfan Plant Aberhenfryn"),
     ("She was flown to University Hospital Ardnagree.", "University Hospital Ardnagree"),
     ("She attended Omagh Road PSNI Station with her mother.", "Omagh Road PSNI Station"),
+    ("He works as a lorry driver for UAB Baltransa in Kaunas.", "UAB Baltransa"),
+    ("HV team: Brackenhurst & Moorside 0-19 Team", "Brackenhurst & Moorside 0-19 Team"),
+    ("via Moorside Homes emergency transfer", "Moorside Homes"),
 ])
 def test_orgs(text, org):
     assert org in found(orgs.find, text)

@@ -30,7 +30,7 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
     prefixes = "|".join(sorted(load_list("gazetteers/street_prefixes.txt"), key=len, reverse=True))
     suffixes = "|".join(regex.escape(x) for x in sorted(load_list("gazetteers/street_suffixes.txt"), key=len, reverse=True))
     street = (rf"(?:(?:{CAPWORD}[ \u00a0]+){{1,3}}(?:{street_types})\b"
-              rf"|(?i:{prefixes})\.?[ \u00a0]+(?:{PARTICLE}[ \u00a0]+){{0,2}}{CAPWORD}(?:[ \u00a0]+(?:{PARTICLE}[ \u00a0]+)?{CAPWORD})?"
+              rf"|(?:{prefixes})\.?[ \u00a0]+(?:{PARTICLE}[ \u00a0]+){{0,2}}{CAPWORD}(?:[ \u00a0]+(?:{PARTICLE}[ \u00a0]+)?{CAPWORD})?"
               rf"|\p{{Lu}}\p{{Ll}}+(?:{suffixes})(?=[ \u00a0]+\d))")
     tail = (rf"(?:[ \u00a0]+\d{{1,4}}[a-z]?\b)?"
             rf"(?:,?[ \u00a0]+(?!(?:and|in|on|at|the)\b){CAPWORD}(?:[ \u00a0]+{CAPWORD})?)?"
@@ -38,7 +38,7 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
     numbered = regex.compile(
         rf"(?:\b(?:[Ff]lat|FLAT|Unit|UNIT|Apartment|Apt\.?)[ \u00a0]\d{{1,3}}(?:/\d{{1,3}}|[A-Z])?,?[ \u00a0]+)?"
         rf"(?:\b\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?,?[ \u00a0]+{street}{tail}"
-        rf"|\b(?:(?i:{prefixes})\.?[ \u00a0]+(?:{PARTICLE}[ \u00a0]+){{0,2}}{CAPWORD}|\p{{Lu}}\p{{Ll}}+(?:{suffixes}))[ \u00a0]+\d{{1,4}}[a-z]?\b{tail})")
+        rf"|\b(?:(?:{prefixes})\.?[ \u00a0]+(?:{PARTICLE}[ \u00a0]+){{0,2}}{CAPWORD}|\p{{Lu}}\p{{Ll}}+(?:{suffixes}))[ \u00a0]+\d{{1,4}}[a-z]?\b{tail})")
     named = regex.compile(rf"\b{CAPWORD}(?:[ \u00a0]+{CAPWORD})?[ \u00a0]+(?:{house_types})\b(?:,[ \u00a0]+{street})?{tail}")
     bare_street = regex.compile(rf"\b{street}")
     return numbered, named, bare_street

@@ -15,7 +15,7 @@ WORD = r"(?:\p{Lu}[\p{L}'’&.-]*|St\.?|of|and|the|&|for|on|upon|RC)"
 
 # Heads that generic service names share ("Public Protection Unit"): these need a place-like word.
 WEAK_HEADS = {"Team", "Unit", "Project", "Trust", "Club", "Service", "Centre", "Store", "Stores", "Shop", "Bar",
-              "Press", "Clinic", "College", "Residential Unit", "Community Centre"}
+              "Press", "Clinic", "College", "Residential Unit", "Community Centre", "Hub", "Homes", "Youth Project"}
 
 
 @cache
@@ -44,7 +44,10 @@ def _lead_pattern() -> regex.Pattern[str]:
 
 
 WARD = regex.compile(r"\b[Ww]ard[ \u00a0]+\d{1,2}[A-Z]?\b|\b(?:\p{Lu}\p{L}+[ \u00a0]+)Ward\b")
-COMPANY = regex.compile(r"\b(?:\p{Lu}[\p{L}'’-]+[ \u00a0]+){1,3}(?:Ltd|Limited|plc|PLC|LLP|& Co|and Co|& Sons)\b\.?")
+COMPANY = regex.compile(
+    r"\b(?:\p{Lu}[\p{L}'’-]+[ \u00a0]+){1,3}(?:Ltd|Limited|plc|PLC|LLP|& Co|and Co|& Sons|GmbH|Teo|Teoranta|S\.A|S\.R\.L|"
+    r"Sp\.[ \u00a0]z[ \u00a0]o\.o)\b\.?"
+    r"|\b(?:UAB|SIA|OÜ|OOO|ZAO|SRL)[ \u00a0]+[\"“]?\p{Lu}[\p{L}'’-]+(?:[ \u00a0]+\p{Lu}[\p{L}'’-]+)?[\"”]?")
 
 
 def find(text: str, doc=None) -> list[Span]:

@@ -76,6 +76,10 @@ LISTED = regex.compile(
     rf"(?m)^[ \t]*(?:(?:[-•*]|\d+[.)])[ \t]+)?(?:(?:Present|Attending|Attendees|Apologies|In attendance|Chair|Minutes|Signed)"
     rf"[ \t]*:[ \t]*)?(?P<name>{NAME_WORD}(?:[ \u00a0]+(?:{PARTICLE}[ \u00a0]+)?{NAME_WORD}){{1,3}})"
     rf"(?=[ \t]*(?:\(\p{{Lu}}[\p{{L}}'’]{{1,7}}\)|[,–—-][ \t]*\p{{L}}))")
+# initials after a role, as chronologies write staff: "HV LB", "SW KH", "Dr EH", "Miss R."
+ROLE_INITIALS = regex.compile(
+    r"\b(?:HV|SW|SSW|TM|SN|GP|ANP|RN|RGN|MW|FNP|HCA|SALT|OT|CPN|KW|YW|IRO|DSL|Dr|Miss|Mr|Mrs|Ms|Mx|Nurse|PC|DC|DS|Sgt|Cllr)"
+    r"\.?[ \u00a0]+(?P<name>\p{Lu}{2,3}\b|\p{Lu}\.(?![\p{L}]))")
 # field labels that look like names to the rules above
 LABELS = {"bcc", "cc", "re", "fwd", "fw", "ps", "nb", "tel", "mob", "dob", "ref", "attn", "encl", "subject", "date", "from",
           "to", "sent", "action", "actions", "outcome", "present", "apologies", "note", "notes", "agenda", "item", "minute",
@@ -96,7 +100,7 @@ NOT_NAMES = {
     "child", "mother", "father", "adult", "sibling", "practitioner", "chair", "reviewer", "review", "team", "the",
     "learning", "social", "work", "worker", "health", "visitor", "police", "scotland", "nhs", "council", "report",
     "summary", "page", "section", "appendix", "table", "figure", "draft", "version", "official", "sensitive",
-    "garda", "gardaí", "gardai", "bwrdd", "iechyd", "prifysgol", "tîm", "tim", "cyngor", "gwasanaethau", "comhairle", "príomhoide",
+    "garda", "gardaí", "gardai", "bwrdd", "iechyd", "prifysgol", "mon", "tues", "wed", "weds", "thurs", "fri", "tîm", "tim", "cyngor", "gwasanaethau", "comhairle", "príomhoide",
 }
 
 
@@ -263,6 +267,9 @@ def context_patterns(text: str) -> Iterator[Span]:
             continue
         yield _span(m, "name", 0.65, "kin", "a name after a family or friendship word"
                     f" ('{m.group(0)[: m.start('name') - m.start()].strip()}')")
+    for m in ROLE_INITIALS.finditer(text):
+        if m.group("name").rstrip(".") not in acronyms() or len(m.group("name")) == 2:
+            yield _span(m, "name", 0.6, "role_initials", f"initials after a role ('{m.group(0).split()[0]}')")
     for m in NAME_FIELD.finditer(text):
         words = _words(m.group("name"))
         if fold(m.group("owner") or "") in NOT_PEOPLE or fold(words[0]) in NOT_NAMES:
