@@ -112,7 +112,7 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
             ini = m.group(1)
             if ini in defined and ini in acronyms() and COMMON_NOUN_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                 continue  # "the GP surgery": the acronym's own meaning, beside the person defined as GP
-            why = "initials defined in brackets for" if ini in defined else "initials of"
+            why = "initials the document defines for" if ini in defined else "initials of"
             add(m.start(), m.end(), 0.75 if ini in defined else 0.7, why, wanted[ini])
 
     # 3. short forms of a found first name: Cat (Catriona), Ru (Ruaridh), Hopey (Hope)

@@ -84,16 +84,16 @@ def tidy(text: str, span: Span) -> Span | None:
         m = TRIM_HEAD.match(piece)
         if m and m.end() < len(piece):
             start += m.end()
-    if span.entity_type in ("PERSON", "ORG", "LOCATION", "ADDRESS"):
-        lead = LEADING_WORD.match(text, start, end)
-        if lead and _ordinary_lead(lead.group(1)):
-            start = lead.end()   # "Phoned Hanan", "Attends Walmsgate High School", "via Gaziantep"
     else:
         m = regex.match(r"^[\s\"“'‘(\[]+", piece)
         if m and ")" in piece[m.end():] and "(" in m.group(0):
             m = regex.match(r"^[\s\"“'‘\[]+", piece)   # "(0141) 496 0000": the bracket belongs to the number
         if m:
             start += m.end()
+    if span.entity_type in ("PERSON", "ORG", "LOCATION", "ADDRESS"):
+        lead = LEADING_WORD.match(text, start, end)
+        if lead and _ordinary_lead(lead.group(1)):
+            start = lead.end()   # "Phoned Hanan", "Attends Walmsgate High School", "via Gaziantep"
     piece = text[start:end]
     m = TRIM_TAIL.search(piece) if span.entity_type in ("PERSON", "ORG", "LOCATION") else regex.search(r"[\s,;:!?\"”]+$", piece)
     if m and m.start() > 0:

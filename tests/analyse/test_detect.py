@@ -149,3 +149,8 @@ def test_initials_keyed_to_a_name_or_written_after_a_role_are_people(analyse_tex
 def test_nationalities_and_the_verb_opening_a_note_are_not_part_of_names_or_places(analyse_text):
     spans = analyse_text("A Lithuanian interpreter was booked. Phoned Hanan Khalil at 8pm.").spans
     assert [s.text for s in spans] == ["Hanan Khalil"]
+
+
+def test_quotes_and_brackets_stay_outside_places_and_organisations(analyse_text):
+    spans = {s.text for s in analyse_text('She joined (Glenburn Primary School).\nAddress: "Rose Cottage, Auchterlea"').spans}
+    assert {"Glenburn Primary School", 'Rose Cottage, Auchterlea'} <= spans
