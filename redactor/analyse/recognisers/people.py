@@ -50,6 +50,11 @@ NAMED = regex.compile(
 # a greeting in a letter, e-mail or message: "Hi Victor,", "Dear Aoife"
 GREETING = regex.compile(rf"(?:^|(?<=[\n\"“'‘]))[ \t]*(?:Hi|Hello|Hey|Dear|Morning|Afternoon|Evening|Thanks|Thank you|Cheers)"
                          rf",?[ \u00a0]+(?P<name>{NAME_SEQ})[ \u00a0]*(?=[,!.:\n]|$)", flags=regex.MULTILINE)
+# a sign-off and the name or initial under or after it: "Thanks, C", "Kind regards,\nMaeve"
+SIGN_OFF = regex.compile(
+    r"(?m)(?:^|(?<=[.!]\s))[ \t]*(?:Thanks|Thank you|Many thanks|Cheers|Regards|Kind regards|Best wishes|Best regards|Best|"
+    r"Warm regards|All the best|Love|Speak soon|Yours sincerely|Yours faithfully|Yours),?[ \t]*\n?[ \t]*"
+    r"(?P<name>\p{Lu}(?:\.|[\p{L}'’-]+(?:[ \u00a0]+\p{Lu}[\p{L}'’-]+){0,2})?)[ \t]*$")
 # a relative or friend followed by the name: "her brother Kayden", "my kid Tadzio", "his partner, Shannon"
 KIN_NAME = regex.compile(
     r"\b(?i:my|his|her|their|your|our|the)[ \u00a0]+(?i:son|daughter|kid|child|baby|brother|sister|half-brother|"
@@ -261,6 +266,12 @@ def context_patterns(text: str) -> Iterator[Span]:
         words = _words(m.group("name"))
         if fold(words[0]) not in NOT_NAMES and not all(is_word(w) and not is_first_name(w) for w in words):
             yield _span(m, "name", 0.7, "greeting", f"greeted by name ('{m.group(0).strip().split()[0]}')")
+    for m in SIGN_OFF.finditer(text):
+        words = _words(m.group("name"))
+        if fold(words[0]) in NOT_NAMES | LABELS or words[0] in acronyms():
+            continue
+        if len(words[0].rstrip(".")) == 1 or not all(is_word(w) and not is_first_name(w) for w in words):
+            yield _span(m, "name", 0.65, "sign_off", "the name or initial under a sign-off")
     for m in KIN_NAME.finditer(text):
         words = _words(m.group("name"))
         if fold(words[0]) in NOT_NAMES or words[0] in acronyms() or all(is_word(w) and not is_first_name(w) for w in words):
