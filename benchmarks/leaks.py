@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,7 +45,7 @@ def attribute_folder(folder: Path, publication: bool, details: bool) -> dict[str
         gold = json.loads((DEV / "gold" / f"{out.stem}.json").read_text(encoding="utf-8"))
         text = lc.output_text(out)
         words = [w for w in lc.identifying_words(gold, labels)
-                 if lc.re.search(rf"(?<![^\W_]){lc.re.escape(w)}(?![^\W_])", text)]
+                 if re.search(rf"(?<![^\W_]){re.escape(w)}(?![^\W_])", text)]
         for verdict in attribute(out, gold, labels, words):
             counts["reported"] += 1
             counts[verdict.kind] += 1

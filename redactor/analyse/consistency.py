@@ -171,7 +171,8 @@ def propagate_lists(text: str, spans: list[Span]) -> list[Span]:
             if any(k in (1, 2) for k in kinds[i.start():i.end()]):
                 continue
             words = i.group(0).split()
-            if any(w in acronyms() or w.isupper() or fold(w) in common_words() | TITLE_WORDS for w in words):
+            if any(w in acronyms() or w.isupper() or fold(w) in common_words()
+                   or fold(w) in TITLE_WORDS for w in words):
                 continue
             if all(is_first_name(w) or is_surname(w) or not is_word(w) for w in words):
                 out.append(Span(i.start(), i.end(), "PERSON", 0.5, i.group(0), "consistency",

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 
 from redactor.analyse.consistency import propagate_exact, propagate_lists, propagate_people
 from redactor.analyse.engine import run_engine
-from redactor.analyse.names import TITLE_RX, TITLES, acronyms, fold
+from redactor.analyse.names import PARTICLE_RX, TITLE_RX, TITLES, acronyms, fold
 from redactor.analyse.rules import RULES_DIR, load_list
 from redactor.document import Document
 from redactor.findings import Span
@@ -34,7 +34,7 @@ def _allow() -> tuple[regex.Pattern[str], frozenset[str]]:
 
 
 # what may stand between two parts of one name: a space, or a particle ("Iolo ap Gruffudd", "Ní Bhriain")
-NAME_GAP = regex.compile(r"[ \u00a0](?:(?:ap|ab|ferch|verch|Ní|Nic|Mac|Uí|Ó|de|van|von|da|di|bin|bint|ibn)[ \u00a0])?")
+NAME_GAP = regex.compile(rf"[ \u00a0](?:{PARTICLE_RX}[ \u00a0])?")
 PRECEDING_WORDS = regex.compile(r"(?:\p{Lu}[\p{L}'’&-]*[ \u00a0]+){1,2}$")
 FOLLOWING_MARK = regex.compile(r"[ \u00a0]+(?:[A-Z]{1,2}|\d{1,3})\b")
 

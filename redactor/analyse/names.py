@@ -117,6 +117,16 @@ def is_ambiguous(word: str) -> bool:
 
 
 NAME_PARTICLES = frozenset({"ap", "ab", "ferch", "verch", "ni", "nic", "mac", "mic", "ui", "o", "ua"})
+# particles that may stand between two parts of one name: Welsh ap/ab/ferch, Irish Ní/Nic/Mac/Uí/Ó,
+# Dutch, German, Romance, Arabic ("Iolo ap Gruffudd", "Caitríona Ní Chonaill", "Omar bin Said")
+PARTICLE_RX = r"(?:ap|ab|ferch|verch|Ní|Nic|Mac|Mic|Uí|Ó|Ua|de|van|von|da|di|le|la|bin|bint|ibn)"
+
+
+def in_capitals_line(text: str, pos: int) -> bool:
+    """True when the line around `pos` has no lower-case letters (a heading or a form label)."""
+    end = text.find("\n", pos)
+    line = text[text.rfind("\n", 0, pos) + 1:len(text) if end < 0 else end]
+    return not any(c.islower() for c in line)
 
 
 def initials_of(full_name: str) -> set[str]:

@@ -261,7 +261,8 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
     findings: list[str] = []
     checked: set[str] = set()
     output_words = Haystack(haystack)
-    font_words = Haystack("\n".join(out_fonts))
+    font_text = "\n".join(out_fonts)
+    font_words = Haystack(font_text)
     residue_words: Haystack | None = None   # built on first need: most outputs have no candidate left by then
     source_fonts: list[str] = []
     source_font_words = Haystack("")
@@ -291,7 +292,7 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
                     continue  # only inside a font the original already embedded (a designer's name)
                 if residue_words.has(term):
                     continue
-            seen_in = haystack if in_text else "\n".join(out_fonts)
+            seen_in = haystack if in_text else font_text
             m = _pattern(term).search(seen_in)
             if m:
                 where = seen_in[max(0, m.start() - 30):m.end() + 30].replace("\n", " ")

@@ -11,10 +11,12 @@ import regex
 
 from redactor.analyse.names import (
     NAME_WORD,
+    PARTICLE_RX,
     TITLE_RX,
     acronyms,
     common_words,
     fold,
+    in_capitals_line,
     is_ambiguous,
     is_first_name,
     is_surname,
@@ -29,10 +31,8 @@ TITLED = regex.compile(
     rf"\b{TITLE_RX}[ \u00a0]+(?:\d{{2,6}}[ \u00a0]+)?(?P<name>(?:\p{{Lu}}(?:\.[ \u00a0]?|[ \u00a0]))*{NAME_SEQ})")
 # one word in capitals in a sentence that is not in capitals, as police and court papers write surnames
 CAPS_WORD = regex.compile(r"(?<![\p{L}'’-])(?P<name>(?:Mc|Mac|O['’])?\p{Lu}{3,}(?:-\p{Lu}{2,})?)(?![\p{L}'’-])")
-# name particles: Welsh ap/ab/ferch, Irish Ní/Nic/Mac/Uí/Ó, Dutch, German, Romance
-PARTICLE = r"(?:ap|ab|ferch|verch|Ní|Nic|Mac|Mic|Uí|Ó|Ua|de|van|von|da|di|le|la)"
 CAPSEQ = regex.compile(
-    rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD}(?:[ \u00a0]+(?:{PARTICLE}[ \u00a0]+|\p{{Lu}}\.?[ \u00a0]+)?{NAME_WORD}){{1,2}})"
+    rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD}(?:[ \u00a0]+(?:{PARTICLE_RX}[ \u00a0]+|\p{{Lu}}\.?[ \u00a0]+)?{NAME_WORD}){{1,2}})"
     rf"(?![\p{{L}}-])")
 INITIAL_SURNAME = regex.compile(rf"(?<![\p{{L}}.])(?P<name>(?:\p{{Lu}}\.[ \u00a0]?){{1,2}}[ \u00a0]?{NAME_WORD})(?![\p{{L}}-])")
 SURNAME_FIRST = regex.compile(r"(?<![\p{L}])(?P<name>(?:Mc|Mac|O['’])?\p{Lu}{2,}(?:-\p{Lu}{2,})?,[ \u00a0]+\p{Lu}\p{Ll}+(?:[ \u00a0]+\p{Lu}\p{Ll}+)?)")
@@ -79,7 +79,7 @@ NAME_LINE = regex.compile(
 # "- Dafydd ab Owain, Head of Service", "Iolo ap Gruffudd – Chair"
 LISTED = regex.compile(
     rf"(?m)^[ \t]*(?:(?:[-•*]|\d+[.)])[ \t]+)?(?:(?:Present|Attending|Attendees|Apologies|In attendance|Chair|Minutes|Signed)"
-    rf"[ \t]*:[ \t]*)?(?P<name>{NAME_WORD}(?:[ \u00a0]+(?:{PARTICLE}[ \u00a0]+)?{NAME_WORD}){{1,3}})"
+    rf"[ \t]*:[ \t]*)?(?P<name>{NAME_WORD}(?:[ \u00a0]+(?:{PARTICLE_RX}[ \u00a0]+)?{NAME_WORD}){{1,3}})"
     rf"(?=[ \t]*(?:\(\p{{Lu}}[\p{{L}}'’]{{1,7}}\)|[,–—-][ \t]*\p{{L}}))")
 # initials after a role, as chronologies write staff: "HV LB", "SW KH", "Dr EH", "Miss R."
 ROLE_INITIALS = regex.compile(
@@ -107,6 +107,7 @@ NOT_NAMES = {
     "summary", "page", "section", "appendix", "table", "figure", "draft", "version", "official", "sensitive",
     "garda", "gardaí", "gardai", "bwrdd", "iechyd", "prifysgol", "mon", "tues", "wed", "weds", "thurs", "fri", "tîm", "tim", "cyngor", "gwasanaethau", "comhairle", "príomhoide",
 }
+NOT_A_NAME = NOT_NAMES | LABELS   # words that are neither names nor, at a line's start, a speaker's name
 
 
 def _span(m: regex.Match[str], group: str, score: float, rule: str, why: str) -> Span:
@@ -124,21 +125,14 @@ def _sentence_start(text: str, pos: int) -> bool:
     return bool(regex.search(r"(?:^|[\n\t|]|[.!?:;][\"”’')\]]?[ \u00a0]+|\n[\d.]+[ \u00a0]+|^[\d.]+[ \u00a0]+|[-•*][ \u00a0]+)$", before)) or pos == 0
 
 
-def _capital_line(text: str, pos: int) -> bool:
-    """True when the line around `pos` has no lower-case letters (a heading or a form label)."""
-    end = text.find("\n", pos)
-    line = text[text.rfind("\n", 0, pos) + 1:len(text) if end < 0 else end]
-    return not any(c.islower() for c in line)
-
-
 def capitalised_names(text: str) -> Iterator[Span]:
     """A known surname written in capitals inside ordinary text, as police and court papers write them:
     "the warrant named KOWALCZYK". Headings and lines in capitals are left alone; acronyms and English
     words too, and first names alone (IBAN is one)."""
     for m in CAPS_WORD.finditer(text):
         word = m.group("name")
-        if (len(word) < 4 or word in acronyms() or is_word(word) or fold(word) in NOT_NAMES | LABELS
-                or fold(word) in common_words() or not is_surname(word) or _capital_line(text, m.start())):
+        if (len(word) < 4 or word in acronyms() or is_word(word) or fold(word) in NOT_A_NAME
+                or fold(word) in common_words() or not is_surname(word) or in_capitals_line(text, m.start())):
             continue
         yield _span(m, "name", 0.55, "capitals", f"'{word}' is a known surname written in capitals in ordinary text")
 
@@ -172,7 +166,7 @@ def full_names(text: str) -> Iterator[Span]:
         first, last = words[0], words[-1]
         if fold(first) in NOT_NAMES or fold(last) in NOT_NAMES:
             continue
-        if first.isupper() and last.isupper() and (_capital_line(text, m.start("name"))
+        if first.isupper() and last.isupper() and (in_capitals_line(text, m.start("name"))
                                                    or min(len(w) for w in words) < 3 or any(w in acronyms() for w in words)):
             continue  # headings in capitals, "IBAN DE89 ..."
         if is_first_name(first) and (is_surname(last) or not is_word(last)):
@@ -268,7 +262,7 @@ def context_patterns(text: str) -> Iterator[Span]:
             yield _span(m, "name", 0.7, "greeting", f"greeted by name ('{m.group(0).strip().split()[0]}')")
     for m in SIGN_OFF.finditer(text):
         words = _words(m.group("name"))
-        if fold(words[0]) in NOT_NAMES | LABELS or words[0] in acronyms():
+        if fold(words[0]) in NOT_A_NAME or words[0] in acronyms():
             continue
         if len(words[0].rstrip(".")) == 1 or not all(is_word(w) and not is_first_name(w) for w in words):
             yield _span(m, "name", 0.65, "sign_off", "the name or initial under a sign-off")
@@ -323,8 +317,8 @@ def line_names(text: str) -> Iterator[Span]:
             if not is_word(word) and fold(word) not in LABELS and word not in ("http", "https", "mailto", "re", "fw"):
                 yield _span(m, "name", 0.55, "speaker", "a lower-case name taking turns in a quoted message exchange")
     for m in LISTED.finditer(text):
-        words = [w for w in _words(m.group("name")) if not regex.fullmatch(PARTICLE, w)]
-        if any(fold(w) in NOT_NAMES | LABELS or w in acronyms() for w in words):
+        words = [w for w in _words(m.group("name")) if not regex.fullmatch(PARTICLE_RX, w)]
+        if any(fold(w) in NOT_A_NAME or w in acronyms() for w in words):
             continue
         if unknown(words) or is_first_name(words[0]) and not all(is_word(w) for w in words[1:]):
             yield _span(m, "name", 0.6, "listed", "a name opening a line, followed by initials or a role")

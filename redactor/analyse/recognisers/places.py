@@ -5,7 +5,7 @@ from functools import cache
 
 import regex
 
-from redactor.analyse.names import TITLES, acronyms, fold, is_first_name, is_surname, is_word
+from redactor.analyse.names import TITLES, acronyms, fold, in_capitals_line, is_first_name, is_surname, is_word
 from redactor.analyse.rules import load_list
 from redactor.findings import Span
 
@@ -69,9 +69,7 @@ def find(text: str, doc=None) -> list[Span]:
         if (any(w in acronyms() or is_word(w) or is_first_name(w) or is_surname(w) for w in words)
                 or fold(name) in _not_places() or not regex.search(r"[AEIOUY]", name)):
             continue
-        end = text.find("\n", m.end())
-        line = text[text.rfind("\n", 0, m.start()) + 1:len(text) if end < 0 else end]
-        if len(name) < 6 and not line.isupper():
+        if len(name) < 6 and not in_capitals_line(text, m.start()):
             continue  # a short unknown acronym in ordinary text ("referred to CAMHS") is likelier a service
         spans.append(Span(m.start("place"), m.end("place"), "LOCATION", 0.5, name, "places:capitals",
                           "a word in capitals that is not an English word or an acronym, after a place preposition"))
