@@ -37,6 +37,30 @@ def test_split(text: str, expected: list[str]) -> None:
     assert sents(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # informal writing: sentences that start in lower case still end at their full stop
+    ("im so fed up. the school were useless. nobody rings back!! i want someone to ring me",
+     ["im so fed up.", "the school were useless.", "nobody rings back!!", "i want someone to ring me"]),
+    ("sound. is he comin", ["sound.", "is he comin"]),
+    ("mum seen at home. kids in school. will ring dad tomorrow.",
+     ["mum seen at home.", "kids in school.", "will ring dad tomorrow."]),
+    # ... but not after an initial, a shortening, inside a quotation or after a note abbreviation with a slash
+    ("Miss R. also says he left.", ["Miss R. also says he left."]),
+    ('He asked "why?" she said.', ['He asked "why?" she said.']),
+    ("It took approx. two weeks etc. and more.", ["It took approx. two weeks etc. and more."]),
+    ("Seen 3 p.m. he was asleep.", ["Seen 3 p.m. he was asleep."]),
+    ("o/e. bruise R ear.", ["o/e. bruise R ear."]),
+    # note labels start a sentence even without a full stop before them
+    ("Seen at clinic with mum Action: HV to offer enhanced contact.",
+     ["Seen at clinic with mum", "Action: HV to offer enhanced contact."]),
+    ("Child seen, Plan: review in 3 weeks", ["Child seen,", "Plan: review in 3 weeks"]),
+    ("The plan: to go home.", ["The plan: to go home."]),
+    ("The action: none.", ["The action: none."]),
+])
+def test_split_informal_and_notes(text: str, expected: list[str]) -> None:
+    assert sents(text) == expected
+
+
 def test_never_crosses_blocks() -> None:
     text = "The nurse visited on\nMonday. Mother was out."
     blocks = [Block(0, 20, "paragraph", {}), Block(21, len(text), "paragraph", {})]

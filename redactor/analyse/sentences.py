@@ -26,7 +26,9 @@ ABBREVIATIONS = frozenset(["dr", "mr", "mrs", "ms", "mx", "prof", "rev", "sr", "
 
 # Hard boundaries inside a block: tabs (table cells), pipes in markdown-like tables, blank lines,
 # and a line break before a bullet or numbered item.
-_CELL_SPLIT = re.compile(r"\t|\s*\|\s*|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•▪◦–]\s|\(?\d+(?:\.\d+)+\s|\(?\d+[.)]\s|\(?[a-z][.)]\s))")
+# A note's "Action:" or "Plan:" label starts a new sentence even when the text before it has no full stop.
+_CELL_SPLIT = re.compile(r"\t|\s*\|\s*|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•▪◦–]\s|\(?\d+(?:\.\d+)+\s|\(?\d+[.)]\s|\(?[a-z][.)]\s))"
+                         r"|(?<=[\w,;])\s+(?=(?:Actions?|Plan|Outcome|Next\s+steps?|Decision|Agreed)\s*:\s)")
 # A leading paragraph number, list marker or bullet that belongs outside the sentence.
 _PREFIX = re.compile(
     r"""\s*(?:
@@ -64,13 +66,31 @@ def _is_abbreviation(chunk: str, dot: int) -> bool:
     return False
 
 
-def _next_starts_sentence(chunk: str, pos: int) -> bool:
-    """Whether the text after a candidate end looks like a new sentence."""
+# Note-style shortenings that end with a stop but go on in lower case ("approx. two", "etc. and").
+_NOTE_ABBREVIATIONS = frozenset(["etc", "esp", "poss", "prob", "wk", "wks", "yr", "yrs", "mth", "mths", "hr", "hrs",
+                                 "mins", "cont", "contd", "appt", "approx", "inc", "nb", "tbc", "v"])
+
+
+def _next_starts_sentence(chunk: str, pos: int, mark: re.Match[str]) -> bool:
+    """Whether the text after a candidate end looks like a new sentence.
+
+    Informal writing (e-mails, chat, notes) often starts sentences in lower case: "im so fed up. the school
+    were useless". A full stop (or ! ?) not inside a quotation, after a real word of two or more letters
+    that is not a shortening, ends a sentence whatever the case of the next word.
+    """
     rest = chunk[pos:].lstrip()
     if not rest:
         return True
     c = rest[0]
-    return c.isupper() or c.isdigit() or c in _OPENERS
+    if c.isupper() or c.isdigit() or c in _OPENERS:
+        return True
+    if not c.isalpha() or mark.group(2):  # '"why?" she asked': the quote goes on
+        return False
+    word = re.search(r"([^\W\d_][\w'’/-]*)$", chunk[: mark.start(1)])
+    if word is None or len(word.group(1)) < 2 or "/" in word.group(1):
+        return False  # "Miss R. also", "o/e. bruise"
+    low = word.group(1).lower()
+    return low not in ABBREVIATIONS and low not in _NOTE_ABBREVIATIONS and mark.group(1) != "…"
 
 
 def _split_chunk(chunk: str) -> Iterator[tuple[int, int]]:
@@ -82,7 +102,7 @@ def _split_chunk(chunk: str) -> Iterator[tuple[int, int]]:
         # "Dr. Smith", "approx. two", "No. 5": an abbreviation ends a sentence only at the end of its cell
         if punct == "." and _is_abbreviation(chunk, m.start(1)) and chunk[end:].strip():
             continue
-        if not _next_starts_sentence(chunk, end):
+        if not _next_starts_sentence(chunk, end, m):
             continue
         if _PREFIX.fullmatch(chunk[start:end] + " ") or not any(c.isalpha() for c in chunk[start:end]):
             continue  # "1. Introduction", "(a) Item": a paragraph number, not a sentence
