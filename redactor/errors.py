@@ -1,6 +1,18 @@
 """The error tree. Every error says what went wrong and, where it can, what to do about it."""
 from __future__ import annotations
 
+import re
+
+# `stream <_io.BytesIO object at 0x7f…>: ` as pikepdf and others prefix their messages
+OBJECT_REPR = re.compile(r"(?:\b(?:stream|file)\s+)?<[\w.]+ object at 0x[0-9a-fA-F]+>:?\s*")
+
+
+def plain(exc: BaseException) -> str:
+    """A third-party exception's message fit for a user: no `<_io.BytesIO object at 0x7f…>` reprs, one line."""
+    text = OBJECT_REPR.sub("", str(exc))
+    text = re.sub(r"\s+", " ", text).strip(" :;,")
+    return text or type(exc).__name__
+
 
 class RedactorError(Exception):
     """Base of every error the library raises on purpose."""
@@ -22,6 +34,10 @@ class EncryptedDocument(ParseError):
     """The file is password-protected; it must be decrypted before redaction."""
 
 
+class ResourceLimitExceeded(ParseError):
+    """The file would inflate past, or ask for more work than, a configured limit (a zip or operator bomb)."""
+
+
 class FileTooLarge(InputError):
     """The file is larger than the configured limit."""
 
@@ -32,6 +48,10 @@ class EncodingError(ParseError):
 
 class RulesError(RedactorError):
     """A rules file (recogniser, allow-list, profile) is invalid; the message names the file and rule."""
+
+
+class LimitsError(RedactorError):
+    """A work-limit setting (`REDACTOR_LIMIT_*`) is not a positive whole number."""
 
 
 class RegisterError(RedactorError):

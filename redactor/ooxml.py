@@ -14,16 +14,18 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
 
-from redactor.errors import EncryptedDocument, ParseError
+from redactor.errors import EncryptedDocument, ParseError, ResourceLimitExceeded, plain
+from redactor.limits import Limits, current
 
-MAX_TOTAL_BYTES = 512 * 1024 * 1024
-MAX_PARTS = 10_000
+INFLATE_CHUNK = 64 * 1024
+MAX_XML_DEPTH = 256     # libxml2's limit without XML_PARSE_HUGE, which safe_parser never sets
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 NS = {
@@ -102,36 +104,99 @@ def safe_parser() -> etree.XMLParser:
                            remove_blank_text=False)
 
 
+# libxml2's own refusals of hostile XML (it stops before doing the work), told in words a user can act on.
+HOSTILE_XML = (
+    ("amplification", ("declares entities that expand to far more text than the file holds (an entity-expansion "
+                       "or 'billion laughs' attack)")),
+    ("entity reference loop", "declares entities that refer to each other in a loop"),
+    ("Excessive depth", f"nests elements more than {MAX_XML_DEPTH} levels deep"),
+    ("Huge input lookup", "holds a single text, name or attribute larger than the parser allows"),
+    ("xmlSAX2Characters: huge text node", "holds a single text larger than the parser allows"),
+)
+
+
 def parse_xml(part: str, data: bytes) -> etree._Element:
-    """Parse one XML part safely, or raise ParseError naming the part."""
+    """Parse one XML part safely, or raise ParseError naming the part (ResourceLimitExceeded when hostile)."""
     try:
         return etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
-        raise ParseError(f"part {part} is not well-formed XML ({exc}); the file is damaged: "
+        for marker, what in HOSTILE_XML:
+            if marker.lower() in str(exc).lower():
+                raise ResourceLimitExceeded(f"part {part} {what}; refused as a hostile file") from exc
+        raise ParseError(f"part {part} is not well-formed XML ({plain(exc)}); the file is damaged: "
                          "open and re-save it in Word") from exc
 
 
-def read_package(name: str, data: bytes) -> dict[str, bytes]:
-    """All parts of a zip package, in zip order, refusing encrypted, corrupt or oversized packages."""
+def read_package(name: str, data: bytes, limits: Limits | None = None) -> dict[str, bytes]:
+    """All parts of a zip package, in zip order, each inflated within the limits; refuses encrypted, corrupt,
+    oversized or bomb-shaped packages before any XML is parsed. The one reader of DOCX packages."""
+    limits = current(limits)
     if data.startswith(OLE_MAGIC):
         raise EncryptedDocument(f"{name}: this .docx is password-protected (an encrypted OLE container); "
                                 "remove the password in Word and try again")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-            if len(infos) > MAX_PARTS:
-                raise ParseError(f"{name}: the package has {len(infos):,} parts (limit {MAX_PARTS:,}); refused")
-            total = sum(i.file_size for i in infos)
-            if total > MAX_TOTAL_BYTES:
-                raise ParseError(f"{name}: the package unpacks to {total:,} bytes (limit {MAX_TOTAL_BYTES:,}); "
-                                 "refused as a possible zip bomb")
+            if len(infos) > limits.docx_max_parts:
+                raise ResourceLimitExceeded(f"{name}: the package has {len(infos):,} parts (limit "
+                                            f"{limits.docx_max_parts:,}); refused")
             if any(i.flag_bits & 0x1 for i in infos):
                 raise EncryptedDocument(f"{name}: the package is zip-encrypted; remove the password and try again")
-            return {i.filename: zf.read(i) for i in infos if not i.is_dir()}
+            budget = _Budget(name, limits)
+            return {i.filename: _inflate(zf, i, budget) for i in infos if not i.is_dir()}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-            NotImplementedError) as exc:
-        raise ParseError(f"{name}: not a valid .docx (the zip package is corrupt or truncated: {exc}); "
+            NotImplementedError, zlib.error) as exc:
+        if "CRC" in str(exc):
+            raise ParseError(f"{name}: a package entry does not match its declared size and checksum "
+                             f"({plain(exc)}); the file was altered or is damaged: get a fresh copy") from exc
+        raise ParseError(f"{name}: not a valid .docx (the zip package is corrupt or truncated: {plain(exc)}); "
                          "open and re-save it in Word, or get a fresh copy") from exc
+
+
+@dataclass
+class _Budget:
+    """Bytes inflated so far for one package, against the per-entry, per-package and ratio limits."""
+
+    name: str
+    limits: Limits
+    total: int = 0
+
+    def refuse(self, what: str) -> ResourceLimitExceeded:
+        return ResourceLimitExceeded(f"{self.name}: {what}; refused as a possible zip bomb")
+
+    def check_declared(self, info: zipfile.ZipInfo) -> None:
+        lim = self.limits
+        if info.file_size > lim.docx_entry_bytes:
+            raise self.refuse(f"entry {info.filename} declares {info.file_size:,} bytes (limit "
+                              f"{lim.docx_entry_bytes:,} per entry)")
+        if self.total + info.file_size > lim.docx_total_bytes:
+            raise self.refuse(f"the package unpacks to more than {lim.docx_total_bytes:,} bytes (limit per document)")
+
+    def add(self, info: zipfile.ZipInfo, produced: int, chunk: int) -> None:
+        lim = self.limits
+        self.total += chunk
+        if produced > lim.docx_entry_bytes:
+            raise self.refuse(f"entry {info.filename} inflates past {lim.docx_entry_bytes:,} bytes (limit per "
+                              f"entry; it declares {info.file_size:,})")
+        if self.total > lim.docx_total_bytes:
+            raise self.refuse(f"the package inflates past {lim.docx_total_bytes:,} bytes (limit per document)")
+        if produced > lim.docx_ratio_floor and produced > lim.docx_max_ratio * max(info.compress_size, 1):
+            raise self.refuse(f"entry {info.filename} inflates more than {lim.docx_max_ratio}-fold "
+                              f"({info.compress_size:,} compressed bytes gave over {produced:,})")
+
+
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> bytes:
+    """One entry's bytes, inflated a chunk at a time and counted as produced, never trusting declared sizes."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise ParseError(f"{budget.name}: entry {info.filename} uses compression method {info.compress_type}, "
+                         "which Word never writes; open and re-save the file in Word")
+    budget.check_declared(info)
+    out = bytearray()
+    with zf.open(info) as fh:
+        while chunk := fh.read(INFLATE_CHUNK):
+            out += chunk
+            budget.add(info, len(out), len(chunk))
+    return bytes(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from redactor import ooxml
 from redactor.document import Document
 from redactor.errors import EncryptedDocument, ParseError, RedactorError
 from redactor.ooxml import XmlParts, read_locator, read_package
@@ -139,7 +138,7 @@ def test_unusable_packages_raise_parse_error(files: dict[str, bytes], message: s
 
 
 def test_zip_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ooxml, "MAX_TOTAL_BYTES", 1000)
+    monkeypatch.setenv("REDACTOR_LIMIT_DOCX_TOTAL_BYTES", "1000")
     with pytest.raises(ParseError, match="zip bomb"):
         parse_bytes(build_docx())
 

@@ -20,7 +20,7 @@ from redactor.document import Document
 from redactor.emit import pdf_glyphs, pdf_marks, pdf_raster, pdf_structure
 from redactor.emit.base import Replacement
 from redactor.emit.pdf_marks import Mark
-from redactor.errors import ParseError
+from redactor.errors import ParseError, plain
 from redactor.parse.pdf import PageChar, page_chars
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def redact_pdf(doc: Document, source: bytes, replacements: Sequence[Replacement]
     try:
         pk = pikepdf.open(io.BytesIO(source))
     except pikepdf.PdfError as exc:
-        raise ParseError(f"{doc.path}: the source PDF cannot be opened for writing ({exc})") from exc
+        raise ParseError(f"{doc.path}: the source PDF cannot be opened for writing ({plain(exc)})") from exc
     with pk:
         chars = page_chars(source, plans) if plans else {}
         raster: dict[int, str] = {}
@@ -164,7 +164,7 @@ def edit_page(pk: pikepdf.Pdf, doc: Document, n: int, p: PagePlan, chars: list[P
     try:
         content, walk = pdf_glyphs.rewrite_page(pk, page, remove, [c.adv for c in chars])
     except pdf_glyphs.Unsupported as exc:
-        return f"its glyphs could not be removed one by one ({exc})"
+        return f"its glyphs could not be removed one by one ({plain(exc)})"
     if walk.hidden_removed and walk.images:
         return "it is a scanned image under an invisible text layer, so the image must be covered too"
     for key in ("/MediaBox", "/Rotate"):

@@ -15,6 +15,8 @@ from typing import Any
 import pikepdf
 from pdfminer.cmapdb import CMap, CMapBase, CMapDB, IdentityCMap, IdentityCMapByte
 
+from redactor.errors import plain
+
 IDENTITY_ENCODER = {"DLIdent-H": "Identity-H", "DLIdent-V": "Identity-V"}
 MAX_FORM_DEPTH = 24
 HIDDEN_MARKED_KEYS = ("/ActualText", "/Alt", "/E")
@@ -121,7 +123,7 @@ def rewrite_page(pdf: pikepdf.Pdf, page: pikepdf.Page, remove: set[int], advance
     try:
         instructions = pikepdf.parse_content_stream(page)
     except pikepdf.PdfError as exc:
-        raise Unsupported(f"content stream cannot be parsed ({exc})") from exc
+        raise Unsupported(f"content stream cannot be parsed ({plain(exc)})") from exc
     resources = page.obj.get("/Resources")
     out, _ = rewrite(instructions, resources if isinstance(resources, pikepdf.Dictionary) else pikepdf.Dictionary(),
                      walk, 0, top=True)
@@ -297,7 +299,7 @@ def draw_xobject(resources: pikepdf.Dictionary, name: Any, walk: Walk, depth: in
     try:
         instructions = pikepdf.parse_content_stream(xobj)
     except pikepdf.PdfError as exc:
-        raise Unsupported(f"a Form XObject cannot be parsed ({exc})") from exc
+        raise Unsupported(f"a Form XObject cannot be parsed ({plain(exc)})") from exc
     own = xobj.get("/Resources")
     walk.chain.append(key)
     try:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from redactor.errors import plain
 from redactor.findings import DIRECT_TYPES
+from redactor.ooxml import read_package
 
 WORD = re.compile(r"[^\W_]+")
 NAME_WORDS_FILE = Path(__file__).resolve().parents[2] / "rules" / "gazetteers" / "name_words.txt"
@@ -62,17 +63,15 @@ def output_text(output: bytes, fmt: str) -> str:
 
 def _docx_text(data: bytes) -> str:
     parts: list[str] = []
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        for name in z.namelist():
-            raw = z.read(name)
-            if not name.endswith((".xml", ".rels")):
-                parts.append(raw.decode("utf-8", "ignore"))
-                parts.append(raw.decode("utf-16-le", "ignore") if b"\x00" in raw else "")
-                continue
-            xml = raw.decode("utf-8", "ignore")
-            parts += _unescape_all(re.findall(r'="([^"]*)"', xml))
-            parts.append(_unescape(re.sub(r"<[^>]+>", "\n", RUN_TAG.sub("", xml))))
-            parts.append(_unescape(re.sub(r"<[^>]+>", " ", xml)))
+    for name, raw in read_package("the output", data).items():
+        if not name.endswith((".xml", ".rels")):
+            parts.append(raw.decode("utf-8", "ignore"))
+            parts.append(raw.decode("utf-16-le", "ignore") if b"\x00" in raw else "")
+            continue
+        xml = raw.decode("utf-8", "ignore")
+        parts += _unescape_all(re.findall(r'="([^"]*)"', xml))
+        parts.append(_unescape(re.sub(r"<[^>]+>", "\n", RUN_TAG.sub("", xml))))
+        parts.append(_unescape(re.sub(r"<[^>]+>", " ", xml)))
     return "\n".join(parts)
 
 
@@ -94,6 +93,9 @@ def _pdf_text(data: bytes, fonts: list[str] | None = None) -> str:
     import pdfplumber
     import pypdf
 
+    from redactor.parse.pdf_limits import check_pdf_bytes
+
+    check_pdf_bytes("the output", data)
     parts: list[str] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
@@ -123,7 +125,7 @@ def _pdf_text(data: bytes, fonts: list[str] | None = None) -> str:
             try:
                 parts.append(obj.get_data().decode("latin-1", "ignore"))
             except (ValueError, NotImplementedError, pypdf.errors.PdfReadError) as exc:
-                parts.append(f"<undecodable stream: {exc}>")
+                parts.append(f"<undecodable stream: {plain(exc)}>")
         if isinstance(obj, dict):
             for key, v in obj.items():
                 if fonts is not None and key in FONT_PROGRAMS and isinstance(v, pypdf.generic.IndirectObject):
@@ -131,7 +133,7 @@ def _pdf_text(data: bytes, fonts: list[str] | None = None) -> str:
                     try:
                         fonts.append(v.get_object().get_data().decode("latin-1", "ignore"))
                     except (ValueError, NotImplementedError, pypdf.errors.PdfReadError) as exc:
-                        fonts.append(f"<undecodable font: {exc}>")
+                        fonts.append(f"<undecodable font: {plain(exc)}>")
                 else:
                     stack.append((v, depth + 1))
         elif isinstance(obj, list):
@@ -250,7 +252,7 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
     try:
         haystack = _pdf_text(output, out_fonts) if fmt == "pdf" else output_text(output, fmt)
     except Exception as exc:  # noqa: BLE001 - any failure to read must stop the write, with the reason
-        return [f"the {fmt} output cannot be read back ({type(exc).__name__}: {exc}); it cannot be proven clean"]
+        return [f"the {fmt} output cannot be read back ({type(exc).__name__}: {plain(exc)}); it cannot be proven clean"]
     replacements = list(replacements)
     rwords = {w.casefold() for r in replacements for w in WORD.findall(r)}
     shown = Haystack(kept_text + "\n" + "\n".join(replacements))   # what the output may legitimately contain
@@ -287,7 +289,7 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
                         source_font_words = Haystack("\n".join(source_fonts))
                     except Exception as exc:  # noqa: BLE001 - the original was read once already; say so if not
                         return [(f"the original {fmt} cannot be read back to check the output "
-                                 f"({type(exc).__name__}: {exc}); it cannot be proven clean")]
+                                 f"({type(exc).__name__}: {plain(exc)}); it cannot be proven clean")]
                 if in_fonts and not in_text and source_font_words.has(term):
                     continue  # only inside a font the original already embedded (a designer's name)
                 if residue_words.has(term):

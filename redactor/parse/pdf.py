@@ -20,8 +20,8 @@ import pikepdf
 from pdfplumber.utils.exceptions import PdfminerException
 
 from redactor.document import Document, DocumentBuilder
-from redactor.errors import EncryptedDocument, ParseError
-from redactor.parse import pdf_layout, pdf_meta
+from redactor.errors import EncryptedDocument, ParseError, plain
+from redactor.parse import pdf_layout, pdf_limits, pdf_meta
 from redactor.parse.pdf_layout import Glyph, PageBlock
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def open_pikepdf(name: str, data: bytes) -> pikepdf.Pdf:
     except pikepdf.PasswordError as exc:
         raise EncryptedDocument(f"{name}: the PDF is password-protected; remove the password and try again") from exc
     except (pikepdf.PdfError, ValueError, RuntimeError) as exc:
-        raise ParseError(f"{name}: not a readable PDF ({exc})") from exc
+        raise ParseError(f"{name}: not a readable PDF ({plain(exc)})") from exc
 
 
 def repaired(data: bytes) -> bytes:
@@ -105,9 +105,11 @@ def repaired(data: bytes) -> bytes:
 
 @contextmanager
 def open_plumber(name: str, data: bytes, warnings: list[str]) -> Iterator[pdfplumber.PDF]:
-    """Open with pdfplumber; when it fails or loses pages, retry on a qpdf-repaired copy."""
-    with pikepdf.open(io.BytesIO(data)) as pk:
+    """Check the pages' content against the limits, then open with pdfplumber; when it fails or loses pages,
+    retry on a qpdf-repaired copy."""
+    with open_pikepdf(name, data) as pk:
         expected = len(pk.pages)
+        pdf_limits.check_pdf(name, pk)
     pdf: pdfplumber.PDF | None = None
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
@@ -126,7 +128,7 @@ def open_plumber(name: str, data: bytes, warnings: list[str]) -> Iterator[pdfplu
         try:
             pdf = pdfplumber.open(io.BytesIO(repaired(data)))
         except (PdfminerException, TypeError, ValueError, KeyError, IndexError, RecursionError) as exc:
-            raise ParseError(f"{name}: the PDF is damaged and its pages cannot be read ({exc!r})") from exc
+            raise ParseError(f"{name}: the PDF is damaged and its pages cannot be read ({plain(exc)})") from exc
     try:
         yield pdf
     finally:

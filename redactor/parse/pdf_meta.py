@@ -14,6 +14,8 @@ import pikepdf
 from lxml import etree  # type: ignore[import-untyped]
 
 from redactor.document import DocumentBuilder
+from redactor.limits import current
+from redactor.parse.pdf_limits import stream_bytes
 
 ANNOTATION_KEYS = ("/Contents", "/T", "/Subj", "/RC", "/TU")
 STRUCTURE_KEYS = {"/Alt": "alt_text", "/ActualText": "alt_text", "/E": "property", "/T": "property"}
@@ -63,7 +65,8 @@ def xmp(b: DocumentBuilder, pk: pikepdf.Pdf) -> None:
     if not isinstance(meta, pikepdf.Stream):
         return
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
-    root = etree.fromstring(meta.read_bytes(), parser)
+    limits = current()
+    root = etree.fromstring(stream_bytes(meta, limits.pdf_stream_bytes, "the XMP metadata", limits), parser)
     if root is None:
         return
     for index, (key, text) in enumerate(xmp_strings(root)):

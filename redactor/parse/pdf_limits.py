@@ -1,0 +1,140 @@
+"""Bounded PDF content: every page's content streams (and the forms it draws) are inflated under a cap and
+their operators counted before pdfminer interprets them, so a small file cannot ask for minutes of work.
+
+Flate streams are inflated here a chunk at a time and counted as produced; other filter chains (rare in
+content streams) are decoded by pikepdf and measured after. A page whose content is shorter than twice
+the operator limit cannot hold that many operators, so only larger pages are tokenised.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from collections.abc import Iterator
+
+import pikepdf
+
+from redactor.errors import ParseError, ResourceLimitExceeded, plain
+from redactor.limits import Limits, current
+
+INFLATE_CHUNK = 64 * 1024
+FLATE = frozenset({"/FlateDecode", "/Fl"})
+# One content-stream token per match; group 1 is a keyword (an operator, or true/false/null).
+TOKEN = re.compile(rb"""
+    \((?:\\.|[^\\()])*\)            # literal string
+  | <[0-9A-Fa-f\s]*>                # hex string
+  | %[^\r\n]*                       # comment
+  | /[^\s/\[\]()<>{}%]*             # name
+  | ([A-Za-z'"*][^\s/\[\]()<>{}%]*) # keyword
+""", re.VERBOSE)
+NOT_OPERATORS = frozenset({b"true", b"false", b"null"})
+
+
+def check_pdf(name: str, pdf: pikepdf.Pdf, limits: Limits | None = None) -> None:
+    """Refuse (ResourceLimitExceeded) a PDF whose page content inflates or counts past the limits."""
+    limits = current(limits)
+    total = 0
+    for number, page in enumerate(pdf.pages, start=1):
+        where = f"{name}: page {number}"
+        chunks: list[bytes] = []
+        size = 0
+        for stream in page_streams(page.obj):
+            data = stream_bytes(stream, limits.pdf_stream_bytes - size, where, limits)
+            chunks.append(data)
+            size += len(data)
+            total += len(data)
+            if total > limits.pdf_total_bytes:
+                raise ResourceLimitExceeded(f"{name}: the pages' content inflates past {limits.pdf_total_bytes:,} "
+                                            "bytes (limit per document); refused as a hostile file")
+        if size >= 2 * limits.pdf_page_operators:     # an operator and its separator take two bytes at least
+            operators = count_operators(b"\n".join(chunks), limits.pdf_page_operators + 1)
+            if operators > limits.pdf_page_operators:
+                raise ResourceLimitExceeded(f"{where} has more than {limits.pdf_page_operators:,} drawing "
+                                            "operators (limit per page); refused as a hostile file")
+
+
+def check_pdf_bytes(name: str, data: bytes, limits: Limits | None = None) -> None:
+    """`check_pdf` on raw bytes (for readers other than the parser: the verifier)."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            check_pdf(name, pdf, limits)
+    except (pikepdf.PdfError, ValueError, RuntimeError) as exc:
+        raise ParseError(f"{name}: not a readable PDF ({plain(exc)})") from exc
+
+
+def page_streams(page: pikepdf.Dictionary) -> Iterator[pikepdf.Stream]:
+    """A page's content streams, then those of every form XObject it can reach (each once)."""
+    seen: set[tuple[int, int]] = set()
+    contents = page.get("/Contents")
+    if isinstance(contents, pikepdf.Array):
+        yield from (s for s in contents if isinstance(s, pikepdf.Stream))
+    elif isinstance(contents, pikepdf.Stream):
+        yield contents
+    stack = [page.get("/Resources")]
+    while stack:
+        resources = stack.pop()
+        if not isinstance(resources, pikepdf.Dictionary):
+            continue
+        xobjects = resources.get("/XObject")
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            continue
+        for key in list(xobjects.keys()):
+            xobj = xobjects.get(key)
+            if not isinstance(xobj, pikepdf.Stream) or xobj.get("/Subtype") != "/Form":
+                continue
+            ident = xobj.objgen
+            if ident != (0, 0) and ident in seen:
+                continue
+            seen.add(ident)
+            yield xobj
+            stack.append(xobj.get("/Resources"))
+
+
+def stream_bytes(stream: pikepdf.Stream, cap: int, where: str, limits: Limits) -> bytes:
+    """A stream's decoded bytes, refusing as soon as more than `cap` bytes have been produced."""
+    filters = stream.get("/Filter")
+    chain = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)] if filters else []
+    if all(f in FLATE for f in chain) and "/DecodeParms" not in stream:
+        data = stream.read_raw_bytes()
+        for _ in chain:
+            data = inflate(data, cap, where, limits)
+    else:
+        data = stream.read_bytes()
+    if len(data) > cap:
+        raise _too_big(where, limits)
+    return data
+
+
+def inflate(raw: bytes, cap: int, where: str, limits: Limits) -> bytes:
+    """Inflate zlib data a chunk at a time, stopping once `cap` bytes have come out."""
+    d = zlib.decompressobj()
+    out = bytearray()
+    data = raw
+    try:
+        while data and not d.eof:
+            out += d.decompress(data, INFLATE_CHUNK)
+            if len(out) > cap:
+                raise _too_big(where, limits)
+            data = d.unconsumed_tail
+    except zlib.error as exc:
+        if not out:
+            raise ParseError(f"{where}: a content stream is damaged ({plain(exc)})") from exc
+    return bytes(out)     # a damaged tail is dropped, as PDF readers do
+
+
+def count_operators(data: bytes, stop: int) -> int:
+    """How many operators a content stream holds, counting no further than `stop`."""
+    n = 0
+    for m in TOKEN.finditer(data):
+        word = m.group(1)
+        if word is not None and word not in NOT_OPERATORS:
+            n += 1
+            if n >= stop:
+                break
+    return n
+
+
+def _too_big(where: str, limits: Limits) -> ResourceLimitExceeded:
+    return ResourceLimitExceeded(f"{where}: its content inflates past {limits.pdf_stream_bytes:,} bytes (limit per "
+                                 "page); refused as a hostile file")
+

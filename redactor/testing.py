@@ -1,0 +1,137 @@
+"""Builders of real hostile files, for the tests and `benchmarks/hostile.py`: zip bombs, an entry that lies
+about its size, entity expansion, deep nesting and a PDF operator bomb. Each builder with a harmless size
+gives a file the parsers read, so a refusal is about the size and never about the shape."""
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/word/document.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+PACKAGE_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    b'officeDocument" Target="word/document.xml"/></Relationships>')
+BODY_START = f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t xml:space="preserve">'.encode()
+BODY_END = b"</w:t></w:r></w:p></w:body></w:document>"
+CHUNK = 1024 * 1024
+
+
+def docx(document_xml: bytes) -> bytes:
+    """A minimal Word package around the given main document part."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
+        zf.writestr("_rels/.rels", PACKAGE_RELS)
+        zf.writestr("word/document.xml", document_xml)
+    return out.getvalue()
+
+
+def docx_bomb(inflated_bytes: int, text: str = "Shannon Reid was seen on Monday. ") -> bytes:
+    """A valid DOCX whose one paragraph is `text` then spaces, the main part inflating to `inflated_bytes`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
+        zf.writestr("_rels/.rels", PACKAGE_RELS)
+        head = BODY_START + text.encode()
+        pad = max(0, inflated_bytes - len(head) - len(BODY_END))
+        info = zipfile.ZipInfo("word/document.xml", (1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zf.open(info, "w", force_zip64=inflated_bytes >= 2**31) as fh:
+            fh.write(head)
+            block = b" " * CHUNK
+            while pad > 0:
+                fh.write(block[: min(pad, CHUNK)])
+                pad -= CHUNK
+            fh.write(BODY_END)
+    return out.getvalue()
+
+
+def docx_lying_size(inflated_bytes: int, declared_bytes: int = 4096) -> bytes:
+    """`docx_bomb` with the main part's declared size (local header and central directory) set to a lie."""
+    data = bytearray(docx_bomb(inflated_bytes))
+    name = b"word/document.xml"
+    pos = 0
+    while (pos := data.find(b"PK\x03\x04", pos)) >= 0:       # local file headers: size at +22
+        n = struct.unpack_from("<H", data, pos + 26)[0]
+        if data[pos + 30: pos + 30 + n] == name:
+            _set_size(data, pos + 22, pos + 30 + n, struct.unpack_from("<H", data, pos + 28)[0], declared_bytes)
+        pos += 4
+    pos = 0
+    while (pos := data.find(b"PK\x01\x02", pos)) >= 0:       # central directory: size at +24
+        n = struct.unpack_from("<H", data, pos + 28)[0]
+        if data[pos + 46: pos + 46 + n] == name:
+            _set_size(data, pos + 24, pos + 46 + n, struct.unpack_from("<H", data, pos + 30)[0], declared_bytes)
+        pos += 4
+    return bytes(data)
+
+
+def _set_size(data: bytearray, at: int, extra_at: int, extra_len: int, size: int) -> None:
+    """Write the uncompressed size, in the ZIP64 extra field too when the header defers to it."""
+    if struct.unpack_from("<I", data, at)[0] != 0xFFFFFFFF:
+        struct.pack_into("<I", data, at, size)
+        return
+    end = extra_at + extra_len
+    while extra_at + 4 <= end:
+        tag, length = struct.unpack_from("<HH", data, extra_at)
+        if tag == 0x0001:
+            struct.pack_into("<Q", data, extra_at + 4, size)       # the first ZIP64 field is the size
+            return
+        extra_at += 4 + length
+
+
+def docx_billion_laughs(levels: int = 10) -> bytes:
+    """A DOCX whose main part declares entities that each expand to ten of the previous one."""
+    ents = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels + 1))
+    xml = (f'<?xml version="1.0"?><!DOCTYPE w:document [{ents}]><w:document xmlns:w="{W_NS}"><w:body><w:p><w:r>'
+           f'<w:t>&lol{levels};</w:t></w:r></w:p></w:body></w:document>')
+    return docx(xml.encode())
+
+
+def docx_deep_nesting(depth: int) -> bytes:
+    """A DOCX whose paragraph sits inside `depth` nested content controls (w:sdt / w:sdtContent)."""
+    open_ = b"<w:sdt><w:sdtContent>" * depth
+    close = b"</w:sdtContent></w:sdt>" * depth
+    para = b'<w:p><w:r><w:t>Deep text</w:t></w:r></w:p>'
+    return docx(f'<w:document xmlns:w="{W_NS}"><w:body>'.encode() + open_ + para + close + b"</w:body></w:document>")
+
+
+def pdf_operator_bomb(inflated_bytes: int, text: str = "Shannon Reid was seen on Monday.") -> bytes:
+    """A one-page PDF (reportlab text) whose content stream starts with `inflated_bytes` of no-op `q Q` pairs."""
+    import pikepdf
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.drawString(72, 720, text)
+    c.showPage()
+    c.save()
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as pdf:
+        page = pdf.pages[0]
+        original = b"\n".join(s.read_bytes() for s in _contents(page.obj))
+        noop = b"q Q\n" * max(0, inflated_bytes // 4)
+        comp = zlib.compressobj(9)
+        packed = comp.compress(noop) + comp.compress(original) + comp.flush()
+        page.obj.Contents = pikepdf.Stream(pdf, packed)
+        page.obj.Contents.Filter = pikepdf.Name.FlateDecode
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def _contents(page):  # type: ignore[no-untyped-def]
+    import pikepdf
+
+    contents = page.get("/Contents")
+    return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
