@@ -5,8 +5,13 @@ close), so resume, failure isolation and reporting are written once.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -20,6 +25,8 @@ from redactor.errors import RedactorError
 
 # One process per core, one thread per process: BLAS/OpenMP pools in every worker would fight over the cores.
 SINGLE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+PR_SET_PDEATHSIG = 1          # <linux/prctl.h>
+PARENT_POLL_SECONDS = 1.0
 WORKER_DIED = ("the worker process stopped while handling this file (it ran out of memory or crashed); "
                "the file was not redacted")
 
@@ -52,7 +59,7 @@ class LocalRunner:
         """Start the pool and wait until every worker has loaded the engine, so timing starts with work."""
         # "spawn": a clean interpreter per worker, safe whatever threads the parent has started.
         pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=init_worker)
+                                   initializer=init_local_worker, initargs=(os.getpid(),))
         seen: set[int] = set()
         deadline = time.monotonic() + timeout
         try:
@@ -115,6 +122,29 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
     finally:
         for k in added:
             os.environ.pop(k, None)
+
+
+def init_local_worker(parent: int) -> None:
+    """Tie the worker's life to the batch process (a kill -9 of it must not leave workers), then warm up."""
+    die_with_parent(parent)
+    init_worker()
+
+
+def die_with_parent(parent: int) -> None:
+    """Exit when `parent` dies: a parent-death signal on Linux, and a thread that polls the parent everywhere
+    (the signal alone misses a parent that died before it was set, and exists only on Linux)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)     # already orphaned
+    threading.Thread(target=_watch_parent, args=(parent,), name="redactor-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)     # no cleanup to wait for: the parent that would collect our results is gone
 
 
 def _ready() -> int:
