@@ -28,6 +28,8 @@ class Cue:
     pattern: regex.Pattern[str]
     unless: regex.Pattern[str] | None
     states_as_fact: bool
+    in_condition: bool = False   # still counts inside an if-clause ("if nobody replies I'll go to the papers")
+    default_holder: str = ""     # whose view it is when the sentence names nobody (a recommendation: the review)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,7 @@ class Family:
     kind: str
     holder: str
     states_as_fact: bool
+    default_holder: str
     description: str
     examples_match: tuple[str, ...]
     examples_no_match: tuple[str, ...]
@@ -64,8 +67,9 @@ def _weight(value: Any, where: str, key: str) -> float:
 def _compile(pattern: Any, vocab: dict[str, str], where: str) -> regex.Pattern[str]:
     if not isinstance(pattern, str) or not pattern:
         raise RulesError(f"{where}: needs a non-empty 'pattern' string")
-    for key, value in vocab.items():
-        pattern = pattern.replace("{" + key + "}", value)
+    for _ in range(3):  # a vocab entry may use another ({NOTE} uses {FIN})
+        for key, value in vocab.items():
+            pattern = pattern.replace("{" + key + "}", value)
     try:
         return regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
     except regex.error as exc:
@@ -89,6 +93,9 @@ def parse_rules(data: Any, source: str) -> StatementRules:
         if holder not in HOLDER_MODES:
             raise RulesError(f"{where}: holder {holder!r} is not one of {', '.join(HOLDER_MODES)}")
         as_fact = bool(fam.get("states_as_fact", False))
+        default_holder = fam.get("default_holder", "")
+        if not isinstance(default_holder, str):
+            raise RulesError(f"{where}: default_holder must be a string, not {default_holder!r}")
         raw_cues = fam.get("cues")
         if not isinstance(raw_cues, list) or not raw_cues:
             raise RulesError(f"{where}: needs a non-empty 'cues' list")
@@ -99,9 +106,10 @@ def parse_rules(data: Any, source: str) -> StatementRules:
                 raise RulesError(f"{cwhere}: must be a mapping with name, pattern and weight")
             unless = _compile(raw["unless"], vocab, cwhere + " (unless)") if raw.get("unless") else None
             cues.append(Cue(str(cname), str(fname), kind, holder, _weight(raw.get("weight"), cwhere, "weight"),
-                            _compile(raw.get("pattern"), vocab, cwhere), unless, as_fact))
+                            _compile(raw.get("pattern"), vocab, cwhere), unless, as_fact,
+                            bool(raw.get("in_condition", False)), default_holder))
         ex = fam.get("examples") or {}
-        families.append(Family(str(fname), kind, holder, as_fact, str(fam.get("description", "")),
+        families.append(Family(str(fname), kind, holder, as_fact, default_holder, str(fam.get("description", "")),
                                tuple(ex.get("match") or ()), tuple(ex.get("no_match") or ())))
     return StatementRules(tuple(cues), tuple(families), _weight(data.get("threshold", 0.5), source, "threshold"),
                           _weight(data.get("question_factor", 1.0), source, "question_factor"),

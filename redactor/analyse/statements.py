@@ -78,7 +78,7 @@ def _hits(sentence: str, rules: StatementRules, factor: float) -> list[_Hit]:
         m = cue.pattern.search(sentence)
         if m is None or (cue.unless is not None and cue.unless.search(sentence)):
             continue
-        if _inside(m.start(), conditions) or (cue.states_as_fact and _inside(m.start(), quoted)):
+        if (_inside(m.start(), conditions) and not cue.in_condition) or (cue.states_as_fact and _inside(m.start(), quoted)):
             continue
         hits.append(_Hit(cue, m.start(), m.end(), cue.weight * factor))
     return hits
@@ -230,10 +230,12 @@ def classify_sentence(text: str, start: int, end: int, rules: StatementRules | N
     hold_text = s[holder[0]:holder[1]] if holder else ""
     unattributed = (kind == "opinion" and holder is None and not question
                     and all(h.cue.states_as_fact for h in mine))
+    # a recommendation or finding that names nobody is the review's own ("Recommendation 2: ...")
+    implied = "" if holder else next((h.cue.default_holder for h in mine if h.cue.default_holder), "")
     return Statement(
         start, end, kind, confidence=round(scores[kind], 3), cue=s[top.start:top.end], cue_family=top.cue.family,
         cue_start=start + top.start, cue_end=start + top.end,
-        holder=_POSSESSIVE.get(hold_text.lower(), hold_text) if holder else "",
+        holder=_POSSESSIVE.get(hold_text.lower(), hold_text) if holder else implied,
         holder_start=start + holder[0] if holder else -1, holder_end=start + holder[1] if holder else -1,
         subject=s[about[0]:about[1]] if about else "",
         subject_start=start + about[0] if about else -1, subject_end=start + about[1] if about else -1,
