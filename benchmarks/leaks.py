@@ -65,8 +65,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     from redactor.anonymise.profiles import load_profile
     from redactor.errors import RedactorError
-    from redactor.pipeline import analyse, parse_file
-    from redactor.redaction import redact
+    from redactor.pipeline import analyse, parse_file, redact
 
     sources = [p for fmt in args.formats.split(",") for p in sorted((DEV / "rendered").glob(f"*.{fmt}"))]
     analysed = []

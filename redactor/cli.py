@@ -28,12 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module, help_text) in COMMANDS.items():
-        try:
-            mod = importlib.import_module(f"redactor.commands.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"redactor.commands.{module}":
-                raise
-            continue
+        mod = importlib.import_module(f"redactor.commands.{module}")
         p = sub.add_parser(name, help=help_text, description=help_text)
         mod.add_arguments(p)
         p.set_defaults(run=mod.run)

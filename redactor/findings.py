@@ -10,6 +10,10 @@ QUASI_TYPES = ("DATE", "AGE", "LOCATION", "ORG")
 ENTITY_TYPES = DIRECT_TYPES + QUASI_TYPES
 
 StatementKind = Literal["fact", "opinion", "intention"]
+STATEMENT_KINDS: tuple[StatementKind, ...] = ("fact", "opinion", "intention")
+# A profile may remove an opinion or an intention; the removed sentence is then planned, logged and verified
+# under its kind's type, beside the entity types (never as a span of an unknown type).
+STATEMENT_TYPES = ("OPINION", "INTENTION")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +68,17 @@ class Statement:
     unattributed_opinion: bool = False   # an opinion written as if it were fact (drafting warning)
     suggestion: str = ""
 
+    @property
+    def entity_type(self) -> str:
+        """The type a removed statement is planned under: OPINION, INTENTION (FACT is never removed)."""
+        return self.kind.upper()
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Statement:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
 DecisionAction = Literal["accept", "reject", "add", "edit", "retype"]
@@ -92,10 +105,33 @@ class Decision:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One decided change: where, what it was, what the profile did, and the text written instead."""
+
+    start: int
+    end: int
+    entity_type: str          # an entity type, or a statement type (OPINION, INTENTION) for a removed statement
+    action: str               # remove | pseudonym | generalise | keep
+    method: str
+    text: str                 # replacement text (the box label for style "box")
+    style: str
+    exemption: str
+    span: Span | None = None
+    merged: int = 1           # how many overlapping findings this change covers
+    note: str = ""
+
+    @property
+    def changes(self) -> bool:
+        """False for kept text and for generalisations that leave the text as it was."""
+        return self.action != "keep" and self.note != "unchanged"
+
+
 @dataclass
 class Analysis:
-    """Everything analysis found in one document."""
+    """Everything analysis found in one document (`text`: the document text it was made on, when known)."""
 
     spans: list[Span] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    text: str | None = None

@@ -1,32 +1,158 @@
-"""parse → analyse → review → emit, for one document.
+"""The whole flow for one document, and the only place the stages are strung together.
 
-    doc = parse_file(path)                          # redactor.parse: text plus the map to the source
-    analysis = analyse(doc, register)               # spans (personal data) and statements (fact/opinion)
-    spans = apply_decisions(analysis.spans, ...)    # redactor.review: what reviewers accepted, rejected, added
-    result = redact(doc, source, spans, ...)        # redactor.redaction: profile → replacements → emitter → verify
+    doc = parse_bytes(name, data)                        # redactor.parse: text plus the map to the source
+    analysis = analyse(doc, register)                    # redactor.analyse: personal data, fact/opinion/intention
+    spans = apply_decisions(analysis.spans, decisions)   # redactor.review: what reviewers accepted, rejected, added
+    planned = plan_redactions(doc, spans, ..., profile)  # redactor.anonymise: profile rules run by presidio-anonymizer
+    output = emit(doc, data, planned)                    # redactor.emit: the changes written into a copy of the file
+    verify(output, ...)                                  # redactor.emit.verify: nothing redacted can be read; else raise
+    log = build_log(...)                                 # redactor.emit.log: what changed, where and why
+
+`redact_document` runs all of it; the CLI, the batch workers and the review service call it. The review
+service analyses when a document is uploaded (`analyse_document`) and redacts after review, passing the
+stored analysis and the reviewers' decisions.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from redactor.analyse.detect import detect
+from redactor.analyse.statements import classify_statements, opinions_about_people
+from redactor.anonymise.planner import plan_redactions
+from redactor.anonymise.profiles import Profile
+from redactor.anonymise.pseudonyms import PseudonymMap, seed_from_register
 from redactor.document import Document
-from redactor.findings import Analysis
-from redactor.parse import parse_file
+from redactor.emit import emit, file_name, kept_text, replacements_for
+from redactor.emit.log import build_log, schedule_rows
+from redactor.emit.verify import unverifiable, verify
+from redactor.errors import InputError, VerificationError
+from redactor.findings import Analysis, Decision, Planned, Span, Statement
+from redactor.parse import DEFAULT_MAX_BYTES, parse_bytes, parse_file
 from redactor.register import Register
+from redactor.review import ReviewedDecision, apply_decisions, normalise_decisions
 
 log = logging.getLogger(__name__)
 
-__all__ = ["analyse", "analyse_file", "parse_file", "to_json"]
+__all__ = ["RedactionResult", "Reviewed", "analyse", "analyse_document", "parse_file", "plan_document", "redact",
+           "redact_document", "review_document", "to_json"]
+
+Analyser = Callable[[Document, "Register | None"], Analysis]
+Progress = Callable[[str, Any], None]   # called after each stage with its name and what it made
+DecisionLike = ReviewedDecision | Decision | Mapping[str, Any]
 
 
-def _statements(doc: Document):
-    try:
-        from redactor.analyse.statements import classify_statements
-    except ImportError:  # the statement classifier is optional at this layer
-        return []
-    return classify_statements(doc.text, doc.blocks)
+@dataclass
+class RedactionResult:
+    """What a redaction made: the verified bytes, the log, the FOI schedule rows, warnings, and the changes."""
+
+    data: bytes
+    fmt: str
+    log: dict[str, Any]
+    schedule_rows: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+    planned: list[Planned] = field(default_factory=list)
+
+
+def redact_document(source: str | Path, profile: Profile, register: Register | None = None,
+                    decisions: Iterable[DecisionLike] = (), pseudonyms: PseudonymMap | None = None, *,
+                    data: bytes | None = None, analysis: Analysis | None = None, analyser: Analyser | None = None,
+                    provenance: dict[str, Any] | None = None, log_originals: bool = False,
+                    max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> RedactionResult:
+    """Parse, analyse (unless `analysis` is given), apply the decisions, plan, emit and verify one document.
+
+    `source` is the file, or with `data` the name its bytes came under. `pseudonyms` (the case's map) gains
+    any new pseudonyms; the register's own pseudonyms are seeded into it first. `provenance` says where the
+    decisions came from, for the log. Raises VerificationError, and returns nothing, unless the output is
+    provably clean.
+    """
+    rv = review_document(source, register, decisions, data=data, analysis=analysis, analyser=analyser,
+                         max_bytes=max_bytes, progress=progress)
+    pmap = seed_from_register(pseudonyms if pseudonyms is not None else PseudonymMap(), register)
+    result = redact(rv.doc, rv.data, rv.spans, rv.analysis.statements, profile, pmap,
+                    _decisions_note(rv.decisions, provenance), log_originals=log_originals)
+    if progress:
+        progress("redact", result)
+    return result
+
+
+@dataclass
+class Reviewed:
+    """A document parsed and analysed, with the reviewers' decisions applied to its spans."""
+
+    doc: Document
+    data: bytes
+    analysis: Analysis
+    decisions: list[ReviewedDecision]
+    spans: list[Span]
+
+
+def review_document(source: str | Path, register: Register | None = None, decisions: Iterable[DecisionLike] = (),
+                    *, data: bytes | None = None, analysis: Analysis | None = None, analyser: Analyser | None = None,
+                    max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> Reviewed:
+    """Parse, analyse (unless `analysis`, made on the same text, is given) and apply the reviewers' decisions."""
+    doc, data = _parse(source, data, max_bytes)
+    if progress:
+        progress("parse", doc)
+    if analysis is None:
+        analysis = (analyser or analyse)(doc, register)
+    elif analysis.text is not None and analysis.text != doc.text:
+        raise InputError(f"{file_name(doc)}: the document no longer parses to the text that was analysed "
+                         "(the file or the parser changed); analyse it again")
+    if progress:
+        progress("analyse", analysis)
+    reviewed = normalise_decisions(decisions)
+    return Reviewed(doc, data, analysis, reviewed, apply_decisions(analysis.spans, reviewed, doc.text))
+
+
+def plan_document(source: str | Path, profile: Profile, register: Register | None = None,
+                  decisions: Iterable[DecisionLike] = (), pseudonyms: PseudonymMap | None = None, *,
+                  data: bytes | None = None, analysis: Analysis | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Reviewed, list[Planned], list[str]]:
+    """What `redact_document` would change, without emitting anything (previews, `redactor verify --profile`)."""
+    rv = review_document(source, register, decisions, data=data, analysis=analysis, max_bytes=max_bytes)
+    pmap = seed_from_register(pseudonyms if pseudonyms is not None else PseudonymMap(), register)
+    planned, warnings = plan_redactions(rv.doc, rv.spans, rv.analysis.statements, profile, pmap)
+    return rv, planned, warnings
+
+
+def redact(doc: Document, source: bytes, spans: Sequence[Span], statements: Sequence[Statement], profile: Profile,
+           pseudonyms: PseudonymMap | None = None, decisions_note: Any = "", *,
+           log_originals: bool = False) -> RedactionResult:
+    """Plan, emit and verify a parsed, analysed and reviewed document; raises VerificationError if not provably clean."""
+    planned, warnings = plan_redactions(doc, spans, statements, profile,
+                                        pseudonyms if pseudonyms is not None else PseudonymMap())
+    output = emit(doc, source, planned, profile.unreadable_pages)
+    verification, verify_warnings = _verify(doc, source, output, planned)
+    warnings = list(doc.warnings) + warnings + verify_warnings
+    log_json = build_log(doc, profile, planned, output, decisions_note, warnings, log_originals=log_originals,
+                         verification=verification)
+    rows = schedule_rows(doc, planned) if profile.schedule else []
+    return RedactionResult(output, doc.format, log_json, rows, warnings, planned)
+
+
+def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Planned]) -> tuple[dict[str, Any],
+                                                                                            list[str]]:
+    """Read the output as an adversary would; any redacted string still there stops the write (fail closed)."""
+    redacted = [(doc.text[p.start:p.end], p.entity_type) for p in planned if p.changes]
+    kept = kept_text(doc.text, planned)
+    texts = [r.text for r in replacements_for(doc, planned)]
+    findings = verify(output, doc.format, redacted, kept, texts, source=source)
+    if findings:
+        raise VerificationError(f"{file_name(doc)}: the redacted output still contains {len(findings)} redacted "
+                                f"string(s); nothing was written. First: {findings[0]}", findings)
+    skipped = unverifiable(redacted, kept, texts)
+    warnings = []
+    if skipped:
+        warnings.append(f"{len(skipped)} redacted word(s) also occur unredacted elsewhere in the original, so the "
+                        "verifier could not check them; review those passages (see the log's 'unverifiable' count)")
+    if doc.format == "pdf" and doc.needs_ocr:
+        warnings.append(f"page(s) {', '.join(map(str, doc.needs_ocr))} had no text layer and were rasterised "
+                        "without analysis")
+    return {"passed": True, "strings_checked": len(redacted), "unverifiable": len(skipped)}, warnings
 
 
 def analyse(doc: Document, register: Register | None = None) -> Analysis:
@@ -35,17 +161,26 @@ def analyse(doc: Document, register: Register | None = None) -> Analysis:
     spans = detect(doc, register) if doc.text.strip() else []
     if not doc.text.strip():
         warnings.append("the document has no extractable text")
-    return Analysis(spans=spans, statements=_statements(doc), warnings=warnings)
+    return Analysis(spans=spans, statements=classify_statements(doc.text, doc.blocks), warnings=warnings,
+                    text=doc.text)
 
 
-def analyse_file(path: str, register: Register | None = None) -> tuple[Document, Analysis]:
-    doc = parse_file(path)
-    return doc, analyse(doc, register)
+def analyse_document(source: str | Path, register: Register | None = None, *, data: bytes | None = None,
+                     analyser: Analyser | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                     progress: Progress | None = None) -> tuple[Document, Analysis]:
+    """Parse and analyse one document (what the review service stores for reviewers)."""
+    doc, _ = _parse(source, data, max_bytes)
+    if progress:
+        progress("parse", doc)
+    analysis = (analyser or analyse)(doc, register)
+    if progress:
+        progress("analyse", analysis)
+    return doc, analysis
 
 
 def to_json(doc: Document, analysis: Analysis) -> dict[str, Any]:
     """The analysis contract other tools read (see README: "The analysis JSON")."""
-    out: dict[str, Any] = {
+    return {
         "source": {"path": doc.path, "format": doc.format, "sha256": doc.sha256},
         "text": doc.text,
         "blocks": [b.to_json() for b in doc.blocks],
@@ -53,11 +188,23 @@ def to_json(doc: Document, analysis: Analysis) -> dict[str, Any]:
         "statements": [s.to_json() for s in analysis.statements],
         "warnings": analysis.warnings,
         "needs_ocr": doc.needs_ocr,
+        "opinions_about_people": opinions_about_people(analysis.statements, analysis.spans),
     }
-    try:
-        from redactor.analyse.statements import opinions_about_people
-    except ImportError:
-        pass
-    else:
-        out["opinions_about_people"] = opinions_about_people(analysis.statements, analysis.spans)
-    return out
+
+
+def _parse(source: str | Path, data: bytes | None, max_bytes: int) -> tuple[Document, bytes]:
+    if data is None:
+        doc = parse_file(source, max_bytes=max_bytes)
+        return doc, Path(source).read_bytes()
+    return parse_bytes(source, data), data
+
+
+def _decisions_note(decisions: Sequence[ReviewedDecision], provenance: Any) -> Any:
+    """The log's record of the decisions: how many of each action, and where they came from."""
+    if not decisions and provenance is None:
+        return "none"
+    counts: dict[str, int] = {}
+    for d in decisions:
+        counts[d.decision.action] = counts.get(d.decision.action, 0) + 1
+    return {**(provenance or {}), "applied": counts}
+

@@ -66,7 +66,7 @@ def apply_decisions(spans: Iterable[Span], decisions: Iterable[ReviewedDecision 
                     text: str) -> list[Span]:
     """The spans after the reviewer's decisions, sorted by position."""
     result = list(spans)
-    for rd in _normalise(decisions):
+    for rd in normalise_decisions(decisions):
         d = rd.decision
         if d.action == "add":
             start, end = _locate(d.start, d.end, rd.text, text)
@@ -94,7 +94,8 @@ def apply_decisions(spans: Iterable[Span], decisions: Iterable[ReviewedDecision 
     return sorted(result, key=lambda s: (s.start, -s.end))
 
 
-def _normalise(decisions: Iterable[ReviewedDecision | Decision | Mapping[str, Any]]) -> list[ReviewedDecision]:
+def normalise_decisions(decisions: Iterable[ReviewedDecision | Decision | Mapping[str, Any]]) -> list[ReviewedDecision]:
+    """Decisions in any accepted shape (a `Decision`, a JSON dict, a `ReviewedDecision`) as `ReviewedDecision`s."""
     out: list[ReviewedDecision] = []
     for d in decisions:
         if isinstance(d, ReviewedDecision):

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from redactor.anonymise.profiles import Profile, available_profiles, load_profile
 from redactor.anonymise.pseudonyms import PseudonymMap
-from redactor.document import Document as ParsedDocument
 from redactor.errors import ProfileError
-from redactor.findings import Span, Statement
+from redactor.findings import Analysis
+from redactor.review import ReviewedDecision
 from service.errors import Conflict
 from service.jobs import latest_run
 from service.models import Case, Document, Export, User
@@ -38,32 +38,28 @@ def profile(name: str) -> Profile:
 
 
 @dataclass
-class Reviewed:
-    """A document as parsed again from the stored original, with its reviewed spans and statements."""
+class Stored:
+    """A reviewed document as the pipeline takes it: the original's path, the analysis, the reviewers' decisions."""
 
-    parsed: ParsedDocument
-    source: bytes
-    run_text: str
+    path: Path
+    analysis: Analysis
+    decisions: list[ReviewedDecision]
     unreviewed: int
+    max_bytes: int
 
 
-def reviewed(db: Session, settings: Settings, doc: Document) -> tuple[Reviewed, list[Span], list[Statement]]:
-    """The stored original parsed again and checked against the analysed text, plus spans and statements."""
-    from redactor.parse import parse_file
-
+def stored(db: Session, settings: Settings, doc: Document) -> Stored:
+    """The stored original, the analysis it was reviewed on, and the review (the pipeline checks they still match)."""
     run = latest_run(db, doc.id)
     if doc.status != "ready" or run is None:
         raise Conflict(f"document {doc.id} is {doc.status}; it can be exported once analysis is ready",
                        status=doc.status)
     path = settings.data_dir / doc.stored_path
-    parsed = parse_file(path, max_bytes=max(settings.max_upload_bytes, path.stat().st_size))
-    if parsed.text != run.text:
-        raise Conflict("the stored document no longer parses to the text that was reviewed (the parser changed); "
-                       "upload it again to review it afresh")
     rows = span_rows(db, doc.id)
     prog = progress(rows)
-    return (Reviewed(parsed, path.read_bytes(), run.text, prog.total - prog.reviewed), final_spans(rows),
-            to_statements(statements(db, doc.id)))
+    analysis = Analysis(final_spans(rows), to_statements(statements(db, doc.id)), list(run.warnings), text=run.text)
+    return Stored(path, analysis, [], prog.total - prog.reviewed,
+                  max(settings.max_upload_bytes, path.stat().st_size))
 
 
 _CASE_LOCKS: dict[int, threading.Lock] = {}
@@ -92,14 +88,16 @@ def pseudonym_map(case: Case) -> PseudonymMap:
 
 def preview(db: Session, settings: Settings, doc: Document, profile_name: str) -> PreviewOut:
     """The document text as the profile would publish it, without writing anything (the case map is not changed)."""
-    from redactor.redaction import plan_redactions
+    from redactor.pipeline import plan_document
 
     prof = profile(profile_name)
-    rv, spans, stmts = reviewed(db, settings, doc)
-    planned, warnings = plan_redactions(rv.parsed, spans, stmts, prof, pseudonym_map(db.get_one(Case, doc.case_id)))
+    st = stored(db, settings, doc)
+    rv, planned, warnings = plan_document(st.path, prof, None, st.decisions,
+                                          pseudonym_map(db.get_one(Case, doc.case_id)), analysis=st.analysis,
+                                          max_bytes=st.max_bytes)
     pieces: list[PreviewPiece] = []
     pos = 0
-    text = rv.parsed.text
+    text = rv.doc.text
     changes = [p for p in planned if p.changes]
     for p in changes:
         if p.start < pos:
@@ -109,7 +107,7 @@ def preview(db: Session, settings: Settings, doc: Document, profile_name: str) -
         pieces.append(PreviewPiece(text=p.text, changed=True, entity_type=p.entity_type, style=p.style))
         pos = p.end
     pieces.append(PreviewPiece(text=text[pos:]))
-    return PreviewOut(profile=prof.name, pieces=pieces, changes=len(changes), unreviewed=rv.unreviewed,
+    return PreviewOut(profile=prof.name, pieces=pieces, changes=len(changes), unreviewed=st.unreviewed,
                       warnings=warnings)
 
 
@@ -118,18 +116,19 @@ def create_export(db: Session, settings: Settings, user: User, doc: Document, pr
 
     The caller commits, inside `case_export_lock(doc.case_id)`.
     """
-    from redactor.redaction import redact
+    from redactor.pipeline import redact_document
 
     prof = profile(profile_name)
-    rv, spans, stmts = reviewed(db, settings, doc)
+    st = stored(db, settings, doc)
     case = db.get_one(Case, doc.case_id, with_for_update=True)   # held until the caller commits (see above)
     pmap = pseudonym_map(case)
-    note = {"source": "review service", "reviewer": user.username, "unreviewed_spans_redacted": rv.unreviewed}
-    result = redact(rv.parsed, rv.source, spans, stmts, prof, pmap, note)  # VerificationError: nothing is written
+    note = {"source": "review service", "reviewer": user.username, "unreviewed_spans_redacted": st.unreviewed}
+    result = redact_document(st.path, prof, None, st.decisions, pmap, analysis=st.analysis, provenance=note,
+                             max_bytes=st.max_bytes)   # VerificationError: nothing is written
     stem, suffix = os.path.splitext(doc.filename)[0], Path(doc.stored_path).suffix
     exp = Export(document_id=doc.id, profile=prof.name, filename=f"{stem}.{prof.name}{suffix}", stored_path="",
                  sha256=hashlib.sha256(result.data).hexdigest(), log=result.log, schedule=result.schedule_rows,
-                 warnings=result.warnings, unreviewed=rv.unreviewed, created_by=user.id)
+                 warnings=result.warnings, unreviewed=st.unreviewed, created_by=user.id)
     db.add(exp)
     db.flush()
     relative = Path("exports") / str(doc.id) / f"{exp.id}{suffix}"

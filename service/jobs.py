@@ -50,7 +50,7 @@ class AnalysisJobs:
 
     def run(self, document_id: int) -> None:
         """Parse and analyse one document and store its spans and statements (one transaction at the end)."""
-        from redactor.parse import parse_file
+        from redactor.pipeline import analyse_document
 
         with self.sessions() as db:
             doc = db.get(Document, document_id)
@@ -60,11 +60,16 @@ class AnalysisJobs:
             path = self.settings.data_dir / doc.stored_path
             people = list(case.register.get("people", []))
         self._progress(document_id, "analysing", 10)
+
+        def parsed(stage: str, made: object) -> None:
+            if stage == "parse":
+                self._progress(document_id, "analysing", 30)
+
         try:
-            parsed = parse_file(path, max_bytes=max(self.settings.max_upload_bytes, path.stat().st_size))
-            self._progress(document_id, "analysing", 30)
             register = register_from_records(people, f"case {doc.case_id} register") if people else None
-            analysis = self.settings.analyser(parsed, register)
+            parsed_doc, analysis = analyse_document(path, register, analyser=self.settings.analyser,
+                                                    max_bytes=max(self.settings.max_upload_bytes,
+                                                                  path.stat().st_size), progress=parsed)
         except RedactorError as exc:
             self._fail(document_id, str(exc))
             return
@@ -72,7 +77,7 @@ class AnalysisJobs:
             log.exception("analysis of document %s failed", document_id)
             self._fail(document_id, "internal error during analysis; the server log has the details")
             return
-        self._store(document_id, parsed.text, analysis)
+        self._store(document_id, parsed_doc.text, analysis)
 
     def _store(self, document_id: int, text: str, analysis: Analysis) -> None:
         with self.sessions() as db:

@@ -149,13 +149,6 @@ def output_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def require_redaction() -> None:
-    try:
-        import redactor.redaction  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"redactor.redaction is not available yet ({exc})")
-
-
 # ---------------------------------------------------------------- fast: no model
 
 def test_walk_lists_every_file_and_marks_unsupported(tmp_path: Path) -> None:
@@ -226,7 +219,6 @@ def test_report_html_is_escaped_and_in_report_order() -> None:
     ("empty.txt", b"", "empty.txt: the file is empty (0 bytes)"),
 ])
 def test_a_bad_file_becomes_a_recorded_reason(rel: str, data: bytes, reason: str) -> None:
-    require_redaction()
     from redactor.anonymise.profiles import load_profile
 
     result = process(Task(rel, data, hashlib.sha256(data).hexdigest(), load_profile("publication")))
@@ -235,14 +227,13 @@ def test_a_bad_file_becomes_a_recorded_reason(rel: str, data: bytes, reason: str
 
 
 def test_an_unexpected_exception_is_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    require_redaction()
+    from redactor import pipeline
     from redactor.anonymise.profiles import load_profile
-    from redactor.batch import worker
 
     def explode(*args: object) -> None:
         raise RuntimeError("the parser fell over")
 
-    monkeypatch.setattr(worker, "parse_bytes", explode)
+    monkeypatch.setattr(pipeline, "parse_bytes", explode)
     result = process(Task("a.txt", b"text", "h", load_profile("publication")))
     assert (result.status, result.reason) == ("failed", "internal error: RuntimeError: the parser fell over")
 
@@ -270,7 +261,6 @@ def test_bad_options_are_refused_with_a_clear_message(tmp_path: Path, args: list
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The archive run once with two local workers; tests below only read what it made."""
-    require_redaction()
     root = tmp_path_factory.mktemp("batch")
     archive = build_archive(root / "archive")
     out = root / "out"
@@ -354,7 +344,6 @@ def test_a_rerun_skips_done_files_and_retries_failed_ones(first_run: dict[str, A
 
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path: Path) -> None:
-    require_redaction()
     archive, out = tmp_path / "archive", tmp_path / "out"
     archive.mkdir()
     for n in range(12):

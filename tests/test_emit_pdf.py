@@ -373,8 +373,7 @@ def test_a_font_naming_its_designer_does_not_stop_the_author_being_redacted() ->
     """The file's author is "Yawney, John"; its embedded Hebrew font's notice credits "John Hudson".
     The author goes from the metadata; the font, the same bytes as before, is not read as a leak."""
     from redactor.anonymise.profiles import load_profile
-    from redactor.pipeline import analyse
-    from redactor.redaction import redact
+    from redactor.pipeline import analyse, redact
 
     path = FIXTURES / "miner__issue-449-vertical.pdf"
     doc = parse_file(path)

@@ -19,7 +19,7 @@ from redactor.emit.verify import verify
 from redactor.errors import ParseError, VerificationError
 from redactor.findings import Span
 from redactor.parse import parse_file
-from redactor.redaction import redact
+from redactor.pipeline import redact
 from tests.test_redaction_text import leakcheck
 
 DOCS = ("01_learning-review-report", "02_merged-chronology", "06_request-for-information")
@@ -80,13 +80,13 @@ def test_rendering_redacted_and_verified(dev_corpus: Path, tmp_path: Path, fmt: 
 def test_emitter_leak_is_caught(dev_corpus: Path, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """With no replacements applied, the verifier refuses the emitter's output: nothing to write."""
     require(fmt)
-    from redactor import redaction
+    from redactor import emit
 
     src = dev_corpus / "rendered" / f"01_learning-review-report.{fmt}"
     doc = parsed(src)
     gold = json.loads((dev_corpus / "gold" / "01_learning-review-report.json").read_text(encoding="utf-8"))
-    real = redaction.EMITTERS[fmt]
-    monkeypatch.setitem(redaction.EMITTERS, fmt, lambda d, s, reps, **kw: real(d, s, reps[1:], **kw))
+    real = emit.EMITTERS[fmt]
+    monkeypatch.setitem(emit.EMITTERS, fmt, lambda d, s, reps, **kw: real(d, s, reps[1:], **kw))
     with pytest.raises(VerificationError):
         redact(doc, src.read_bytes(), gold_spans_in(doc, gold), [], load_profile("publication"))
 

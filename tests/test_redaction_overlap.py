@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import itertools
 
+from redactor.anonymise.planner import plan_redactions
 from redactor.anonymise.profiles import load_profile
 from redactor.anonymise.pseudonyms import PseudonymMap
 from redactor.document import Block, Document, Node, Segment
 from redactor.findings import Span
-from redactor.redaction import plan_redactions, redact
+from redactor.pipeline import redact
 
 
 def test_title_absorbed_by_a_pseudonym_does_not_reach_into_the_previous_replacement(tmp_path):

@@ -15,15 +15,18 @@ from types import ModuleType
 
 import pytest
 
-from redactor.anonymise.profiles import load_profile
+from redactor.anonymise.planner import plan_redactions
+from redactor.anonymise.profiles import Profile, load_profile
 from redactor.anonymise.pseudonyms import PseudonymMap
 from redactor.cli import main
 from redactor.document import Document
+from redactor.emit import EMITTERS, replacements_for
+from redactor.emit.base import Replacement
 from redactor.emit.text import render
 from redactor.errors import RedactorError, VerificationError
 from redactor.findings import Span, Statement
 from redactor.parse.text import parse_text
-from redactor.redaction import EMITTERS, plan, redact
+from redactor.pipeline import redact
 from tests.conftest import EVAL
 
 PROFILES = ("publication", "foi", "care-inspectorate")
@@ -41,6 +44,12 @@ def spans_for(text: str, *items: tuple[str, str] | tuple[str, str, str]) -> list
         start = text.index(sub)
         out.append(Span(start, start + len(sub), etype, 1.0, sub, "test", "test", role=item[2] if len(item) > 2 else ""))
     return out
+
+
+def plan(doc: Document, spans: list[Span], statements: list[Statement], profile: Profile,
+         pmap: PseudonymMap | None = None) -> list[Replacement]:
+    """The replacements the emitters get for a document under a profile."""
+    return replacements_for(doc, plan_redactions(doc, spans, statements, profile, pmap or PseudonymMap())[0])
 
 
 def redacted_text(text: str, profile: str, *items: tuple[str, ...], pmap: PseudonymMap | None = None,

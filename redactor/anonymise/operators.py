@@ -1,17 +1,28 @@
 """Operators: what a profile rule turns a stretch of personal data into.
 
-`OPERATORS` maps each action (remove, pseudonym, generalise, keep) to a function giving the replacement
+A `Rule` is one profile entry (action, label, method, options). `OPERATORS` maps each action (remove, pseudonym, generalise, keep) to a function giving the replacement
 text and its style ("box" for a labelled redaction, "text" for words written in place). `GENERALISERS`
 maps each generalise method to a function that returns the coarser text, or None when it cannot read
-the original, in which case the rule's fallback label is used as a box (fail closed).
+the original, in which case the rule's fallback label is used as a box (fail closed). They are run by
+presidio-anonymizer's engine as its custom operators (see `redactor.anonymise.anonymizer`).
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from redactor.anonymise.profiles import Rule
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """What one profile does with one entity type or statement kind."""
+
+    action: str
+    label: str = ""          # box label for `remove`; fallback label when a generaliser cannot parse
+    method: str = ""         # generaliser for `generalise`
+    exemption: str = ""      # FOI exemption recorded for this redaction
+    options: dict[str, Any] = field(default_factory=dict)  # method options (format, bands, ...)
 
 
 @dataclass(frozen=True, slots=True)

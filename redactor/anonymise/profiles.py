@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from redactor.anonymise.operators import GENERALISERS, OPERATORS, Rule
 from redactor.errors import ProfileError
-from redactor.findings import DIRECT_TYPES, ENTITY_TYPES
+from redactor.findings import DIRECT_TYPES, ENTITY_TYPES, STATEMENT_TYPES
 
 PROFILES_DIR = Path(__file__).resolve().parents[2] / "rules" / "profiles"
 
-ACTIONS = ("remove", "pseudonym", "generalise", "keep")
-STATEMENT_KINDS = ("opinion", "intention")
+ACTIONS = tuple(OPERATORS)                                  # remove, pseudonym, generalise, keep
+STATEMENT_KINDS = tuple(t.lower() for t in STATEMENT_TYPES)   # the statement kinds a profile may remove
 UNREADABLE_PAGES = ("refuse", "rasterise")
 # Roles that are never "staff": a staff rule may not disclose them.
 FAMILY_ROLES = frozenset({
@@ -36,17 +37,6 @@ RULE_KEYS = {"action", "label", "method", "exemption", "fallback", "format", "ba
 def normalise_role(role: str) -> str:
     """A role as compared: lower case, separators as single spaces, e.g. 'Social_Worker' -> 'social worker'."""
     return " ".join(re.sub(r"[^\w']+|_", " ", role.replace("’", "'").casefold()).split())
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """What one profile does with one entity type or statement kind."""
-
-    action: str
-    label: str = ""          # box label for `remove`; fallback label when a generaliser cannot parse
-    method: str = ""         # generaliser for `generalise`
-    exemption: str = ""      # FOI exemption recorded for this redaction
-    options: dict[str, Any] = field(default_factory=dict)  # method options (format, bands, ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +95,6 @@ def load_profile(name_or_path: str | Path, profiles_dir: Path = PROFILES_DIR) ->
 
 def parse_profile(data: Any, source: str = "<profile>", path: str = "", sha256: str = "") -> Profile:
     """Check a profile's data and build a `Profile`; every error names the file and the key."""
-    from redactor.anonymise.operators import GENERALISERS
-
     if not isinstance(data, dict):
         raise ProfileError(f"{source}: a profile must be a mapping with 'name' and 'entities'")
     unknown = set(data) - PROFILE_KEYS

@@ -21,6 +21,7 @@ from typing import Any
 from redactor.anonymise.profiles import normalise_role
 from redactor.errors import InputError
 from redactor.findings import Span
+from redactor.register import Register
 
 TITLES = frozenset([
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "pc", "dc", "ds", "di", "dci", "sgt", "insp",
@@ -230,3 +231,11 @@ def _first_free(candidates: Iterable[str], used: set[str], text: str) -> str:
         if c not in used and not (text and re.search(rf"(?<!\w){re.escape(c)}(?!\w)", text)):
             return c
     raise InputError("ran out of pseudonyms")  # pragma: no cover - thousands of people
+
+
+def seed_from_register(pmap: PseudonymMap, register: Register | None) -> PseudonymMap:
+    """Give people the pseudonyms the register (and so the report) already uses for them; returns the map."""
+    for person in register.people if register is not None else ():
+        if person.id and person.pseudonym and f"id:{person.id}" not in pmap.people:
+            pmap.seed(person.id, person.pseudonym, person.role)
+    return pmap

@@ -1,4 +1,4 @@
-"""What runs in a worker process: warm the engine once, then parse → analyse → redact one file per task.
+"""What runs in a worker process: warm the engine once, then one file per task through `redact_document`.
 
 Workers never touch OUT_DIR or the manifest: a task carries the file's bytes in and its result carries the
 redacted bytes and log out, so the same code runs in a local process pool and on a Dask cluster whose
@@ -13,15 +13,16 @@ import signal
 import socket
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from redactor.errors import InputError, RedactorError
+from redactor.analyse.statements import opinions_about_people
+from redactor.errors import RedactorError
 
 if TYPE_CHECKING:
     from redactor.anonymise.profiles import Profile
     from redactor.document import Document
     from redactor.findings import Analysis
+    from redactor.pipeline import Analyser
     from redactor.register import Register
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class Task:
     profile: Profile
     register: Register | None = None
     review_threshold: float = 0.6
+    analyser: Analyser | None = None     # None: the real analysis (tests give a picklable fake)
 
 
 @dataclass
@@ -73,36 +75,27 @@ def peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def parse_bytes(rel: str, data: bytes, sha256: str) -> Document:
-    """Parse a file's bytes as `parse_file` would parse the file (its name still decides text formats)."""
-    from redactor.parse import PARSERS, sniff
-
-    path = Path(rel)
-    fmt = sniff(path, data[:2048])
-    if not data:
-        raise InputError(f"{path.name}: the file is empty (0 bytes)")
-    return PARSERS[fmt](path, data, sha256)
-
-
 def process(task: Task) -> FileResult:
-    """Parse, analyse and redact one file; every failure becomes a recorded reason, never an exception."""
-    from redactor.pipeline import analyse
-    from redactor.redaction import redact
+    """Redact one file through the pipeline; every failure becomes a recorded reason, never an exception."""
+    from redactor.pipeline import redact_document
 
     result = FileResult(task.rel, "failed", worker=f"{socket.gethostname()}:{os.getpid()}")
     clock, cpu = time.perf_counter(), time.process_time()
+    parsed: list[Document] = []
+
+    def progress(stage: str, made: Any) -> None:   # the pipeline reports each stage: time it, summarise the file
+        nonlocal clock
+        result.seconds[stage] = _lap(clock)
+        clock = time.perf_counter()
+        if stage == "parse":
+            parsed.append(made)
+            result.fmt = made.format
+        elif stage == "analyse":
+            result.summary = summarise(parsed[0], made, task.review_threshold)
+
     try:
-        doc = parse_bytes(task.rel, task.data, task.sha256)
-        result.fmt = doc.format
-        result.seconds["parse"] = _lap(clock)
-        clock = time.perf_counter()
-        analysis = analyse(doc, task.register)
-        result.seconds["analyse"] = _lap(clock)
-        result.summary = summarise(doc, analysis, task.review_threshold)
-        clock = time.perf_counter()
-        redacted = redact(doc, task.data, analysis.spans, analysis.statements, task.profile,
-                          _pseudonyms(task.register))
-        result.seconds["redact"] = _lap(clock)
+        redacted = redact_document(task.rel, task.profile, task.register, data=task.data, analyser=task.analyser,
+                                   progress=progress)
     except RedactorError as exc:
         result.reason = str(exc)
     except Exception as exc:  # one bad file must not stop the run; the reason is recorded
@@ -136,29 +129,9 @@ def summarise(doc: Document, analysis: Analysis, review_threshold: float) -> dic
 
 def opinion_counts(analysis: Analysis) -> tuple[int, int]:
     """(identifiable people, opinion/intention statements about them) in one analysis."""
-    try:
-        from redactor.analyse.statements import opinions_about_people
-    except ImportError:
-        persons = [s for s in analysis.spans if s.entity_type == "PERSON"]
-        hits = [st for st in analysis.statements if st.kind == "opinion"
-                and any(st.start <= p.start and p.end <= st.end for p in persons)]
-        names = {p.person_id or p.text.casefold() for st in hits for p in persons
-                 if st.start <= p.start and p.end <= st.end}
-        return len(names), len(hits)
     groups = opinions_about_people(analysis.statements, analysis.spans)
     distinct = {(int(s["start"]), int(s["end"])) for g in groups for s in g["statements"]}  # type: ignore[union-attr]
     return len(groups), len(distinct)
-
-
-def _pseudonyms(register: Register | None) -> Any:
-    from redactor.anonymise.pseudonyms import PseudonymMap
-
-    pmap = PseudonymMap()
-    if register is not None:
-        from redactor.commands.redact import seed_from_register
-
-        seed_from_register(pmap, register)
-    return pmap
 
 
 def _lap(start: float) -> float:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from redactor.errors import InputError
-from redactor.findings import Span, Statement
+from redactor.findings import Analysis, Span, Statement
 
 OUTPUT_SUFFIX = {"docx": ".docx", "pdf": ".pdf"}
 
@@ -33,33 +33,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Analyse (or load the analysis), apply decisions, redact, verify, then write the files."""
+    """Redact through the pipeline (with the given analysis and decisions, if any), then write the files."""
     from redactor.anonymise.profiles import load_profile
     from redactor.anonymise.pseudonyms import PseudonymMap
     from redactor.emit.log import schedule_csv, schedule_html
-    from redactor.parse import parse_file
-    from redactor.redaction import redact
-    from redactor.review import apply_decisions, load_decisions
+    from redactor.pipeline import redact_document
+    from redactor.review import load_decisions
 
     profile = load_profile(args.profile)
-    doc = parse_file(args.path)
     register = _load_register(args.register) if args.register else None
-    spans, statements = (load_analysis(args.analysis, doc.sha256) if args.analysis
-                         else _analyse(doc, register))
-    decisions_note: Any = "none"
-    if args.decisions:
-        decisions = load_decisions(args.decisions)
-        spans = apply_decisions(spans, decisions, doc.text)
-        counts: dict[str, int] = {}
-        for d in decisions:
-            counts[d.decision.action] = counts.get(d.decision.action, 0) + 1
-        decisions_note = {"file": args.decisions.name, "sha256": _sha256(args.decisions), "applied": counts}
+    analysis = load_analysis(args.analysis, _sha256(args.path) if args.path.is_file() else "") if args.analysis else None
+    decisions = load_decisions(args.decisions) if args.decisions else []
+    provenance = {"file": args.decisions.name, "sha256": _sha256(args.decisions)} if args.decisions else None
     pmap = PseudonymMap.load(args.pseudonyms) if args.pseudonyms else PseudonymMap()
-    if register is not None:
-        seed_from_register(pmap, register)
-    result = redact(doc, args.path.read_bytes(), spans, statements, profile, pmap, decisions_note,
-                    log_originals=args.log_originals)
-    out = output_path(args.path, args.output, doc.format)
+    result = redact_document(args.path, profile, register, decisions, pmap, analysis=analysis, provenance=provenance,
+                             log_originals=args.log_originals)
+    out = output_path(args.path, args.output, result.fmt)
     if out.resolve() == args.path.resolve():
         raise InputError(f"{out}: the output would overwrite the original; choose another -o")
     _write(out, result.data)
@@ -87,8 +76,8 @@ def output_path(source: Path, out: str | Path, fmt: str) -> Path:
     return output
 
 
-def load_analysis(path: Path, sha256: str = "") -> tuple[list[Span], list[Statement]]:
-    """Spans and statements from analysis JSON: {"spans": [...], "statements": [...]} or a list of spans."""
+def load_analysis(path: Path, sha256: str = "") -> Analysis:
+    """The analysis in analysis JSON: {"spans": [...], "statements": [...]} or a list of spans."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -106,32 +95,10 @@ def load_analysis(path: Path, sha256: str = "") -> tuple[list[Span], list[Statem
         raw_spans, raw_statements = data, []
     try:
         spans = [Span.from_json(s) for s in raw_spans or []]
-        fields = Statement.__dataclass_fields__
-        statements = [Statement(**{k: v for k, v in s.items() if k in fields}) for s in raw_statements or []]
+        statements = [Statement.from_json(s) for s in raw_statements or []]
     except (TypeError, KeyError, AttributeError) as exc:
         raise InputError(f"{path.name}: not analysis JSON from redactor ({exc})") from exc
-    return spans, statements
-
-
-def seed_from_register(pmap: Any, register: Any) -> None:
-    """Give people the pseudonyms the register (and so the report) already uses for them."""
-    people = getattr(register, "people", None)
-    if people is None and isinstance(register, dict):
-        people = register.get("people")
-    if isinstance(people, dict):
-        people = [dict(v, id=k) if isinstance(v, dict) else v for k, v in people.items()]
-    for person in list(people or []):
-        get = person.get if isinstance(person, dict) else lambda k, p=person: getattr(p, k, "")
-        pid, pseudonym = get("id") or get("person_id"), get("pseudonym")
-        if pid and pseudonym and f"id:{pid}" not in pmap.people:
-            pmap.seed(str(pid), str(pseudonym), str(get("role") or ""))
-
-
-def _analyse(doc: Any, register: Any) -> tuple[list[Span], list[Statement]]:
-    from redactor.pipeline import analyse
-
-    analysis = analyse(doc, register=register)
-    return list(analysis.spans), list(analysis.statements)
+    return Analysis(spans, statements)
 
 
 def _load_register(path: Path) -> Any:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 from pathlib import Path
 
 
@@ -18,29 +19,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print what survived; exit status 1 when anything did."""
     from redactor.anonymise.profiles import load_profile
-    from redactor.anonymise.pseudonyms import PseudonymMap
-    from redactor.commands.redact import _analyse, _load_register, load_analysis
+    from redactor.commands.redact import _load_register, load_analysis
+    from redactor.emit import kept_text
     from redactor.emit.verify import unverifiable, verify
     from redactor.errors import InputError
     from redactor.findings import DIRECT_TYPES
-    from redactor.parse import parse_file, sniff
-    from redactor.redaction import kept_text, plan_redactions
+    from redactor.parse import sniff
+    from redactor.pipeline import plan_document, review_document
 
-    doc = parse_file(args.original)
+    if not args.original.is_file():
+        raise InputError(f"{args.original}: no such file")
     if not args.redacted.is_file():
         raise InputError(f"{args.redacted}: no such file")
     data = args.redacted.read_bytes()
     fmt = sniff(args.redacted, data[:2048])
-    if args.analysis:
-        spans, statements = load_analysis(args.analysis, doc.sha256)
-    else:
-        spans, statements = _analyse(doc, _load_register(args.register) if args.register else None)
+    register = _load_register(args.register) if args.register else None
+    analysis = load_analysis(args.analysis, hashlib.sha256(args.original.read_bytes()).hexdigest()) \
+        if args.analysis else None
     if args.profile:
-        planned, _ = plan_redactions(doc, spans, statements, load_profile(args.profile), PseudonymMap())
+        rv, planned, _ = plan_document(args.original, load_profile(args.profile), register, analysis=analysis)
+        doc = rv.doc
         redacted = [(doc.text[p.start:p.end], p.entity_type) for p in planned if p.changes]
         kept = kept_text(doc.text, planned)
         texts = [p.text for p in planned if p.changes]
     else:
+        rv = review_document(args.original, register, analysis=analysis)
+        doc, spans = rv.doc, rv.spans
         direct = [s for s in spans if s.entity_type in DIRECT_TYPES and 0 <= s.start < s.end <= len(doc.text)]
         redacted = [(doc.text[s.start:s.end], s.entity_type) for s in direct]
         chars = list(doc.text)

@@ -20,7 +20,7 @@ from redactor.document import Block, Document
 
 if TYPE_CHECKING:
     from redactor.anonymise.profiles import Profile
-    from redactor.redaction import Planned
+    from redactor.findings import Planned
 
 TYPE_LABELS = {
     "PERSON": "Name", "ADDRESS": "Address", "PHONE": "Phone number", "EMAIL": "Email address",

@@ -57,9 +57,13 @@ def parse_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document
     size = path.stat().st_size
     if size > max_bytes:
         raise FileTooLarge(f"{path.name}: {size:,} bytes is over the limit of {max_bytes:,} bytes")
-    data = path.read_bytes()
+    return parse_bytes(path, path.read_bytes())
+
+
+def parse_bytes(name: str | Path, data: bytes, sha256: str = "") -> Document:
+    """Parse a file's bytes as `parse_file` would parse the file (its name still tells text formats apart)."""
+    path = Path(name)
     fmt = sniff(path, data[:2048])
     if not data:
         raise InputError(f"{path.name}: the file is empty (0 bytes)")
-    digest = hashlib.sha256(data).hexdigest()
-    return PARSERS[fmt](path, data, digest)
+    return PARSERS[fmt](path, data, sha256 or hashlib.sha256(data).hexdigest())

@@ -81,14 +81,14 @@ def test_rejected_spans_stay_and_unreviewed_spans_are_redacted(env: Env, tmp_pat
 
 
 def test_unverifiable_output_is_refused_and_nothing_is_kept(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
-    import redactor.redaction
+    import redactor.pipeline
 
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise VerificationError("report.docx: the redacted output still contains 1 redacted string(s)",
                                 ["word/document.xml: 'Kayden'"])
 
     doc = env.ready_document()
-    monkeypatch.setattr(redactor.redaction, "redact", refuse)
+    monkeypatch.setattr(redactor.pipeline, "redact", refuse)
     r = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
     assert r.status_code == 422 and r.json()["findings"] == ["word/document.xml: 'Kayden'"]
     with env.app.state.services.sessions() as db:
