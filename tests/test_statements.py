@@ -135,6 +135,157 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     assert one(sentence).kind == kind
 
 
+# --- kinds of writing the cues were not first written for (GUIDE: statements) --------------------------
+
+@pytest.mark.parametrize("sentence, kind, family", [
+    # recommendations and what someone should or must do
+    ("The Partnership should commission a single neglect toolkit.", "opinion", "obligation"),
+    ("Schools must share attendance data weekly.", "opinion", "obligation"),
+    ("Health visitors need to see the baby at every visit.", "opinion", "obligation"),
+    ("The review recommends that the CPC publishes a transfer protocol.", "opinion", "recommendation"),
+    ("It is recommended that a single chronology is kept.", "opinion", "recommendation"),
+    ("Recommendation 4: The health board should audit missed appointments.", "opinion", "recommendation"),
+    ("The GP advised the mother to bring the baby back in two days.", "opinion", "recommendation"),
+    # assessments
+    ("The duty manager's assessment was that the home was safe.", "opinion", "opinion_noun"),
+    ("Risk was judged to be moderate.", "opinion", "cognition"),
+    ("Worry re neglect at home.", "opinion", "opinion_noun"),
+    # accounts of motive, belief or feeling given to a review
+    ("Father told the reviewer that he kept the baby in the car to let his partner sleep.", "opinion", "account"),
+    ("She told the review that she did it to keep him safe.", "opinion", "account"),
+    ("He said he had not called the police because he thought it would make things worse.", "opinion", "cognition"),
+    # attitude and feeling words without a reporting verb
+    ("The school expressed concern about his weight loss.", "opinion", "attitude"),
+    ("The Board sympathises with the family.", "opinion", "attitude"),
+    ("It is hoped that the new protocol will help.", "opinion", "attitude"),
+    ("The decision came as a complete surprise to the family.", "opinion", "attitude"),
+    ("Mum was feeling tearful after the meeting.", "opinion", "attitude"),
+    ("It is respectfully submitted that an order is necessary.", "opinion", "attitude"),
+    # the review's own judgements in report-speak
+    ("There are lessons here for all agencies.", "opinion", "recommendation"),
+    ("The report identifies a number of good practices.", "opinion", "recommendation"),
+    ("Child C was a well cared for child.", "opinion", "evaluative"),
+    # short evaluative notes and verbless assessments in notes and table cells
+    ("Sounds reasonable.", "opinion", "note_assessment"),
+    ("Risk rising.", "opinion", "note_assessment"),
+    ("Risk now high.", "opinion", "note_assessment"),
+    ("Possible neglect indicator.", "opinion", "note_assessment"),
+    ("Likely non-accidental.", "opinion", "note_assessment"),
+    ("Improving.", "opinion", "note_assessment"),
+    ("Concerns escalating.", "opinion", "note_assessment"),
+    ("Feeding well.", "opinion", "note_assessment"),
+    # informal writing
+    ("im so fed up.", "opinion", "attitude"),
+    ("the school were useless.", "opinion", "attitude"),
+    ("I'm not convinced he is involved.", "opinion", "cognition"),
+    # note-style action points and plans
+    ("Case to be stepped down to a child's plan.", "intention", "note_plan"),
+    ("Obtain school records.", "intention", "action_item"),
+    ("Request GP records.", "intention", "action_item"),
+    ("Will phone dad tomorrow.", "intention", "note_plan"),
+    ("Strategy meeting planned for 3/4.", "intention", "note_plan"),
+    ("Core group to be arranged within ten days.", "intention", "note_plan"),
+    ("Action: HV to offer enhanced contact.", "intention", "note_plan"),
+    ("Review in three weeks.", "intention", "note_plan"),
+    ("Strategy discussion Monday.", "intention", "note_plan"),
+    ("Clinic slot offered 4/3.", "intention", "note_plan"),
+    ("A case conference had been arranged for the next month.", "intention", "note_plan"),
+    # wishes and demands in letters, expectations of others
+    ("i want someone to ring me.", "intention", "intention_verb"),
+    ("if nobody replies ill go to the papers.", "intention", "note_plan"),
+    ("If I do not hear back by Friday I will complain to my MSP.", "intention", "note_plan"),
+    ("The family expects the panel to meet in May.", "intention", "intention_verb"),
+    ("Yes, I'll be there.", "intention", "future_agent"),
+])
+def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> None:
+    st = one(sentence)
+    assert (st.kind, st.cue_family) == (kind, family), st
+
+
+@pytest.mark.parametrize("sentence", [
+    # factual sentences with an evaluative adjective in a descriptive sense
+    "The child had significant injuries to the head and face.",
+    "The paediatrician diagnosed severe growth failure.",
+    "The family kept an aggressive dog in the yard.",
+    "Heart failure was recorded as the cause of death.",
+    "The concern form was sent to the wrong email address.",
+    "CT complained of low mood and poor sleep.",
+    # thinking verbs in a non-mental sense
+    "The hearing considers evidence from both parents.",
+    "The panel met to consider the implications of the report.",
+    "The Sheriff had to consider the implications for the children.",
+    "Officers tried to establish who might have been responsible.",
+    # scope and method statements, findings of what records show
+    "The Review considered the period from January 2021 to March 2023.",
+    "The review covered the eighteen months before the incident.",
+    "The review found that three agencies held different dates of birth.",
+    "Finding 3: verbal referrals from health were not followed up.",
+    # contents lines and headings
+    "Contents ........ 3",
+    "Poor information sharing between agencies ..... 12",
+    "Lessons for Agencies Working With Families",
+    # courtesies, rules restated, corrections and conditions
+    "I would like to express my condolences to the family.",
+    "We would like to thank everyone who took part.",
+    "The chair reminded members that papers must stay on the secure drive.",
+    "The minutes were approved with one correction: the date should read 16 June.",
+    "Should you wish to discuss this, please call the office.",
+    # events in notes that look like plans or imperatives
+    "She went to visit her mother in Leeds.",
+    "Home visit to see the baby.",
+    "The meeting planned for 3 May was cancelled.",
+    "Contact attempted by phone.",
+    "Text sent to the mother's mobile.",
+    "AUDIT score 24.",
+    "Participants agreed to be named in these notes.",
+    "He was the first to be told.",
+    "Happy to discuss.",
+    "Will comes every second weekend.",
+    "The child was ill on Monday.",
+    "Urine tox positive for methadone.",
+    "Police advised the mother of the date of the hearing.",
+    "The recommendations were implemented in 2021.",
+    "The child, aged four, is not able to express a view.",
+    # accounts that only report events
+    "Ms Boyd said that she collected the children at three and took them to her sister's.",
+    "She said the baby had been sick twice in the night.",
+])
+def test_unfamiliar_writing_negative(sentence: str) -> None:
+    st = one(sentence)
+    assert st.kind == "fact", st
+
+
+@pytest.mark.parametrize("sentence, holder", [
+    ("Mother told the review that she did it to keep him safe.", "Mother"),
+    ("Father told the reviewer that he kept the baby in the car to let his partner sleep.", "Father"),
+    ("Health states the risk is low.", "Health"),
+    ("The review recommends that the CPC publishes a transfer protocol.", "The review"),
+    ("It is recommended that a single chronology is kept.", "the review"),
+    ("Recommendation 4: The health board should audit missed appointments.", "the review"),
+    ("The supporting social worker advised that the child should not be approached.", "The supporting social worker"),
+    ("The family expects the panel to meet in May.", "The family"),
+    ("i want someone to ring me.", "I"),
+    ("The nursery manager expressed concern about the child's weight.", "The nursery manager"),
+])
+def test_holder_of_accounts_and_recommendations(sentence: str, holder: str) -> None:
+    st = one(sentence)
+    assert st.holder == holder, st
+    assert sentence[st.cue_start:st.cue_end] == st.cue and st.cue
+
+
+def test_implied_holder_has_no_offsets() -> None:
+    st = one("It is recommended that a single chronology is kept.")
+    assert (st.holder, st.holder_start, st.holder_end) == ("the review", -1, -1)
+
+
+def test_informal_message_is_split_and_classified() -> None:
+    text = "hi its me again. im so fed up. the school were useless. i want someone to ring me"
+    out = classify_statements(text, None)
+    assert [text[s.start:s.end] for s in out] == [
+        "hi its me again.", "im so fed up.", "the school were useless.", "i want someone to ring me"]
+    assert [s.kind for s in out] == ["fact", "opinion", "opinion", "intention"]
+
+
 # --- holder and subject -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence, holder, subject", [
@@ -241,7 +392,7 @@ def test_dev_corpus_statement_f1() -> None:
         total.update(score.score_doc(gold, pred)["st"])
     p = score.ratio(total["pred_ok"], total["pred"])
     r = score.ratio(total["gold_found"], total["gold"])
-    assert score.f1(p, r) >= 0.85, (p, r)
+    assert score.f1(p, r) >= 0.93, (p, r)
     ours = statement_scores(GOLD)
     assert abs(ours["f1"] - score.f1(p, r)) < 1e-3  # statements_eval agrees with score.py
     assert ours["sentences_per_second"] > 1000

@@ -30,6 +30,7 @@ class Cue:
     states_as_fact: bool
     in_condition: bool = False   # still counts inside an if-clause ("if nobody replies I'll go to the papers")
     default_holder: str = ""     # whose view it is when the sentence names nobody (a recommendation: the review)
+    max_words: int = 0           # only in sentences of at most this many words (verbless notes); 0: any length
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,12 @@ def _weight(value: Any, where: str, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         raise RulesError(f"{where}: '{key}' must be a number between 0 and 1, not {value!r}")
     return float(value)
+
+
+def _max_words(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RulesError(f"{where}: 'max_words' must be a whole number of words, not {value!r}")
+    return value
 
 
 def _compile(pattern: Any, vocab: dict[str, str], where: str) -> regex.Pattern[str]:
@@ -107,7 +114,7 @@ def parse_rules(data: Any, source: str) -> StatementRules:
             unless = _compile(raw["unless"], vocab, cwhere + " (unless)") if raw.get("unless") else None
             cues.append(Cue(str(cname), str(fname), kind, holder, _weight(raw.get("weight"), cwhere, "weight"),
                             _compile(raw.get("pattern"), vocab, cwhere), unless, as_fact,
-                            bool(raw.get("in_condition", False)), default_holder))
+                            bool(raw.get("in_condition", False)), default_holder, _max_words(raw.get("max_words", 0), cwhere)))
         ex = fam.get("examples") or {}
         families.append(Family(str(fname), kind, holder, as_fact, default_holder, str(fam.get("description", "")),
                                tuple(ex.get("match") or ()), tuple(ex.get("no_match") or ())))

@@ -18,9 +18,10 @@ from redactor.analyse.statement_rules import Cue, StatementRules, statement_rule
 from redactor.findings import Span, Statement, StatementKind
 
 _REPORTING = regex.compile(
-    r"\b(?:said|says|told|tells|explained|stated|reported|wrote|added|commented|described|noted|recorded|"
-    r"mentioned|confirmed|disclosed|indicated|emphasised|emphasized|stressed|complained|maintained|insisted|"
-    r"answered|replied|shared|highlighted|raised)\b")
+    r"\b(?:said|says|told|tells|explained|explains|stated|states|reported|reports|wrote|writes|added|commented|"
+    r"described|noted|recorded|mentioned|confirmed|disclosed|indicated|emphasised|emphasized|stressed|complained|"
+    r"maintained|insisted|answered|replied|shared|highlighted|raised|advised|advises|claimed|claims|argued|argues|"
+    r"warned|asserted|accepted|admitted|acknowledged)\b")
 _BOUNDARY = regex.compile(
     r"(?:[,;:()\"“”]|\s[–—-]\s|\b(?:that|because|who|whom|which|when|although|though|while|whether|if|so|since|"
     r"after|before|until|where|once|whereas|unless)\b)", regex.IGNORECASE)
@@ -38,7 +39,7 @@ _HOLDER_START = regex.compile(
     r"i|we|he|she|they|you|practitioners|participants|professionals|parents)\b)")
 _NOT_HOLDER = regex.compile(r"^(?:it|this|that|there|these|those|what|which|who|such|here|the\s+(?:fact|reason))\b",
                             regex.IGNORECASE)
-_POSSESSIVE = {"my": "I", "our": "we", "his": "he", "her": "she", "their": "they", "your": "you"}
+_POSSESSIVE = {"i": "I", "my": "I", "our": "we", "his": "he", "her": "she", "their": "they", "your": "you"}
 _PERSONISH = regex.compile(
     r"^(?:(?:the|her|his|their|our|my|both|a|an)\s+)?(?:"
     r"(?:child|adult|sibling|practitioner|parent|person|worker|baby|carer|young\s+person|social\s+worker)\s+[A-Z0-9]{1,2}"
@@ -58,7 +59,8 @@ class _Hit:
     weight: float
 
 
-_CONDITION = regex.compile(r"\b(?:if|unless)\b[^,;.:]*", regex.IGNORECASE)
+_CONDITION = regex.compile(r"\b(?:if|unless)\b[^,;.:]*|(?:^|[,;]\s*)should\s+(?:you|we|they|he|she|anyone|it)\b[^,;.:]*",
+                           regex.IGNORECASE)
 _QUOTED = regex.compile(r"[\"“][^\"“”]*[\"”]")
 _RECORDING = regex.compile(r"\b(?:record|records|recorded|note|notes|noted|documented|logged|entered|reads|read|states|"
                            r"wrote|written|minuted)\b", regex.IGNORECASE)
@@ -74,19 +76,38 @@ def _hits(sentence: str, rules: StatementRules, factor: float) -> list[_Hit]:
     conditions = [m.span() for m in _CONDITION.finditer(sentence)]
     quoted = [m.span() for m in _QUOTED.finditer(sentence)] if _RECORDING.search(sentence) else []
     hits: list[_Hit] = []
+    words = len(sentence.split())
     for cue in rules.cues:
+        if cue.max_words and words > cue.max_words:
+            continue
         m = cue.pattern.search(sentence)
         if m is None or (cue.unless is not None and cue.unless.search(sentence)):
             continue
-        if (_inside(m.start(), conditions) and not cue.in_condition) or (cue.states_as_fact and _inside(m.start(), quoted)):
+        # a pattern may mark the word that carries it as (?P<cue>...); the rest is context
+        a, b = m.span("cue") if "cue" in cue.pattern.groupindex and m.start("cue") >= 0 else m.span()
+        if (_inside(a, conditions) and not cue.in_condition) or (cue.states_as_fact and _inside(a, quoted)):
             continue
-        hits.append(_Hit(cue, m.start(), m.end(), cue.weight * factor))
+        hits.append(_Hit(cue, a, b, cue.weight * factor))
     return hits
 
 
+_CONTENTS = regex.compile(r"(?:\.{4,}|…{2,}|(?:\s\.){3,})\s*\d{0,3}\s*$|^[A-Z][^.!?]{0,100}?\s\d{1,3}$")
+
+
 def _is_label(sentence: str) -> bool:
-    """A heading, caption or table label: short and without closing punctuation."""
-    return len(sentence.split()) <= 6 and not _TERMINAL.search(sentence)
+    """A heading, caption, contents line or table label: short, or in title case, without closing punctuation."""
+    if _CONTENTS.search(sentence):
+        return True  # "Findings ........ 12", "2.1 Background 4"
+    if _TERMINAL.search(sentence):
+        return False
+    words = sentence.split()
+    if sentence[:1].islower():
+        return False  # informal writing leaves off the full stop: "i want someone to ring me"
+    if len(words) <= 6:
+        return True
+    long_words = [w for w in words if len(w) > 3 and w[:1].isalpha()]
+    capitalised = sum(w[:1].isupper() for w in long_words)
+    return len(words) <= 12 and bool(long_words) and capitalised >= 0.6 * len(long_words)
 
 
 def _evidence(hits: Iterable[_Hit], kind: str) -> float:
