@@ -8,6 +8,9 @@ from typing import Any, Literal
 DIRECT_TYPES = ("PERSON", "ADDRESS", "PHONE", "EMAIL", "ID", "URL")
 QUASI_TYPES = ("DATE", "AGE", "LOCATION", "ORG")
 ENTITY_TYPES = DIRECT_TYPES + QUASI_TYPES
+# The safety net's findings: a word no list vouches for or a number no rule explains. Not one of the guide's
+# types (it may be any of them); a profile says what happens to it when no reviewer has decided.
+NET_TYPE = "UNKNOWN"
 
 StatementKind = Literal["fact", "opinion", "intention"]
 STATEMENT_KINDS: tuple[StatementKind, ...] = ("fact", "opinion", "intention")

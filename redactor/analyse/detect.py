@@ -1,5 +1,6 @@
-"""Detection, in the order a reader can follow: engine → register → tidy → allow-list → consistency →
-threshold → overlaps. Returns the spans a reviewer sees, each with why it was flagged."""
+"""Detection, in the order a reader can follow: truecase → engine → structure → register → tidy →
+allow-list → threshold → consistency → overlaps → safety net. Returns the spans a reviewer sees, each
+with why it was flagged."""
 from __future__ import annotations
 
 from functools import cache
@@ -12,6 +13,9 @@ from redactor.analyse.consistency import propagate_exact, propagate_lists, propa
 from redactor.analyse.engine import run_engine
 from redactor.analyse.names import PARTICLE_RX, TITLE_RX, TITLES, acronyms, fold
 from redactor.analyse.rules import RULES_DIR, load_list
+from redactor.analyse.safety_net import find_unknown
+from redactor.analyse.structure import structure_spans
+from redactor.analyse.truecase import truecase
 from redactor.document import Document
 from redactor.findings import Span
 from redactor.register import Register
@@ -212,10 +216,13 @@ def resolve_overlaps(spans: list[Span], text: str = "") -> list[Span]:
     return out
 
 
-def detect(doc: Document, register: Register | None = None, threshold: float = THRESHOLD) -> list[Span]:
-    """The personal-data spans of a document."""
-    text = doc.text
+def detect(doc: Document, register: Register | None = None, threshold: float = THRESHOLD,
+           safety_net: bool = True) -> list[Span]:
+    """The personal-data spans of a document, then (unless `safety_net` is off) the safety net's
+    `UNKNOWN` findings for what no rule found and no list vouches for."""
+    text = truecase(doc)   # blocks without capitals, or all in capitals, in their usual case; same offsets
     raw = run_engine(text, [(b.start, b.end) for b in doc.blocks])
+    raw += structure_spans(doc)
     if register is not None:
         raw += register_spans(text, register)
     cleaned = [t for t in (tidy(text, s) for s in raw) if t is not None and not allowed(t, text)]
@@ -228,7 +235,10 @@ def detect(doc: Document, register: Register | None = None, threshold: float = T
     confident += propagate_exact(text, confident)
     if register is not None:
         confident = attach_register(confident, register)
-    return [s.with_(text=text[s.start:s.end]) for s in resolve_overlaps(confident, text)]
+    found = [s.with_(text=doc.text[s.start:s.end]) for s in resolve_overlaps(confident, text)]
+    if safety_net:
+        found = sorted(found + find_unknown(doc.text, found), key=lambda s: (s.start, -s.end))
+    return found
 
 
 def _within_blocks(doc: Document, spans: list[Span]) -> list[Span]:
