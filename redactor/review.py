@@ -109,6 +109,8 @@ def normalise_decisions(decisions: Iterable[ReviewedDecision | Decision | Mappin
 
 def _matches(spans: list[Span], d: Decision, want: str, text: str) -> list[int]:
     exact = [i for i, s in enumerate(spans) if (s.start, s.end) == (d.start, d.end)]
+    if d.action in ("accept", "reject", "edit") and d.entity_type:   # the type it was about, when recorded
+        exact = [i for i in exact if spans[i].entity_type == d.entity_type] or exact
     if exact:
         return exact
     target = (want or text[max(0, d.start):max(0, d.end)]).strip().casefold()

@@ -19,7 +19,7 @@ from redactor.review import ReviewedDecision
 from service.errors import Conflict
 from service.jobs import latest_run
 from service.models import Case, Document, Export, User
-from service.review_state import final_spans, progress, span_rows, statements, to_statements
+from service.review_state import analysis_of, decisions, progress, span_rows, statements
 from service.schemas import PreviewOut, PreviewPiece
 from service.settings import Settings
 
@@ -57,8 +57,8 @@ def stored(db: Session, settings: Settings, doc: Document) -> Stored:
     path = settings.data_dir / doc.stored_path
     rows = span_rows(db, doc.id)
     prog = progress(rows)
-    analysis = Analysis(final_spans(rows), to_statements(statements(db, doc.id)), list(run.warnings), text=run.text)
-    return Stored(path, analysis, [], prog.total - prog.reviewed,
+    analysis = analysis_of(rows, statements(db, doc.id), run.text, run.warnings)
+    return Stored(path, analysis, decisions(db, doc.id), prog.total - prog.reviewed,
                   max(settings.max_upload_bytes, path.stat().st_size))
 
 

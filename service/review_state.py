@@ -6,8 +6,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from redactor.findings import Span, Statement
-from service.models import SpanRow, StatementRow, User
+from redactor.findings import Analysis, Decision, Span, Statement
+from redactor.review import ReviewedDecision
+from service.models import DecisionRow, SpanRow, StatementRow, User
 from service.schemas import ProgressOut, SpanOut, StatementOut
 
 
@@ -55,40 +56,34 @@ def progress(rows: list[SpanRow]) -> ProgressOut:
     return ProgressOut(reviewed=sum(r.status != "pending" for r in live), total=len(live))
 
 
-def final_spans(rows: list[SpanRow]) -> list[Span]:
-    """The spans an export redacts: everything not rejected, as reviewed (undecided spans are redacted too)."""
-    return sorted((Span(r.start, r.end, r.entity_type, r.score, r.text, r.recognizer, r.explanation, r.subtype,
-                        r.person_id, r.role) for r in rows if r.status != "rejected"),
-                  key=lambda s: (s.start, -s.end))
+def analysis_span(row: SpanRow, text: str) -> Span:
+    """The span as analysis found it (reviewers' changes are decisions, applied by `redactor.review`)."""
+    return Span(row.orig_start, row.orig_end, row.orig_type, row.score, text[row.orig_start:row.orig_end],
+                row.recognizer, row.explanation, row.subtype, row.person_id, row.role)
 
 
-def to_statements(rows: list[StatementRow]) -> list[Statement]:
-    """Statement rows back to the library's type."""
-    fields = Statement.__dataclass_fields__
-    return [Statement(**{k: v for k, v in r.data.items() if k in fields}) for r in rows]
+def current_span(row: SpanRow) -> Span:
+    """The span as the reviewers have left it so far (what the review page shows)."""
+    return Span(row.start, row.end, row.entity_type, row.score, row.text, row.recognizer, row.explanation,
+                row.subtype, row.person_id, row.role)
 
 
-def net_decisions(rows: list[SpanRow], text: str, names: dict[int, str]) -> list[dict[str, Any]]:
-    """The review as `redactor.review` decisions (the CLI's --decisions file): one net decision per change."""
-    out: list[dict[str, Any]] = []
-    for r in sorted(rows, key=lambda r: (r.orig_start, r.orig_end, r.id)):
-        who = names.get(r.updated_by or 0, "")
-        if r.source == "reviewer":
-            if r.status != "rejected":
-                out.append({"action": "add", "start": r.start, "end": r.end, "entity_type": r.entity_type,
-                            "text": r.text, "reviewer": who})
-            continue
-        original = text[r.orig_start:r.orig_end]
-        if r.status == "rejected":
-            out.append({"action": "reject", "start": r.orig_start, "end": r.orig_end, "text": original,
-                        "reviewer": who})
-            continue
-        if (r.start, r.end) != (r.orig_start, r.orig_end):
-            out.append({"action": "edit", "start": r.orig_start, "end": r.orig_end, "new_start": r.start,
-                        "new_end": r.end, "text": original, "reviewer": who})
-        if r.entity_type != r.orig_type:
-            out.append({"action": "retype", "start": r.start, "end": r.end, "entity_type": r.entity_type,
-                        "text": r.text, "reviewer": who})
-        elif r.status == "accepted" and (r.start, r.end) == (r.orig_start, r.orig_end):
-            out.append({"action": "accept", "start": r.start, "end": r.end, "text": r.text, "reviewer": who})
-    return out
+def decision_after(made: list[Decision], about: str, row: SpanRow, note: str = "") -> dict[str, Any]:
+    """What a decision row keeps: the library's decisions, the text they were about, and the span they left."""
+    return {"decisions": [d.to_json() for d in made], "text": about, "note": note, "start": row.start,
+            "end": row.end, "entity_type": row.entity_type, "status": row.status, "version": row.version}
+
+
+def decisions(db: Session, document_id: int) -> list[ReviewedDecision]:
+    """Every reviewer decision on the document, in the order made, as the library's decisions."""
+    rows = db.scalars(select(DecisionRow).where(DecisionRow.document_id == document_id).order_by(DecisionRow.id))
+    return [ReviewedDecision(Decision.from_json(d), str(r.after.get("text") or ""))
+            for r in rows for d in r.after.get("decisions", [])]
+
+
+def analysis_of(rows: list[SpanRow], statement_rows: list[StatementRow], text: str,
+                warnings: list[Any]) -> Analysis:
+    """The stored analysis the reviewers worked on: the spans as found, the statements, the analysed text."""
+    spans = [analysis_span(r, text) for r in rows if r.source == "analysis"]
+    return Analysis(sorted(spans, key=lambda s: (s.start, -s.end)),
+                    [Statement.from_json(r.data) for r in statement_rows], [str(w) for w in warnings], text=text)

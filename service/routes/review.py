@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from redactor.findings import ENTITY_TYPES
+from redactor.findings import ENTITY_TYPES, Decision
+from redactor.review import apply_decisions
 from service.access import document_for, require, span_for
 from service.audit import record
 from service.deps import DB, CurrentUser
@@ -17,8 +18,9 @@ from service.exporting import profile_names
 from service.jobs import latest_run
 from service.models import AnalysisRun, AuditEvent, DecisionRow, Document, SpanRow, now
 from service.review_state import (
+    current_span,
+    decision_after,
     group_of,
-    net_decisions,
     progress,
     span_out,
     span_rows,
@@ -26,6 +28,7 @@ from service.review_state import (
     statements,
     usernames,
 )
+from service.review_state import decisions as stored_decisions
 from service.schemas import (
     AddSpanIn,
     AuditOut,
@@ -114,31 +117,55 @@ def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB) -> SpanOut
     run = _ready_run(db, db.get_one(Document, row.document_id))
     if body.version != row.version:
         raise _conflict(db, span_id, "someone else changed this span since you loaded it; here is its current state")
-    before = _snapshot(row)
-    if body.action == "reject":
-        row.status = "rejected"
-    elif body.action == "accept":
-        row.status = "accepted"
-    elif body.action == "retype":
-        if body.entity_type is None:
-            raise BadRequest(f"retype needs an entity_type from {', '.join(ENTITY_TYPES)}")
-        row.entity_type, row.status = body.entity_type, "accepted"
-    else:
-        if body.start is None or body.end is None:
-            raise BadRequest("edit needs new start and end offsets")
-        row.start, row.end = _trimmed(run.text, body.start, body.end)
-        row.text, row.status = run.text[row.start:row.end], "accepted"
-        if body.entity_type:
-            row.entity_type = body.entity_type
+    if body.action == "retype" and body.entity_type is None:
+        raise BadRequest(f"retype needs an entity_type from {', '.join(ENTITY_TYPES)}")
+    if body.action == "edit" and (body.start is None or body.end is None):
+        raise BadRequest("edit needs new start and end offsets")
+    before, about = _snapshot(row), row.text
+    made = _decisions_for(row, body, run.text, user.username)
+    _apply(row, made, run.text)
     row.updated_by, row.updated_at = user.id, now()
     db.add(DecisionRow(document_id=row.document_id, span_id=row.id, user_id=user.id, action=body.action,
-                       before=before, after={**_snapshot(row), "note": body.note}))
+                       before=before, after=decision_after(made, about, row, body.note)))
     record(db, user, f"span.{body.action}", document_id=row.document_id, span_id=row.id)
     try:
         db.commit()
     except StaleDataError:
         raise _conflict(db, span_id, "someone else changed this span at the same moment; here is its current state")
     return span_out(row, usernames(db))
+
+
+def _decisions_for(row: SpanRow, body: DecisionIn, text: str, who: str) -> list[Decision]:
+    """The library's decisions for one request on a span (`redactor.review` applies them, here and on export)."""
+    start, end, etype = row.start, row.end, row.entity_type
+    if body.action == "edit":
+        assert body.start is not None and body.end is not None
+        start, end = _trimmed(text, body.start, body.end)
+    new_type = body.entity_type or etype
+    if body.action == "reject":
+        return [Decision("reject", row.start, row.end, etype, reviewer=who, note=body.note)]
+    if row.status == "rejected":   # the span is gone from the reviewed spans: deciding on it again adds it back
+        return [Decision("add", start, end, new_type, reviewer=who, note=body.note)]
+    if body.action == "accept":
+        return [Decision("accept", start, end, etype, reviewer=who, note=body.note)]
+    if body.action == "retype":
+        return [Decision("retype", start, end, new_type, reviewer=who, note=body.note)]
+    made = [Decision("edit", row.start, row.end, etype, start, end, reviewer=who, note=body.note)]
+    if new_type != etype:
+        made.append(Decision("retype", start, end, new_type, reviewer=who, note=body.note))
+    return made
+
+
+def _apply(row: SpanRow, made: list[Decision], text: str) -> None:
+    """The row shows what `apply_decisions` makes of its span: gone (rejected), or the span as decided."""
+    spans = [] if row.status == "rejected" else [current_span(row)]
+    after = apply_decisions(spans, made, text)
+    if not after:
+        row.status = "rejected"
+        return
+    span = after[0]
+    row.start, row.end, row.entity_type, row.text, row.status = span.start, span.end, span.entity_type, span.text, \
+        "accepted"
 
 
 @router.post("/api/documents/{document_id}/spans", response_model=SpanOut, status_code=201)
@@ -153,6 +180,7 @@ def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB) -> Sp
     if same is not None:
         raise Conflict("a span with these bounds exists already", current=span_out(same).model_dump(mode="json"))
     text = run.text[start:end]
+    made = [Decision("add", start, end, body.entity_type, reviewer=user.username, note=body.note)]
     row = SpanRow(document_id=doc.id, run_id=run.id, source="reviewer", orig_start=start, orig_end=end,
                   orig_type=body.entity_type, start=start, end=end, entity_type=body.entity_type, text=text,
                   score=1.0, recognizer="reviewer", explanation=f"added by {user.username}"
@@ -160,7 +188,7 @@ def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB) -> Sp
     db.add(row)
     db.flush()
     db.add(DecisionRow(document_id=doc.id, span_id=row.id, user_id=user.id, action="add", before={},
-                       after={**_snapshot(row), "note": body.note}))
+                       after=decision_after(made, text, row, body.note)))
     record(db, user, "span.add", case_id=doc.case_id, document_id=doc.id, span_id=row.id)
     db.commit()
     return span_out(row, usernames(db))
@@ -174,14 +202,15 @@ def decide_group(document_id: int, body: GroupDecisionIn, user: CurrentUser, db:
     """
     require(user, "spans.decide")
     doc = document_for(db, user, document_id)
-    _ready_run(db, doc)
-    status = "accepted" if body.action == "accept" else "rejected"
+    run = _ready_run(db, doc)
     changed = [r for r in span_rows(db, doc.id) if r.status == "pending" and group_of(r) == body.group]
     for row in changed:
-        before = _snapshot(row)
-        row.status, row.updated_by, row.updated_at = status, user.id, now()
+        before, about = _snapshot(row), row.text
+        made = [Decision(body.action, row.start, row.end, row.entity_type, reviewer=user.username)]
+        _apply(row, made, run.text)
+        row.updated_by, row.updated_at = user.id, now()
         db.add(DecisionRow(document_id=doc.id, span_id=row.id, user_id=user.id, action=body.action, before=before,
-                           after={**_snapshot(row), "group": body.group}))
+                           after={**decision_after(made, about, row), "group": body.group}))
     record(db, user, f"group.{body.action}", case_id=doc.case_id, document_id=doc.id, spans=len(changed))
     try:
         db.commit()
@@ -194,11 +223,11 @@ def decide_group(document_id: int, body: GroupDecisionIn, user: CurrentUser, db:
 
 @router.get("/api/documents/{document_id}/decisions")
 def decisions(document_id: int, user: CurrentUser, db: DB) -> dict[str, Any]:
-    """The review as a decisions file for `redactor redact --decisions` (net effect per span)."""
+    """The review as a decisions file for `redactor redact --decisions`: every decision, in the order made."""
     doc = document_for(db, user, document_id)
-    run = _ready_run(db, doc)
+    _ready_run(db, doc)
     return {"document": {"filename": doc.filename, "sha256": doc.sha256},
-            "decisions": net_decisions(span_rows(db, doc.id), run.text, usernames(db))}
+            "decisions": [{**rd.decision.to_json(), "text": rd.text} for rd in stored_decisions(db, doc.id)]}
 
 
 @router.get("/api/documents/{document_id}/audit", response_model=list[AuditOut], tags=["audit"])
