@@ -9,14 +9,16 @@ import pytest
 from redactor.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The fixtures that must be refused, and what the refusal says; every other fixture must analyse.
 BROKEN = {
     "poi__bug53475-password-is-pass.docx": "password-protected",
-    "poi__truncated62886.docx": "",
-    "poi__crash-517626e815e0afa9decd0ebb6d1dee63fb9907dd.docx": "",
-    "plumber__empty.pdf": "empty",
-    "plumber__password-example.pdf": "password",
-    "miner__aes-256-r6.pdf": "password",
+    "poi__truncated62886.docx": "not a valid .docx (the zip package is corrupt or truncated",
+    "poi__crash-517626e815e0afa9decd0ebb6d1dee63fb9907dd.docx": "not a valid .docx (the zip package is corrupt",
+    "plumber__empty.pdf": "the file is empty (0 bytes)",
+    "plumber__password-example.pdf": "the PDF is password-protected",
+    "miner__aes-256-r6.pdf": "the PDF is password-protected",
 }
+FIXTURE_FILES = sorted((FIXTURES / "docx").glob("*.docx")) + sorted((FIXTURES / "pdf").glob("*.pdf"))
 CONTRACT_SPAN = {"start", "end", "entity_type", "score", "text", "recognizer", "explanation"}
 
 
@@ -63,20 +65,25 @@ def test_table_output(capsys):
     assert "Ayla Robertson" in capsys.readouterr().out
 
 
+def test_the_fixture_table_names_real_files() -> None:
+    names = {p.name for p in FIXTURE_FILES}
+    assert len(names) > 3 * len(BROKEN) and set(BROKEN) <= names
+    assert all(BROKEN.values())
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("path", sorted(p for p in (FIXTURES / "docx").glob("*.docx")) +
-                         sorted(p for p in (FIXTURES / "pdf").glob("*.pdf")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)
 def test_every_fixture_analyses_or_fails_clearly(capsys, path):
+    """A broken fixture is refused with its message; any other fixture must analyse (a refusal fails the test)."""
     code = main(["analyze", str(path)])
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
     if path.name in BROKEN:
-        assert code == 2 and captured.err.startswith("redactor: error: ")
+        assert code == 2 and captured.err.startswith(f"redactor: error: {path.name}: ")
         assert BROKEN[path.name] in captured.err
-    elif code == 0:
+    else:
+        assert code == 0, captured.err
         check_contract(json.loads(captured.out), "docx" if path.suffix == ".docx" else "pdf")
-    else:  # other malformed files may be refused, but only with a clear message
-        assert code == 2 and captured.err.startswith("redactor: error: ") and path.name in captured.err
 
 
 @pytest.mark.parametrize("name, data, message", [

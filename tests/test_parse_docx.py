@@ -16,16 +16,17 @@ from redactor.document import Document
 from redactor.errors import EncryptedDocument, ParseError, RedactorError
 from redactor.ooxml import XmlParts, read_locator, read_package
 from redactor.parse.docx import parse_docx
+from tests.conftest import DEV, corpus_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "docx"
-CORPUS = Path("/work/shared/eval/corpus/dev")
+CORPUS = DEV
 BROKEN = {
     "poi__bug53475-password-is-pass.docx": EncryptedDocument,
     "poi__truncated62886.docx": ParseError,
     "poi__crash-517626e815e0afa9decd0ebb6d1dee63fb9907dd.docx": ParseError,
 }
 GOOD = sorted(p.name for p in FIXTURES.glob("*.docx") if p.name not in BROKEN)
-RENDERED = sorted(CORPUS.glob("rendered/*.docx")) if CORPUS.is_dir() else []
+RENDERED = corpus_files("rendered/*.docx")
 
 
 def parse_bytes(data: bytes, name: str = "built.docx") -> Document:
@@ -263,7 +264,6 @@ def test_empty_body_warns_no_text() -> None:
     assert any("no text" in w for w in doc.warnings)
 
 
-@pytest.mark.skipif(not RENDERED, reason="corpus renderings not available")
 @pytest.mark.parametrize("path", RENDERED, ids=lambda p: p.stem)
 def test_corpus_rendering_has_every_gold_word(path: Path) -> None:
     import re

@@ -14,10 +14,11 @@ from redactor.errors import EncryptedDocument, ParseError
 from redactor.parse import parse_file
 from redactor.parse.pdf import parse_pdf
 from tests import pdf_builders
+from tests.conftest import DEV, corpus_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
-CORPUS = Path("/work/shared/eval/corpus/dev")
-RENDERED = sorted((CORPUS / "rendered").glob("*.pdf")) if (CORPUS / "rendered").is_dir() else []
+CORPUS = DEV
+RENDERED = corpus_files("rendered/*.pdf")
 ENCRYPTED = ["plumber__password-example.pdf", "miner__aes-256-r6.pdf"]
 BROKEN = ["plumber__empty.pdf", "plumber__issue-297-example.pdf", "pike__cyclic-toc.pdf"]
 READABLE = sorted(p.name for p in FIXTURES.glob("*.pdf") if p.name not in ENCRYPTED + BROKEN)

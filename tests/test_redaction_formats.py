@@ -1,11 +1,10 @@
 """DOCX and PDF redaction end to end, on the corpus renderings with the gold entities as spans.
 
 These exercise the emitters through `redact()` (so the verifier runs on their bytes) and then read
-the output with the evaluation kit's own reader. They skip while a parser or emitter is unavailable.
+the output with the evaluation kit's own reader. A parser or emitter that fails fails them.
 """
 from __future__ import annotations
 
-import importlib
 import json
 import re
 from pathlib import Path
@@ -16,27 +15,13 @@ from redactor.anonymise.profiles import load_profile
 from redactor.anonymise.pseudonyms import PseudonymMap
 from redactor.document import Document
 from redactor.emit.verify import verify
-from redactor.errors import ParseError, VerificationError
+from redactor.errors import VerificationError
 from redactor.findings import Span
 from redactor.parse import parse_file
 from redactor.pipeline import redact
 from tests.test_redaction_text import leakcheck
 
 DOCS = ("01_learning-review-report", "02_merged-chronology", "06_request-for-information")
-
-
-def require(fmt: str) -> None:
-    try:
-        importlib.import_module(f"redactor.emit.{fmt}").__getattribute__(f"emit_{fmt}")
-    except (ImportError, AttributeError) as exc:
-        pytest.skip(f"emit_{fmt} is not available yet ({exc})")
-
-
-def parsed(path: Path) -> Document:
-    try:
-        return parse_file(path)
-    except ParseError as exc:
-        pytest.skip(f"the {path.suffix} parser is not available yet ({exc})")
 
 
 def gold_spans_in(doc: Document, gold: dict) -> list[Span]:
@@ -57,10 +42,9 @@ CASES = [pytest.param(fmt, stem, profile, marks=() if (stem, profile) == ("02_me
 
 @pytest.mark.parametrize("fmt, stem, profile", CASES)
 def test_rendering_redacted_and_verified(dev_corpus: Path, tmp_path: Path, fmt: str, stem: str, profile: str) -> None:
-    require(fmt)
     src = dev_corpus / "rendered" / f"{stem}.{fmt}"
     gold = json.loads((dev_corpus / "gold" / f"{stem}.json").read_text(encoding="utf-8"))
-    doc = parsed(src)
+    doc = parse_file(src)
     spans = gold_spans_in(doc, gold)
     result = redact(doc, src.read_bytes(), spans, [], load_profile(profile), PseudonymMap())
     out = tmp_path / f"{stem}.{fmt}"
@@ -79,11 +63,10 @@ def test_rendering_redacted_and_verified(dev_corpus: Path, tmp_path: Path, fmt: 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_emitter_leak_is_caught(dev_corpus: Path, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """With no replacements applied, the verifier refuses the emitter's output: nothing to write."""
-    require(fmt)
     from redactor import emit
 
     src = dev_corpus / "rendered" / f"01_learning-review-report.{fmt}"
-    doc = parsed(src)
+    doc = parse_file(src)
     gold = json.loads((dev_corpus / "gold" / "01_learning-review-report.json").read_text(encoding="utf-8"))
     real = emit.EMITTERS[fmt]
     monkeypatch.setitem(emit.EMITTERS, fmt, lambda d, s, reps, **kw: real(d, s, reps[1:], **kw))
@@ -94,7 +77,7 @@ def test_emitter_leak_is_caught(dev_corpus: Path, fmt: str, monkeypatch: pytest.
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_original_rendering_fails_verification(dev_corpus: Path, fmt: str) -> None:
     src = dev_corpus / "rendered" / f"02_merged-chronology.{fmt}"
-    doc = parsed(src)
+    doc = parse_file(src)
     gold = json.loads((dev_corpus / "gold" / "02_merged-chronology.json").read_text(encoding="utf-8"))
     strings = [(s.text, s.entity_type) for s in gold_spans_in(doc, gold) if s.entity_type == "PERSON"]
     assert verify(src.read_bytes(), fmt, strings)
