@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,9 +21,10 @@ from service.db import make_engine, make_sessionmaker, upgrade
 from service.deps import Services
 from service.errors import NotAuthenticated, ServiceError, headers_for, payload_for, status_for
 from service.jobs import AnalysisJobs
+from service.middleware import BodyLimit, BodyTooLarge, HeadAsGet, too_large_payload
 from service.models import User
 from service.routes import auth, cases, documents, exports, pages, review
-from service.settings import Settings
+from service.settings import PRIVATE_UMASK, Settings
 from service.throttle import LoginThrottle
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-# Multipart framing on top of the file itself; larger bodies are refused before they are read.
+# Multipart framing on top of the file itself; larger bodies are refused as soon as they pass it.
 UPLOAD_OVERHEAD = 64 * 1024
 
 
@@ -62,6 +64,9 @@ def _error_response(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service: prepare the data folder, migrate the database, wire routes, jobs and error handling."""
+    # Everything the service writes (database journals, originals, exports, temporary files) holds personal
+    # data: owner-only, whichever module writes it.
+    os.umask(PRIVATE_UMASK)
     settings = (settings or Settings.from_env()).prepared()
     engine = make_engine(settings.db_url)
     upgrade(engine)
@@ -97,20 +102,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def _library_error(request: Request, exc: RedactorError) -> Response:
         return _error_response(request, exc)
 
+    @app.exception_handler(BodyTooLarge)
+    async def _body_too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return JSONResponse(too_large_payload(exc.limit), status_code=413, headers={"Connection": "close"})
+
+    # Every request body is counted as it arrives (declared length or not); HEAD is answered as GET.
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + UPLOAD_OVERHEAD,
+                       shown_limit=settings.max_upload_bytes)
+
     @app.middleware("http")
     async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length", "")
-        if request.method == "POST" and request.url.path.endswith("/documents") and length.isdigit() \
-                and int(length) > settings.max_upload_bytes + UPLOAD_OVERHEAD:
-            response: Response = JSONResponse(
-                {"error": "FileTooLarge", "detail": f"the upload is over the limit of {settings.max_upload_bytes:,} "
-                                                    "bytes"}, status_code=413)
-        else:
-            response = await call_next(request)
+        response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.url.path.startswith("/api/") or "text/html" in response.headers.get("content-type", ""):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    app.add_middleware(HeadAsGet)
     return app

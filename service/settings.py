@@ -20,6 +20,10 @@ Analyser = Callable[["Document", "Register | None"], "Analysis"]
 DEFAULT_DATA_DIR = "redactor-data"
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 SECRET_FILE = "secret.key"
+# The data folder holds originals, full text and outputs: personal data, for the service's own user only.
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+PRIVATE_UMASK = 0o077
 
 
 def _real_analyser(doc: Document, register: Register | None) -> Analysis:
@@ -71,14 +75,20 @@ class Settings:
         return self.database_url or f"sqlite:///{(self.data_dir / 'redactor.sqlite3').resolve()}"
 
     def prepared(self) -> Settings:
-        """Create the data folder (documents, exports, tmp) and fill in the secret key."""
+        """Create the data folder (documents, exports, tmp) owner-only, and the SQLite file and secret key 0600."""
         for sub in ("", "documents", "exports", "tmp"):
-            (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
+            folder = self.data_dir / sub
+            folder.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+            folder.chmod(PRIVATE_DIR)     # also when it was there already, made under a looser umask
+        if not self.database_url:
+            database = self.data_dir / "redactor.sqlite3"
+            os.close(os.open(database, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))   # SQLite keeps the mode it finds
+            database.chmod(PRIVATE_FILE)
         if self.secret_key:
             return self
         path = self.data_dir / SECRET_FILE
         if not path.exists():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(48))
         return replace(self, secret_key=path.read_text().strip())

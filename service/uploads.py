@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from redactor.errors import FileTooLarge, InputError, ParseError, UnsupportedFormat
+from service.settings import PRIVATE_DIR, PRIVATE_FILE
 
 CHUNK = 1024 * 1024
 EXTENSIONS = {"docx": (".docx", ".docm", ".dotx"), "pdf": (".pdf",), "text": (".txt", ".md", ".markdown", ".text")}
@@ -69,7 +70,7 @@ def accept_upload(src: BinaryIO, filename: str | None, limit: int, tmp_dir: Path
     work = Path(tempfile.mkdtemp(dir=tmp_dir))
     path = work / name
     try:
-        with path.open("wb") as dest:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "wb") as dest:
             size, digest = _copy_limited(src, dest, limit, name)
         if size == 0:
             raise InputError(f"{name}: the file is empty (0 bytes)")
@@ -90,8 +91,10 @@ def store(accepted: Accepted, data_dir: Path, case_id: int) -> str:
         name += EXTENSIONS[accepted.fmt][0]      # the stored copy's suffix agrees with its sniffed type
     relative = Path("documents") / str(case_id) / accepted.sha256 / name
     dest = data_dir / relative
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    for folder in (dest.parent.parent, dest.parent):
+        folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
     os.replace(accepted.temp_path, dest)
+    dest.chmod(PRIVATE_FILE)
     shutil.rmtree(accepted.temp_path.parent, ignore_errors=True)
     return relative.as_posix()
 
