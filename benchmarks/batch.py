@@ -230,7 +230,8 @@ def table(rows: list[Row]) -> str:
         base.setdefault(r.pipeline, r.wps)
         mem = ", ".join(f"{b / 2**20:,.0f}" for b in r.peak_rss)
         lines.append(f"{r.pipeline:<16} {r.workers:>7} {r.docs:>5} {r.words:>8,} {r.seconds:>8.1f} {r.wps:>8,.0f} "
-                     f"{r.wps / base[r.pipeline]:>7.2f}x {r.startup:>9.1f} {mem:<22} {r.failed:>6} {r.utilisation:>6.0%} {r.load:>5.1f}")
+                     f"{r.wps / base[r.pipeline]:>7.2f}x {r.startup:>9.1f} {mem:<22} {r.failed:>6} "
+                     f"{r.utilisation:>6.0%} {r.load:>5.1f}")
     return "\n".join(lines)
 
 

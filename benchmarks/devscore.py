@@ -38,7 +38,8 @@ def main() -> int:
         for gold in sorted((args.corpus / "gold").glob("*.json")):
             src = gold.with_suffix(".txt") if fmt == "txt" else args.corpus / "rendered" / f"{gold.stem}.{fmt}"
             doc = parse_file(src)
-            (folder / gold.name).write_text(json.dumps(to_json(doc, analyse(doc)), ensure_ascii=False), encoding="utf-8")
+            analysis = json.dumps(to_json(doc, analyse(doc)), ensure_ascii=False)
+            (folder / gold.name).write_text(analysis, encoding="utf-8")
         cmd = [sys.executable, str(EVAL / "score.py"), "--gold", str(args.corpus / "gold"), "--pred", str(folder)]
         if args.misses:
             cmd.append("--misses")

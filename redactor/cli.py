@@ -23,7 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="redactor", description="Redact personal data from Learning Review documents.")
+    parser = argparse.ArgumentParser(prog="redactor",
+                                     description="Redact personal data from Learning Review documents.")
     parser.add_argument("--version", action="version", version=f"redactor {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -157,7 +157,8 @@ class DocumentBuilder:
         for piece, node, offset in pieces:
             if piece and node is not None:
                 prev = segs[-1] if segs else None
-                if prev and prev.node == node and prev.end == self.pos and prev.offset + (prev.end - prev.start) == offset:
+                if (prev and prev.node == node and prev.end == self.pos
+                        and prev.offset + (prev.end - prev.start) == offset):
                     segs[-1] = Segment(prev.start, self.pos + len(piece), node, prev.offset)
                 else:
                     segs.append(Segment(self.pos, self.pos + len(piece), node, offset))

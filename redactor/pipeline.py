@@ -5,7 +5,7 @@
     spans = apply_decisions(analysis.spans, decisions)   # redactor.review: what reviewers accepted, rejected, added
     planned = plan_redactions(doc, spans, ..., profile)  # redactor.anonymise: profile rules run by presidio-anonymizer
     output = emit(doc, data, planned)                    # redactor.emit: the changes written into a copy of the file
-    verify(output, ...)                                  # redactor.emit.verify: nothing redacted can be read; else raise
+    verify(output, ...)                                  # redactor.emit.verify: nothing redacted remains, or raise
     log = build_log(...)                                 # redactor.emit.log: what changed, where and why
 
 `redact_document` runs all of it; the CLI, the batch workers and the review service call it. The review
@@ -122,7 +122,7 @@ def plan_document(source: str | Path, profile: Profile, register: Register | Non
 def redact(doc: Document, source: bytes, spans: Sequence[Span], statements: Sequence[Statement], profile: Profile,
            pseudonyms: PseudonymMap | None = None, decisions_note: Any = "", *,
            log_originals: bool = False) -> RedactionResult:
-    """Plan, emit and verify a parsed, analysed and reviewed document; raises VerificationError if not provably clean."""
+    """Plan, emit and verify a parsed, analysed, reviewed document; raises VerificationError unless provably clean."""
     planned, warnings = plan_redactions(doc, spans, statements, profile,
                                         pseudonyms if pseudonyms is not None else PseudonymMap())
     output = emit(doc, source, planned, profile.unreadable_pages)

@@ -59,7 +59,8 @@ def census_names() -> tuple[set[str], set[str]]:
     for fname in ("dist.female.first", "dist.male.first"):
         for line in (base / fname).read_text().splitlines():
             first.add(line.split()[0].title())
-    last = [line.split()[0].title() for line in (base / "dist.all.last").read_text().splitlines()[:SURNAME_CENSUS_LIMIT]]
+    census = (base / "dist.all.last").read_text().splitlines()[:SURNAME_CENSUS_LIMIT]
+    last = [line.split()[0].title() for line in census]
     return first, set(last)
 
 
@@ -76,7 +77,8 @@ def main() -> None:
     f1, l1 = faker_names()
     f2, l2 = census_names()
     extra = OUT / "first_names_extra.txt"
-    f3 = {line.strip() for line in extra.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")}
+    f3 = {line.strip() for line in extra.read_text(encoding="utf-8").splitlines()
+          if line.strip() and not line.startswith("#")}
     first = clean(f1 | f2 | f3)
     last = clean(l1 | l2)
     words = {w.strip() for w in Path("/usr/share/dict/british-english").read_text(encoding="utf-8").splitlines()

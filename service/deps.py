@@ -57,7 +57,8 @@ def optional_session(request: Request, db: DB, services: AppServices) -> LoginSe
     return find_session(db, request.cookies.get(SESSION_COOKIE), services.settings.secret_key)
 
 
-def current_session(request: Request, session: Annotated[LoginSession | None, Depends(optional_session)]) -> LoginSession:
+def current_session(request: Request,
+                    session: Annotated[LoginSession | None, Depends(optional_session)]) -> LoginSession:
     """The live login session; state-changing requests must also carry its CSRF token in a header."""
     if session is None:
         raise NotAuthenticated("log in first")

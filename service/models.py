@@ -1,4 +1,5 @@
-"""The service's tables: users, sessions, cases, documents, analysis runs, spans, statements, decisions, exports, audit."""
+"""The service's tables: users, sessions, cases, documents, analysis runs, spans, statements, decisions, exports,
+audit."""
 from __future__ import annotations
 
 from datetime import UTC, datetime

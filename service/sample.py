@@ -1,4 +1,4 @@
-"""Load the sample case (the repository's `samples/` register and documents) so a new service has something to review."""
+"""Load the sample case (the repository's `samples/` register and documents): a new service has something to review."""
 from __future__ import annotations
 
 import logging

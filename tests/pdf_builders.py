@@ -46,7 +46,8 @@ def report_pdf() -> bytes:
 
     doc = SimpleDocTemplate(buf, pagesize=A4, author=NAME, title=f"Notes by {NAME}", subject="Learning Review")
     table = Table([["Role", "Person"], ["Mother", NAME], ["Social worker", "Tom Brown"]])
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONTNAME", (0, 0), (-1, -1), "Helvetica")]))
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                               ("FONTNAME", (0, 0), (-1, -1), "Helvetica")]))
     story = [Paragraph("1. Introduction", styles["Heading1"]), Paragraph(LONG, body), Spacer(1, 12),
              Paragraph(f"A second paragraph in a TrueType font names {NAME} and Tom Brown.", tt), Spacer(1, 12),
              table, PageBreak(), Paragraph("Page two has more text about the review process.", body), PageBreak(),

@@ -105,7 +105,8 @@ def test_bad_input_is_refused_clearly(capsys, tmp_path, name, data, message):
 
 def test_latin1_text_is_decoded_with_a_warning(capsys, tmp_path):
     path = tmp_path / "old.txt"
-    path.write_bytes("Mrs O’Brien visited the café on 3rd Feb 2021 with Zoë. Ça va très bien, merci beaucoup.".encode("cp1252"))
+    text = "Mrs O’Brien visited the café on 3rd Feb 2021 with Zoë. Ça va très bien, merci beaucoup."
+    path.write_bytes(text.encode("cp1252"))
     out = run_json(capsys, path)
     assert "Zoë" in out["text"] and any("decoded as" in w for w in out["warnings"])
 

@@ -262,7 +262,8 @@ def docx_with_embedded_document(name: str = "Morag Quinnell") -> bytes:
     run._r.append(parse_xml(
         '<w:object xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
         'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" w:dxaOrig="6000" w:dyaOrig="900">'
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        'w:dxaOrig="6000" w:dyaOrig="900">'
         '<v:shape id="_x0000_i1025" type="#_x0000_t75" style="width:300pt;height:45pt" o:ole="">'
         f'<v:imagedata r:id="{image_rid}" o:title=""/></v:shape>'
         '<o:OLEObject Type="Embed" ProgID="Word.Document.12" ShapeID="_x0000_i1025" DrawAspect="Content" '

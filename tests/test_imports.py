@@ -134,14 +134,10 @@ def test_only_the_anonymise_adapter_imports_presidio_anonymizer() -> None:
 @pytest.mark.slow
 def test_every_module_imports_alone_in_a_fresh_interpreter() -> None:
     """Each module imported first, in its own interpreter: an order-dependent circle would fail here."""
-    names = sorted(module_names())
-    script = ("import importlib, subprocess, sys\n"
-              "failed = []\n"
-              "for name in sys.argv[1:]:\n"
-              "    r = subprocess.run([sys.executable, '-c', f'import {name}'], capture_output=True, text=True)\n"
-              "    if r.returncode:\n"
-              "        failed.append(f'{name}: {r.stderr.strip().splitlines()[-1]}')\n"
-              "print('\\n'.join(failed))\n"
-              "sys.exit(1 if failed else 0)\n")
-    r = subprocess.run([sys.executable, "-c", script, *names], capture_output=True, text=True, cwd=ROOT, timeout=1200)
-    assert r.returncode == 0, r.stdout
+    failed = []
+    for name in sorted(module_names()):
+        r = subprocess.run([sys.executable, "-c", f"import {name}"], capture_output=True, text=True, cwd=ROOT,
+                           timeout=300, check=False)
+        if r.returncode:
+            failed.append(f"{name}: {r.stderr.strip().splitlines()[-1]}")
+    assert failed == []

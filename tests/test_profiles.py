@@ -44,7 +44,8 @@ def test_choices_documented() -> None:
 
 
 def test_unknown_profile_names_the_choices() -> None:
-    with pytest.raises(ProfileError, match=r"Unknown profile 'publcation'; choose from care-inspectorate, foi, publication"):
+    message = r"Unknown profile 'publcation'; choose from care-inspectorate, foi, publication"
+    with pytest.raises(ProfileError, match=message):
         load_profile("publcation")
 
 

@@ -29,8 +29,9 @@ def test_role_drives_the_pseudonym(role: str, expected: str) -> None:
 
 
 def test_numbering_by_role() -> None:
-    spans = [person("Ann Bell", "a", "child"), person("Bob Bell", "b", "child"), person("Cat Dee", "c", "social worker"),
-             person("Dan Eck", "d", "social worker"), person("Eve Fox", "e", "mother"), person("Flo Gee", "f", "mother")]
+    spans = [person("Ann Bell", "a", "child"), person("Bob Bell", "b", "child"),
+             person("Cat Dee", "c", "social worker"), person("Dan Eck", "d", "social worker"),
+             person("Eve Fox", "e", "mother"), person("Flo Gee", "f", "mother")]
     assert names(spans) == ["Child A", "Child B", "Social Worker 1", "Social Worker 2", "Mother", "Mother 2"]
 
 
@@ -87,12 +88,15 @@ def test_load_missing_file_is_empty(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("text, tokens", [
-    ("Ms Mitchell's", ["mitchell"]), ("Dr A. MacIver", ["a", "maciver"]), ("Shannon  Mitchell", ["shannon", "mitchell"]),
+    ("Ms Mitchell's", ["mitchell"]), ("Dr A. MacIver", ["a", "maciver"]),
+    ("Shannon  Mitchell", ["shannon", "mitchell"]),
 ])
 def test_name_tokens(text: str, tokens: list[str]) -> None:
     assert name_tokens(text) == tokens
 
 
-@pytest.mark.parametrize("text, initials", [("HG", "hg"), ("J.M.", "jm"), ("RMcA", "rmca"), ("Hope", ""), ("HELLO", "")])
+@pytest.mark.parametrize("text, initials", [
+    ("HG", "hg"), ("J.M.", "jm"), ("RMcA", "rmca"), ("Hope", ""), ("HELLO", ""),
+])
 def test_initials(text: str, initials: str) -> None:
     assert initials_of(text) == initials

@@ -42,7 +42,8 @@ def spans_for(text: str, *items: tuple[str, str] | tuple[str, str, str]) -> list
     for item in items:
         sub, etype = item[0], item[1]
         start = text.index(sub)
-        out.append(Span(start, start + len(sub), etype, 1.0, sub, "test", "test", role=item[2] if len(item) > 2 else ""))
+        role = item[2] if len(item) > 2 else ""
+        out.append(Span(start, start + len(sub), etype, 1.0, sub, "test", "test", role=role))
     return out
 
 
@@ -172,7 +173,8 @@ def _source_and_analysis(tmp_path: Path) -> tuple[Path, Path]:
     src.write_text(SAMPLE, encoding="utf-8")
     spans = spans_for(SAMPLE, ("3rd Feb 2021", "DATE"), ("Shannon Mitchell", "PERSON", "mother"),
                       ("Kayden", "PERSON", "child"), ("aged 14 months", "AGE"), ("Braeside Medical Practice", "ORG"),
-                      ("Lorna Baird", "PERSON", "health visitor"), ("07700 900123", "PHONE"), ("Mitchell was", "PERSON"))
+                      ("Lorna Baird", "PERSON", "health visitor"), ("07700 900123", "PHONE"),
+                      ("Mitchell was", "PERSON"))
     spans[-1] = spans[-1].with_(end=spans[-1].start + 8, text="Mitchell")
     analysis = tmp_path / "note.analysis.json"
     analysis.write_text(json.dumps({"source": {"sha256": hashlib.sha256(SAMPLE.encode()).hexdigest()},
@@ -193,7 +195,8 @@ def test_cli_redact_writes_output_log_and_schedule(tmp_path: Path) -> None:
                  "--decisions", str(decisions), "--pseudonyms", str(pmap)]) == 0
     result = (out / "note.txt").read_text()
     assert "Shannon" not in result and "Baird" not in result and "07700" not in result and "tel " not in result
-    assert result.startswith("Case note February 2021: [s.38(1)(b)] (mother) took [s.38(1)(b)], under 2, to a GP practice.")
+    assert result.startswith("Case note February 2021: [s.38(1)(b)] (mother) took [s.38(1)(b)], under 2, "
+                             "to a GP practice.")
     log = json.loads((out / "note.txt.log.json").read_text())
     assert log["profile"]["name"] == "foi" and log["verification"]["passed"]
     assert log["decisions"]["applied"] == {"add": 1}
@@ -212,7 +215,8 @@ def test_cli_log_originals_and_publication(tmp_path: Path) -> None:
     out = tmp_path / "pub.txt"
     assert main(["redact", str(src), "-p", "publication", "-o", str(out), "--analysis", str(analysis),
                  "--log-originals"]) == 0
-    assert out.read_text().startswith("Case note Month 1: Mother (mother) took Child A, under 2, to a GP practice.\nHV Health Visitor 1 (tel [phone number]) felt that Mother was coping.")
+    assert out.read_text().startswith("Case note Month 1: Mother (mother) took Child A, under 2, to a GP practice.\n"
+                                      "HV Health Visitor 1 (tel [phone number]) felt that Mother was coping.")
     log = json.loads((tmp_path / "pub.txt.log.json").read_text())
     assert "Shannon Mitchell" in [r.get("original") for r in log["redactions"]]
     assert not (tmp_path / "pub.txt.schedule.csv").exists()

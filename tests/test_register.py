@@ -26,7 +26,7 @@ def test_yaml_register():
     kayden, shannon = reg.people
     assert kayden.id == "kayden-mitchell" and kayden.role == "child" and kayden.dob == "2019-03-14"
     assert kayden.pseudonym == "Child A" and reg.to_json()["people"][0]["pseudonym"] == "Child A"
-    assert kayden.name_forms() == ["Kayden Mitchell", "KM", "Kay"] or set(kayden.name_forms()) == {"Kayden Mitchell", "KM", "Kay"}
+    assert set(kayden.name_forms()) == {"Kayden Mitchell", "KM", "Kay"}
     assert shannon.id == "mum" and shannon.addresses == ("27 Glenburn Road", "Paisley PA2 8QT")
     assert reg.by_id("mum") is shannon
 

@@ -154,7 +154,8 @@ def _case(tmp_path: Path, redacted: str) -> list[str]:
     out.write_text(redacted)
     analysis = tmp_path / "a.json"
     analysis.write_text(json.dumps({"source": {"sha256": hashlib.sha256(text.encode()).hexdigest()}, "spans": [
-        {"start": 0, "end": 16, "entity_type": "PERSON", "score": 1, "text": NAME, "recognizer": "t", "explanation": "t"},
+        {"start": 0, "end": 16, "entity_type": "PERSON", "score": 1, "text": NAME, "recognizer": "t",
+         "explanation": "t"},
         {"start": 31, "end": 43, "entity_type": "DATE", "score": 1, "text": "3 March 2021", "recognizer": "t",
          "explanation": "t"}]}))
     return ["verify", str(orig), str(out), "--analysis", str(analysis)]

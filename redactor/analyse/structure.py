@@ -210,7 +210,8 @@ def _has_proper_word(value: str) -> bool:
 
 
 FORM_LABEL = regex.compile(
-    r"(?m)(?:^|\t|[ \u00a0]{2,}|\|)[ \t]*(?P<label>[\p{L}](?:[\p{L}'’&/ ()-]|\.(?! )){0,40}?)[ \t]*:[ \t]+(?P<value>[^\t\n|]+?)"
+    r"(?m)(?:^|\t|[ \u00a0]{2,}|\|)[ \t]*(?P<label>[\p{L}](?:[\p{L}'’&/ ()-]|\.(?! )){0,40}?)"
+    r"[ \t]*:[ \t]+(?P<value>[^\t\n|]+?)"
     r"(?=[ \u00a0]{2,}|\t|\||$)")
 
 

@@ -45,7 +45,7 @@ def chi_or_nhs(text: str) -> float | None:
 
 
 def nino(text: str) -> float | None:
-    """National Insurance prefix rules (HMRC): D F I Q U V never first; D F I O Q U V never second; some pairs barred."""
+    """National Insurance prefixes (HMRC): D F I Q U V never first, D F I O Q U V never second, some pairs barred."""
     prefix = text.replace(" ", "").replace("\u00a0", "")[:2].upper()
     if prefix in NINO_BAD_PREFIXES:
         return -1.0

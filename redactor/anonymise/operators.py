@@ -1,6 +1,7 @@
 """Operators: what a profile rule turns a stretch of personal data into.
 
-A `Rule` is one profile entry (action, label, method, options). `OPERATORS` maps each action (remove, pseudonym, generalise, keep) to a function giving the replacement
+A `Rule` is one profile entry (action, label, method, options). `OPERATORS` maps each action (remove,
+pseudonym, generalise, keep) to a function giving the replacement
 text and its style ("box" for a labelled redaction, "text" for words written in place). `GENERALISERS`
 maps each generalise method to a function that returns the coarser text, or None when it cannot read
 the original, in which case the rule's fallback label is used as a box (fail closed). They are run by

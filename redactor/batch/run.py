@@ -156,7 +156,8 @@ def run_batch(opts: BatchOptions, progress: Progress | None = None) -> BatchOutc
         manifest.finish_run("interrupted" if outcome.interrupted else "finished")
         rows = [r for r in manifest.rows() if (r["source"], r["sha256"]) in current]
     meta = {"input": str(opts.input_dir), "output": str(opts.out_dir), "profile": profile.name,
-            "profile_sha256": profile.sha256, "register_sha256": register_sha, "review_threshold": opts.review_threshold,
+            "profile_sha256": profile.sha256, "register_sha256": register_sha,
+            "review_threshold": opts.review_threshold,
             "runner": outcome.runner, "interrupted": outcome.interrupted}
     report = build_report(rows, meta)
     json_path = opts.report or opts.out_dir / f"{REPORT_NAME}.json"

@@ -53,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
         highlight=False, soft_wrap=True)
     console.print(f"report: {outcome.report_json} and {outcome.report_html}", highlight=False, soft_wrap=True)
     if outcome.interrupted:
-        console.print("interrupted: re-run the same command to resume where it stopped", highlight=False, soft_wrap=True)
+        console.print("interrupted: re-run the same command to resume where it stopped", highlight=False,
+                      soft_wrap=True)
     elif outcome.failed:
-        console.print(f"{outcome.failed} file(s) failed; see the report. A re-run retries them.", highlight=False, soft_wrap=True)
+        console.print(f"{outcome.failed} file(s) failed; see the report. A re-run retries them.", highlight=False,
+                      soft_wrap=True)
     return outcome.exit_code

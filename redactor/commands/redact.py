@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
 
     profile = load_profile(args.profile)
     register = _load_register(args.register) if args.register else None
-    analysis = load_analysis(args.analysis, _sha256(args.path) if args.path.is_file() else "") if args.analysis else None
+    sha256 = _sha256(args.path) if args.path.is_file() else ""
+    analysis = load_analysis(args.analysis, sha256) if args.analysis else None
     decisions = load_decisions(args.decisions) if args.decisions else []
     provenance = {"file": args.decisions.name, "sha256": _sha256(args.decisions)} if args.decisions else None
     pmap = PseudonymMap.load(args.pseudonyms) if args.pseudonyms else PseudonymMap()

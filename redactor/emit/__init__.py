@@ -45,7 +45,7 @@ EMITTERS: dict[str, Emitter] = {"docx": _emit_docx, "pdf": _emit_pdf, "text": _e
 
 
 def emit(doc: Document, source: bytes, planned: Sequence[Planned], unreadable_pages: str = "refuse") -> bytes:
-    """The redacted copy of `source`; a PDF's pages without a text layer are refused or rasterised, as the profile says."""
+    """The redacted copy of `source`; PDF pages without a text layer are refused or rasterised, as the profile says."""
     options: dict[str, Any] = {}
     if doc.format == "pdf" and doc.needs_ocr:
         pages = ", ".join(map(str, doc.needs_ocr))

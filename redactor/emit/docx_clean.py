@@ -200,7 +200,7 @@ def clean_properties(xml: XmlParts, core: str | None, app: str | None) -> None:
 
 
 def strip_template_paths(parts: dict[str, bytes], xml: XmlParts) -> None:
-    """An attached template's external path names its author's folders ("C:\\Users\\jsmith\\..."): keep the file name."""
+    """An attached template's external path names its author's folders ("C:\\Users\\jsmith\\..."): keep the name."""
     for rels_part in [p for p in parts if p.endswith(".rels")]:
         for el in xml.root(rels_part).iter(qn("pr:Relationship")):
             target = el.get("Target", "")
@@ -218,7 +218,7 @@ def parts_to_remove(parts: dict[str, bytes]) -> set[str]:
         for rel in relationships(parts, source_of_rels(rels_part)):
             if rel.external:
                 continue
-            if rel.type.endswith(COMMENT_RELS + EMBEDDED_RELS) or rel.type.endswith(("/custom-properties", "/thumbnail")):
+            if rel.type.endswith(COMMENT_RELS + EMBEDDED_RELS + ("/custom-properties", "/thumbnail")):
                 out.add(rel.part)
     out |= {p for p in parts if p.startswith(("customXml/", "docProps/thumbnail") + EMBEDDED_FOLDERS)}
     out |= {p for p in parts if p == "docProps/custom.xml"}

@@ -122,7 +122,8 @@ def line_boxes(boxes: Sequence[tuple[float, float, float, float]]) -> list[tuple
         if out:
             cur = out[-1]
             overlap = min(cur[3], bottom) - max(cur[1], top)
-            if overlap > 0.5 * min(cur[3] - cur[1], bottom - top) and x0 >= cur[0] - 1 and x0 - cur[2] < 3 * (bottom - top):
+            same_line = overlap > 0.5 * min(cur[3] - cur[1], bottom - top)
+            if same_line and x0 >= cur[0] - 1 and x0 - cur[2] < 3 * (bottom - top):
                 cur[0], cur[1], cur[2], cur[3] = min(cur[0], x0), min(cur[1], top), max(cur[2], x1), max(cur[3], bottom)
                 continue
         out.append([x0, top, x1, bottom])

@@ -117,7 +117,8 @@ def number(value: object) -> float:
     return float(value)  # type: ignore[arg-type]
 
 
-def rewrite_page(pdf: pikepdf.Pdf, page: pikepdf.Page, remove: set[int], advances: Sequence[float]) -> tuple[bytes, Walk]:
+def rewrite_page(pdf: pikepdf.Pdf, page: pikepdf.Page, remove: set[int],
+                 advances: Sequence[float]) -> tuple[bytes, Walk]:
     """The page's new content (balanced q/Q) with the glyphs in `remove` taken out."""
     walk = Walk(pdf, remove, advances)
     try:

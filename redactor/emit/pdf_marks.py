@@ -98,8 +98,8 @@ def overlay(frame: PageFrame, marks: Sequence[Mark], font: str) -> tuple[bytes, 
         x0, y0, x1, y1 = frame.device_box(mark.box)
         x0, y0, x1, y1 = x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD
         light = mark.style == "text"
-        ops += [([0.88 if light else 0.0], "g"), ([hundredths(x0), hundredths(y0), hundredths(x1 - x0), hundredths(y1 - y0)], "re"),
-                ([], "f")]
+        box = [hundredths(x0), hundredths(y0), hundredths(x1 - x0), hundredths(y1 - y0)]
+        ops += [([0.88 if light else 0.0], "g"), (box, "re"), ([], "f")]
         text, size = fit_label(mark.label, x1 - x0, y1 - y0)
         if text.strip():
             ops += [([], "BT"), ([pikepdf.Name(font), hundredths(size)], "Tf"), ([0.0 if light else 1.0], "g"),

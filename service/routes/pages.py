@@ -56,4 +56,5 @@ def review_page(document_id: int, request: Request, services: AppServices, sessi
 def users_page(request: Request, services: AppServices, session: CurrentSession, db: DB) -> HTMLResponse:
     """Users and their roles (administrators only)."""
     require(session.user, "users.manage")
-    return render(request, services, session, "users.html", users=list(db.scalars(select(User).order_by(User.username))))
+    users = list(db.scalars(select(User).order_by(User.username)))
+    return render(request, services, session, "users.html", users=users)

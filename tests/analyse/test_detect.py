@@ -152,5 +152,6 @@ def test_nationalities_and_the_verb_opening_a_note_are_not_part_of_names_or_plac
 
 
 def test_quotes_and_brackets_stay_outside_places_and_organisations(analyse_text):
-    spans = {s.text for s in analyse_text('She joined (Glenburn Primary School).\nAddress: "Rose Cottage, Auchterlea"').spans}
+    text = 'She joined (Glenburn Primary School).\nAddress: "Rose Cottage, Auchterlea"'
+    spans = {s.text for s in analyse_text(text).spans}
     assert {"Glenburn Primary School", 'Rose Cottage, Auchterlea'} <= spans

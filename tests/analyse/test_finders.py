@@ -116,7 +116,8 @@ def test_initials(name, initials):
     ("young people outside the school gates at Sandpiper Lane. The", "Sandpiper Lane"),
     ("Carrickmoran Medical Centre\nMain Street, Carrickmoran, Co. Dhún na nGall F94 HT92 Tel: 074 95 41 900",
      "Main Street, Carrickmoran, Co. Dhún na nGall F94 HT92"),
-    ("They moved to Rowan Cottage, Mill Brae, Auchterlea KA25 7RE in May.", "Rowan Cottage, Mill Brae, Auchterlea KA25 7RE"),
+    ("They moved to Rowan Cottage, Mill Brae, Auchterlea KA25 7RE in May.",
+     "Rowan Cottage, Mill Brae, Auchterlea KA25 7RE"),
     ("Council Offices, 40 High Street, Kilbraddan KA23 8AA", "Council Offices, 40 High Street, Kilbraddan KA23 8AA"),
 ])
 def test_addresses(text, addr):

@@ -36,9 +36,12 @@ def test_every_rule_has_examples():
 
 
 @pytest.mark.parametrize("body, message", [
-    ("recognisers:\n  - name: x\n    entity: ID\n    patterns: [{name: p, regex: '(', score: 0.5}]\n", "does not compile"),
-    ("recognisers:\n  - name: x\n    entity: ID\n    patterns: [{name: p, regex: 'a', score: 2}]\n", "score between 0 and 1"),
-    ("recognisers:\n  - name: x\n    entity: ID\n    validator: luhn\n    patterns: [{name: p, regex: 'a', score: 0.5}]\n",
+    ("recognisers:\n  - name: x\n    entity: ID\n    patterns: [{name: p, regex: '(', score: 0.5}]\n",
+     "does not compile"),
+    ("recognisers:\n  - name: x\n    entity: ID\n    patterns: [{name: p, regex: 'a', score: 2}]\n",
+     "score between 0 and 1"),
+    (("recognisers:\n  - name: x\n    entity: ID\n    validator: luhn\n"
+      "    patterns: [{name: p, regex: 'a', score: 0.5}]\n"),
      "unknown validator"),
     ("recognisers:\n  - name: x\n    patterns: []\n", "missing 'entity'"),
     ("recognisers: [\n", "not valid YAML"),

@@ -24,14 +24,16 @@ def test_labels(label, entity):
     assert label_type(label).type == entity
 
 
-@pytest.mark.parametrize("label", ["Relationship", "Role", "Agency", "Event", "Outcome", "Home visit. Safety plan agreed"])
+@pytest.mark.parametrize("label", ["Relationship", "Role", "Agency", "Event", "Outcome",
+                                   "Home visit. Safety plan agreed"])
 def test_labels_that_type_nothing(label):
     assert label_type(label) is None
 
 
 def test_table_columns_type_their_cells():
     text = ("Name\tDOB\tAge\tAddress\tTel\tRelationship\n"
-            "KOWALCZYK, Natalia\t04/11/1994\t28 yrs\tFlat 4, 17 Heol y Gaer, Aberwennol NP22 7HW\t07700 900741\tMother\n"
+            "KOWALCZYK, Natalia\t04/11/1994\t28 yrs\tFlat 4, 17 Heol y Gaer, Aberwennol NP22 7HW\t07700 900741"
+            "\tMother\n"
             "PRICE, Rhydian (\"Rhyd\")\tnot known\t–\tas above\t–\tMother's partner\n")
     got = typed(text)
     assert ("PERSON", "KOWALCZYK, Natalia") in got and ("DATE", "04/11/1994") in got
@@ -43,7 +45,8 @@ def test_table_columns_type_their_cells():
 
 
 def test_markdown_table_and_initials_under_lead():
-    text = "| Action | Lead | By when |\n|---|---|---|\n| Visit the family | JK | Friday |\n| Obtain records | SW | 3/4 |\n"
+    text = ("| Action | Lead | By when |\n|---|---|---|\n| Visit the family | JK | Friday |\n"
+            "| Obtain records | SW | 3/4 |\n")
     got = typed(text)
     assert ("PERSON", "JK") in got and ("PERSON", "SW") not in got   # initials, not a role's acronym
 

@@ -12,7 +12,8 @@ from redactor.analyse.rules import load_rules
 
 VECTORS = json.loads((Path(__file__).parents[1] / "fixtures" / "presidio__uk_identifier_test_vectors.json").read_text())
 RULE_FOR = {"driving_licence": ["driving_licence"], "nhs": ["chi_number"], "nino": ["national_insurance_number"],
-            "passport": ["passport_number"], "postcode": ["uk_postcode"], "vehicle_registration": ["vehicle_registration"]}
+            "passport": ["passport_number"], "postcode": ["uk_postcode"],
+            "vehicle_registration": ["vehicle_registration"]}
 # Reports quote what they were given: we flag some shapes Presidio rejects (scores stay low without context).
 POLICY = {
     "AB1234567": "UK passports here are nine digits; letter-prefixed numbers are case references",

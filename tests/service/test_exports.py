@@ -44,7 +44,8 @@ def test_publication_export_is_clean_and_downloadable(env: Env, tmp_path: Path) 
     assert x["unreviewed"] == 0 and x["log"]["verification"]["passed"] is True and x["schedule"] == []
     assert x["filename"] == "report.publication.docx"
     dl = env.client("rita").get(x["download_url"])
-    assert dl.status_code == 200 and 'attachment; filename="report.publication.docx"' in dl.headers["content-disposition"]
+    assert dl.status_code == 200
+    assert 'attachment; filename="report.publication.docx"' in dl.headers["content-disposition"]
     out = tmp_path / "out.docx"
     out.write_bytes(dl.content)
     assert leaks(out, text, ["Kayden Mitchell", "Shannon Mitchell", MISSED]) == []

@@ -151,7 +151,8 @@ def test_real_pipeline_end_to_end(tmp_path: Path) -> None:
     (["--forwarded-allow-ips", "10.0.0.5"], True, "10.0.0.5"),
 ])
 def test_serve_trusts_forwarded_headers_only_from_the_named_proxy(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], proxy_headers: bool, allowed: str | None) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], proxy_headers: bool,
+        allowed: str | None) -> None:
     import uvicorn
 
     seen: dict = {}
