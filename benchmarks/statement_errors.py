@@ -20,28 +20,13 @@ DEV = ROOT.parent / "shared" / "eval" / "corpus" / "dev"
 _WORD = regex.compile(r"[^\W_]+")
 
 
-class _Line:
-    __slots__ = ("end", "kind", "start")
-
-    def __init__(self, start: int, end: int) -> None:
-        self.start, self.end, self.kind = start, end, "paragraph"
-
-
-def _lines(text: str) -> list[_Line]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append(_Line(pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", type=Path, default=DEV)
     ap.add_argument("--kind", default="all", choices=["missed", "false", "all"])
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
+    from benchmarks.statements_eval import line_blocks
     from redactor.analyse.statements import classify_statements
 
     for path in sorted((args.corpus / "gold").glob("*.json")):
@@ -49,10 +34,10 @@ def main() -> int:
         text = gold["text"]
         toks = [m.span() for m in _WORD.finditer(text)]
 
-        def idx(a: int, b: int) -> frozenset[int]:
+        def idx(a: int, b: int, toks: list[tuple[int, int]] = toks) -> frozenset[int]:
             return frozenset(i for i, (s, e) in enumerate(toks) if s < b and e > a)
 
-        preds = classify_statements(text, _lines(text))
+        preds = classify_statements(text, line_blocks(text))
         g = [(s["kind"], idx(s["start"], s["end"]), s) for s in gold.get("statements", [])]
         p = [(s.kind, idx(s.start, s.end), s) for s in preds]
         print(f"== {path.stem}")
@@ -63,7 +48,8 @@ def main() -> int:
                 over = [x for pk, pi, x in p if gi & pi]
                 said = "; ".join(f"{x.kind}/{x.cue_family}/{x.cue!r}" for x in over)
                 segs = " || ".join(text[x.start:x.end] for x in over) if len(over) > 1 else ""
-                print(f"  MISSED {kind:9} said {said}\n      {text[s['start']:s['end']]}" + (f"\n      split: {segs}" if segs else ""))
+                print(f"  MISSED {kind:9} said {said}\n      {text[s['start']:s['end']]}"
+                      + (f"\n      split: {segs}" if segs else ""))
         if args.kind in ("false", "all"):
             for kind, pi, x in p:
                 if kind == "fact" or not pi:
@@ -71,8 +57,8 @@ def main() -> int:
                 if any(gk == kind and len(pi & gi) / len(pi) >= 0.5 for gk, gi, _ in g):
                     continue
                 gk = [k for k, gi, _ in g if len(pi & gi) / len(pi) >= 0.5]
-                print(f"  FALSE  {kind:9} gold {gk[0] if gk else 'fact':9} {x.cue_family}/{x.cue!r} holder={x.holder!r}\n"
-                      f"      {text[x.start:x.end]}")
+                print(f"  FALSE  {kind:9} gold {gk[0] if gk else 'fact':9} {x.cue_family}/{x.cue!r} "
+                      f"holder={x.holder!r}\n      {text[x.start:x.end]}")
     return 0
 
 

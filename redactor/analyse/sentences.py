@@ -27,7 +27,8 @@ ABBREVIATIONS = frozenset(["dr", "mr", "mrs", "ms", "mx", "prof", "rev", "sr", "
 # Hard boundaries inside a block: tabs (table cells), pipes in markdown-like tables, blank lines,
 # and a line break before a bullet or numbered item.
 # A note's "Action:" or "Plan:" label starts a new sentence even when the text before it has no full stop.
-_CELL_SPLIT = re.compile(r"\t|\s*\|\s*|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•▪◦–]\s|\(?\d+(?:\.\d+)+\s|\(?\d+[.)]\s|\(?[a-z][.)]\s))"
+_CELL_SPLIT = re.compile(r"\t|\s*\|\s*|\n[ \t]*\n"
+                         r"|\n(?=[ \t]*(?:[-*•▪◦–]\s|\(?\d+(?:\.\d+)+\s|\(?\d+[.)]\s|\(?[a-z][.)]\s))"
                          r"|(?<=[\w,;])\s+(?=(?:Actions?|Plan|Outcome|Next\s+steps?|Decision|Agreed)\s*:\s)")
 # A leading paragraph number, list marker or bullet that belongs outside the sentence.
 _PREFIX = re.compile(

@@ -114,7 +114,8 @@ def parse_rules(data: Any, source: str) -> StatementRules:
             unless = _compile(raw["unless"], vocab, cwhere + " (unless)") if raw.get("unless") else None
             cues.append(Cue(str(cname), str(fname), kind, holder, _weight(raw.get("weight"), cwhere, "weight"),
                             _compile(raw.get("pattern"), vocab, cwhere), unless, as_fact,
-                            bool(raw.get("in_condition", False)), default_holder, _max_words(raw.get("max_words", 0), cwhere)))
+                            bool(raw.get("in_condition", False)), default_holder,
+                            _max_words(raw.get("max_words", 0), cwhere)))
         ex = fam.get("examples") or {}
         families.append(Family(str(fname), kind, holder, as_fact, default_holder, str(fam.get("description", "")),
                                tuple(ex.get("match") or ()), tuple(ex.get("no_match") or ())))

@@ -59,7 +59,8 @@ class _Hit:
     weight: float
 
 
-_CONDITION = regex.compile(r"\b(?:if|unless)\b[^,;.:]*|(?:^|[,;]\s*)should\s+(?:you|we|they|he|she|anyone|it)\b[^,;.:]*",
+_CONDITION = regex.compile(r"\b(?:if|unless)\b[^,;.:]*"
+                           r"|(?:^|[,;]\s*)should\s+(?:you|we|they|he|she|anyone|it)\b[^,;.:]*",
                            regex.IGNORECASE)
 _QUOTED = regex.compile(r"[\"“][^\"“”]*[\"”]")
 _RECORDING = regex.compile(r"\b(?:record|records|recorded|note|notes|noted|documented|logged|entered|reads|read|states|"
