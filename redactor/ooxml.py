@@ -294,10 +294,26 @@ def set_element_text(el: etree._Element, text: str) -> None:
 # Document properties: (part, key, element). Keys are local names for core/app properties, the
 # property name for custom ones, and "TitlesOfParts/2" for vector items.
 CORE_PART, APP_PART, CUSTOM_PART = "docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"
+REPEAT_MARK = "#"
 
 
 def property_elements(part: str, root: etree._Element) -> Iterator[tuple[str, etree._Element]]:
-    """The text-bearing property elements of a docProps part, each with its stable key."""
+    """The text-bearing property elements of a docProps part, each with its stable key. A property the file
+    repeats (two `<Company>`s, which Word never writes but other tools do) keys its repeats `Company#2`,
+    `Company#3`, so every element has a locator of its own."""
+    seen: dict[str, int] = {}
+    for key, el in _property_elements(root):
+        seen[key] = seen.get(key, 0) + 1
+        yield (key if seen[key] == 1 else f"{key}{REPEAT_MARK}{seen[key]}"), el
+
+
+def property_name(key: str) -> str:
+    """The property a key names, without the repeat number (`Company#2` -> `Company`)."""
+    name, mark, number = key.rpartition(REPEAT_MARK)
+    return name if mark and number.isdigit() else key
+
+
+def _property_elements(root: etree._Element) -> Iterator[tuple[str, etree._Element]]:
     if root.tag == qn("cup:Properties"):
         for prop in root:
             if not isinstance(prop.tag, str):

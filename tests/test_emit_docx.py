@@ -336,3 +336,34 @@ def test_a_charts_embedded_workbook_goes_and_the_chart_keeps_its_values() -> Non
     assert not any(n.startswith("word/embeddings/") for n in out)
     assert b"externalData" not in out["word/charts/chart1.xml"] and b"Visits to" in out["word/charts/chart1.xml"]
     assert b"relationships/package" not in out.get("word/charts/_rels/chart1.xml.rels", b"")
+
+
+def with_repeated_properties(data: bytes) -> bytes:
+    """The package with docProps/app.xml repeating <Company> and <Manager> (other tools write such files)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == "docProps/app.xml":
+                extra = (b"<Company>Baird Family Trust</Company><Manager>Lorna Baird</Manager>"
+                         b"<Company>Reid Consulting</Company><Manager>Shannon Reid</Manager>")
+                part = part.replace(b"</Properties>", extra + b"</Properties>")
+            z.writestr(info, part)
+    return out.getvalue()
+
+
+def test_a_repeated_app_property_parses_and_redacts() -> None:
+    d = docx.Document()
+    d.add_paragraph("Shannon Reid was seen by Lorna Baird.")
+    buf = io.BytesIO()
+    d.save(buf)
+    data = with_repeated_properties(buf.getvalue())
+    doc = parse_bytes(data)
+    props = {b.location["property"]: doc.text[b.start:b.end] for b in doc.blocks if b.kind == "property"}
+    assert props["Manager#2"] == "Lorna Baird" and props["Manager#3"] == "Shannon Reid"   # after the empty one
+    assert "Reid Consulting" in props.values() and "Baird Family Trust" in props.values()
+    _, out = redact(data, ["Shannon Reid", "Lorna Baird", "Reid Consulting", "Baird Family Trust"])
+    app = parts_of(out)["docProps/app.xml"]
+    assert b"Reid" not in app and b"Baird" not in app
+    assert "Child A was seen by Child A." in parse_bytes(out).text

@@ -14,6 +14,7 @@ from redactor.ooxml import (
     TEXT_TAGS,
     XmlParts,
     property_elements,
+    property_name,
     qn,
     relationships,
     rels_name,
@@ -189,12 +190,12 @@ def clean_properties(xml: XmlParts, core: str | None, app: str | None) -> None:
     """Clear the people named in core and app properties (title, subject etc. were already redacted)."""
     if core:
         for key, el in property_elements(core, xml.root(core)):
-            if key in PEOPLE_PROPERTIES:
-                el.text = PEOPLE_PROPERTIES[key]
+            if property_name(key) in PEOPLE_PROPERTIES:
+                el.text = PEOPLE_PROPERTIES[property_name(key)]
                 xml.dirty.add(core)
     if app:
         for key, el in property_elements(app, xml.root(app)):
-            if key in APP_CLEARED:
+            if property_name(key) in APP_CLEARED:
                 el.text = ""
                 xml.dirty.add(app)
 
