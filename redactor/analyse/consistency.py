@@ -106,12 +106,14 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
     for ini, seed in defined.items():
         wanted.setdefault(ini, seed)
     if wanted:
-        rx = regex.compile(r"(?<![\p{L}'’])(" + "|".join(regex.escape(i) for i in sorted(wanted, key=len, reverse=True))
+        rx = regex.compile(r"(?<![\p{L}'’.])(" + "|".join(regex.escape(i) for i in sorted(wanted, key=len, reverse=True))
                            + r")(?![\p{L}])")
         for m in rx.finditer(text):
             ini = m.group(1)
-            if ini in defined and ini in acronyms() and COMMON_NOUN_BEFORE.search(text, max(0, m.start() - 12), m.start()):
-                continue  # "the GP surgery": the acronym's own meaning, beside the person defined as GP
+            if ini in defined and (ini in acronyms() or len(ini) == 1) and (
+                    COMMON_NOUN_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                    or regex.search(r"\d[ \u00a0]*\Z", text[max(0, m.start() - 3):m.start()])):
+                continue  # "the GP surgery", "10 AM": the acronym's own meaning, beside the person defined as GP
             why = "initials the document defines for" if ini in defined else "initials of"
             add(m.start(), m.end(), 0.75 if ini in defined else 0.7, why, wanted[ini])
 
@@ -134,7 +136,15 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
                 add(m.start(), m.end(), 0.55, "looks like a short form of", seed)
                 break
 
-    # 4. a first name followed by the initial of the found surname: Hope W
+    # 4. nicknames the document gives: Bridget Stokes ("Biddy"), known as "court" and "CC"; then their
+    #    other mentions, written as given (a lower-case nickname in a chat stays lower case)
+    for nick, seed in nicknames(text, spans).items():
+        for m in regex.finditer(rf"(?<![\p{{L}}\p{{N}}'’]){regex.escape(nick)}(?![\p{{L}}\p{{N}}])", text):
+            if nick[0].islower() and COMMON_NOUN_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                continue   # "the court": the word, not the nickname
+            add(m.start(), m.end(), 0.7, "a nickname the document gives for", seed)
+
+    # 5. a first name followed by the initial of the found surname: Hope W
     for s in spans + out:
         if s.entity_type != "PERSON":
             continue
@@ -181,26 +191,70 @@ def propagate_lists(text: str, spans: list[Span]) -> list[Span]:
 
 
 DEFINED = regex.compile(r"[ \u00a0]?\((?P<ini>\p{Lu}[\p{L}'’]{1,7})\)")
-KEY_BEFORE = regex.compile(r"(?<![\p{L}'’])(?P<ini>\p{Lu}[\p{L}'’]{1,7})[ \u00a0]*[=:–-][ \u00a0]*$")
+# a key line: "GM = G. Mathieson", "K = Kacey-Lee Morrow", "R.McL. = R. McLennan", "DA: Dean Ackroyd"
+KEY_BEFORE = regex.compile(r"(?:^|(?<=[\n\t;|(])|(?<=[.,:][ \u00a0]))[ \t]*(?P<ini>\p{Lu}(?:[\p{L}'’.]{0,7}))[ \u00a0]*(?P<sep>[=:–-])[ \u00a0]*$")
+# initials in the same table row or line after the name, past qualifications: "Aisha Mirza RN BSc | AM | ..."
+ROW_INITIALS = regex.compile(r"(?:[ \u00a0]+\p{Lu}[\p{L}]{1,5})*?[ \u00a0]*[\t|][ \u00a0]*(?P<ini>\p{Lu}[\p{L}'’]{1,6})[ \u00a0]*(?=[\t|\n]|$)")
 COMMON_NOUN_BEFORE = regex.compile(r"\b(?:the|a|an|their|her|his|our|your|its)[ \u00a0]+$", regex.IGNORECASE)
 
 
+def _initials_fit(ini: str, name: str) -> bool:
+    """The capitals of `ini` are the capitals of `name` in order, starting with its first: GM for
+    G. Mathieson, HO'D for H. O'Donnell, RMcL for R. McLennan, NMcD for Nora McDonagh."""
+    want = [c for c in ini if c.isupper()]
+    have = [c for c in name if c.isupper()]
+    if not want or not have or want[0] != have[0]:
+        return False
+    rest = iter(have[1:])
+    return all(c in rest for c in want[1:]) and (len(want) >= 2 or len(have) >= 2)
+
+
 def defined_initials(text: str, spans: list[Span]) -> dict[str, Span]:
-    """Initials in brackets right after a found full name whose letters they are: "(HR)" after Heledd
-    Rhydderch, "(SMacGB)" after Seosamh Mac Giolla Bhríde, "(IapG)" after Iolo ap Gruffudd; and
-    initials keyed to a name: "DA = Dean Ackroyd"."""
+    """Initials the document defines for a found name: in brackets right after it ("Heledd Rhydderch
+    (HR)", "(IapG)"), in a key line before it ("DA = Dean Ackroyd", "GM = G. Mathieson", "K = Kacey-Lee
+    Morrow"), or in the same table row after it ("Aisha Mirza RN BSc | AM")."""
     out: dict[str, Span] = {}
     for s in spans:
-        if s.entity_type != "PERSON" or s.score < MIN_SEED_SCORE or len(_parts(s.text)) < 2:
+        if s.entity_type != "PERSON" or s.score < MIN_SEED_SCORE or len(s.text.split()) < 2:
             continue
-        m = DEFINED.match(text, s.end) or KEY_BEFORE.search(text, max(0, s.start - 14), s.start)
+        key = KEY_BEFORE.search(text, max(0, s.start - 16), s.start)
+        m = DEFINED.match(text, s.end) or key or ROW_INITIALS.match(text, s.end, min(len(text), s.end + 40))
         if not m:
-            continue   # neither "Heledd Rhydderch (HR)" nor a key line "DA = Dean Ackroyd"
-        ini = m.group("ini")
-        capitals = [c for c in ini if c.isupper()]
-        heads = [p[0].upper() for p in _parts(s.text) if p[0].isupper()]
-        if len(capitals) >= 2 and capitals[0] == heads[0] and capitals[-1] == heads[-1]:
+            continue
+        ini = m.group("ini").rstrip(".")
+        if len([c for c in ini if c.isupper()]) == 1 and not (m is key and m.group("sep") == "=") or ini in ("A", "I"):
+            continue   # one letter names a person only in a key line: "K = Kacey-Lee Morrow"
+        if _initials_fit(ini, s.text):
             out.setdefault(ini, s)
+            if "." in ini:
+                out.setdefault(ini.replace(".", ""), s)
+    return out
+
+
+QUOTED = r"[\"“‘'](?P<nick>[\p{L}][\p{L}\p{N}'’_.-]{0,18}(?:[ \u00a0][\p{L}][\p{L}'’-]{0,18})?)[\"”’']"
+NICK_AFTER = regex.compile(rf"[ \u00a0]*[(,][ \u00a0]*(?:(?i:known as|aka|a\.k\.a\.)[ \u00a0]+)?{QUOTED}")
+KNOWN_AS = regex.compile(r"(?i:\b(?:known as|aka|a\.k\.a\.|nicknamed|goes by|calls (?:him|her|them)self)[ \u00a0]+)"
+                         r"(?P<list>[\"“‘'][^\"”’'\n]{1,20}[\"”’'](?:(?:,[ \u00a0]*|,?[ \u00a0]+(?:and|or)[ \u00a0]+)"
+                         r"[\"“‘'][^\"”’'\n]{1,20}[\"”’'])*)")
+NOT_NICKNAMES = {"mum", "dad", "mam", "nan", "gran", "me", "you", "him", "her", "it", "that", "this", "no", "yes", "ok"}
+
+
+def nicknames(text: str, spans: list[Span]) -> dict[str, Span]:
+    """Nicknames given for a found person: quoted right after the name, or after "known as"."""
+    out: dict[str, Span] = {}
+    people = [s for s in spans if s.entity_type == "PERSON" and s.score >= MIN_SEED_SCORE]
+    for s in people:
+        m = NICK_AFTER.match(text, s.end)
+        if m and fold(m.group("nick")) not in NOT_NICKNAMES:
+            out.setdefault(m.group("nick"), s)
+    for m in KNOWN_AS.finditer(text):
+        seed = max((s for s in people if s.end <= m.start() and m.start() - s.end < 60), key=lambda s: s.end,
+                   default=None)
+        if seed is None:
+            continue
+        for q in regex.finditer(QUOTED, m.group("list")):
+            if fold(q.group("nick")) not in NOT_NICKNAMES:
+                out.setdefault(q.group("nick"), seed)
     return out
 
 

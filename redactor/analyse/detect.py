@@ -1,4 +1,4 @@
-"""Detection, in the order a reader can follow: truecase → engine → structure → register → tidy →
+"""Detection, in the order a reader can follow: truecase and OCR repair → engine → structure → register → tidy →
 allow-list → threshold → consistency → overlaps → safety net. Returns the spans a reviewer sees, each
 with why it was flagged."""
 from __future__ import annotations
@@ -13,6 +13,7 @@ from redactor.analyse.consistency import propagate_exact, propagate_lists, propa
 from redactor.analyse.engine import run_engine
 from redactor.analyse.names import PARTICLE_RX, TITLE_RX, TITLES, acronyms, fold
 from redactor.analyse.rules import RULES_DIR, load_list
+from redactor.analyse.ocr import repair_ocr
 from redactor.analyse.safety_net import find_unknown
 from redactor.analyse.structure import structure_spans
 from redactor.analyse.truecase import truecase
@@ -220,7 +221,8 @@ def detect(doc: Document, register: Register | None = None, threshold: float = T
            safety_net: bool = True) -> list[Span]:
     """The personal-data spans of a document, then (unless `safety_net` is off) the safety net's
     `UNKNOWN` findings for what no rule found and no list vouches for."""
-    text = truecase(doc)   # blocks without capitals, or all in capitals, in their usual case; same offsets
+    # blocks without capitals, or all in capitals, in their usual case; OCR's 0-for-O swaps undone; same offsets
+    text = repair_ocr(truecase(doc))
     raw = run_engine(text, [(b.start, b.end) for b in doc.blocks])
     raw += structure_spans(doc)
     if register is not None:

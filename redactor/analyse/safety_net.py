@@ -274,6 +274,15 @@ def find_unknown(text: str, covered: Iterable[Span], skip: Iterable[tuple[int, i
             pieces = [(m.start() + p.start(), m.start() + p.end(), p.group(0))
                       for p in regex.finditer(r"[^\-/.]+", m.group(0))]
             pieces = [p for p in pieces if not any(mask[p[0]:p[1]])]
+            # the rest of a word the rules found part of: all of it, once any piece is suspect ("Nant-y-" of
+            # "Nant-y-Ffin" when "Ffin" was found), so that no letter of the name is left
+            reasons = [_suspect(tok, text, a, b) for a, b, tok in pieces]
+            if any(reasons):
+                why = next(r for r in reasons if r)
+                pieces = [(a, b, why) for a, b, _ in pieces]
+                for a, b, _ in pieces:
+                    found.append((a, b, why))
+                continue
         for a, b, tok in pieces:
             why = _suspect(tok, text, a, b)
             if why is None:

@@ -5,6 +5,7 @@ possessives, drop allow-listed pseudonyms and roles, and propagate names across 
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 import regex
@@ -55,13 +56,16 @@ SIGN_OFF = regex.compile(
     r"(?m)(?:^|(?<=[.!]\s))[ \t]*(?:Thanks|Thank you|Many thanks|Cheers|Regards|Kind regards|Best wishes|Best regards|Best|"
     r"Warm regards|All the best|Love|Speak soon|Yours sincerely|Yours faithfully|Yours),?[ \t]*\n?[ \t]*"
     r"(?P<name>\p{Lu}(?:\.|[\p{L}'’-]+(?:[ \u00a0]+\p{Lu}[\p{L}'’-]+){0,2})?)[ \t]*$")
-# a relative or friend followed by the name: "her brother Kayden", "my kid Tadzio", "his partner, Shannon"
+# a relative or friend followed by the name: "her brother Kayden", "my kid Tadzio", "his partner, Shannon",
+# "Dale's friend "Gaz""
 KIN_NAME = regex.compile(
-    r"\b(?i:my|his|her|their|your|our|the)[ \u00a0]+(?i:son|daughter|kid|child|baby|brother|sister|half-brother|"
+    r"(?:\b(?i:my|his|her|their|your|our|the)|\b\p{Lu}\p{Ll}+['’]s)[ \u00a0]+(?i:son|daughter|kid|child|baby|brother|sister|half-brother|"
     r"half-sister|stepbrother|stepsister|mum|mother|dad|father|stepfather|stepmother|partner|ex-partner|boyfriend|"
     r"girlfriend|ex-boyfriend|ex-girlfriend|wife|husband|friend|best friend|cousin|aunt|auntie|uncle|nephew|niece|"
     r"grandson|granddaughter|gran|granny|grandmother|grandfather|grandad|papa|nana|carer|lodger|flatmate|neighbour)"
     rf",?[ \u00a0]+[\"“'‘]?(?P<name>{NAME_SEQ})")
+# the name shown with an e-mail address: "mo brough <mo.brough51@btinternet.com>", "Kay Brough <kaylz...>"
+DISPLAY_NAME = regex.compile(r"(?P<name>[\p{L}][\p{L}'’ .-]{1,40}?)[ \u00a0]*<(?P<local>[^<>@\s]+)@[^<>\s]+>")
 # a form's name field at the start of a line: "Name: Nayla Montero", "Child's name: ..."
 NAME_FIELD = regex.compile(
     rf"(?m)^[ \t]*(?:(?P<owner>[\p{{L}}'’]+)[ \u00a0]+)?(?i:name)[ \u00a0]*[:–-][ \t]*(?P<name>(?:\p{{Lu}}\.[ \u00a0]?)*{NAME_SEQ})")
@@ -72,6 +76,9 @@ NOT_PEOPLE = {"school", "team", "agency", "organisation", "organization", "servi
 SPEAKER = regex.compile(rf"(?m)^[ \t]*(?P<name>{NAME_WORD}(?:[ \u00a0]+{NAME_WORD})?)[ \u00a0]*:[ \t]+\S")
 # a lower-case speaker in a quoted message exchange: "> chizzy: u about the nite"
 LOWER_SPEAKER = regex.compile(r"(?m)^[ \t]*>?[ \t]*(?P<name>\p{Ll}[\p{Ll}\d_.]{2,19})[ \u00a0]*:[ \t]+\S")
+# who may speak in an exchange without being named: roles and kin, not names
+SPEAKER_ROLES = {"mum", "mam", "mom", "dad", "nan", "nana", "gran", "grandad", "me", "you", "user", "police", "officer",
+                 "caller", "staff", "teacher", "worker", "sw", "hv", "gp", "nurse", "bot", "admin", "unknown", "note"}
 # a line holding nothing but a name, as under a letter or an e-mail: "Tomomi Nishiyama"
 NAME_LINE = regex.compile(
     r"(?m)^[ \t]*(?P<name>\p{Lu}\p{Ll}+(?:[ \u00a0]+(?:\p{Lu}\.?[ \u00a0]+)?(?:Mc|Mac|O['’])?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}\p{Ll}+)?){1,2})[ \t]*,?$")
@@ -275,6 +282,14 @@ def context_patterns(text: str) -> Iterator[Span]:
     for m in ROLE_INITIALS.finditer(text):
         if m.group("name").rstrip(".") not in acronyms() or len(m.group("name")) == 2:
             yield _span(m, "name", 0.6, "role_initials", f"initials after a role ('{m.group(0).split()[0]}')")
+    for m in DISPLAY_NAME.finditer(text):
+        local = fold(m.group("local"))
+        words = [w for w in regex.finditer(r"[\p{L}][\p{L}'’-]+", m.group("name"))
+                 if fold(w.group(0)).replace("'", "") in local and fold(w.group(0)) not in NOT_A_NAME]
+        if words:   # "mo brough <mo.brough51@...>": the words the address spells are the person's name
+            start, end = m.start("name") + words[0].start(), m.start("name") + words[-1].end()
+            yield Span(start, end, "PERSON", 0.8, text[start:end], "people:display_name",
+                       "the name shown with an e-mail address, spelt in the address itself")
     for m in NAME_FIELD.finditer(text):
         words = _words(m.group("name"))
         if fold(m.group("owner") or "") in NOT_PEOPLE or fold(words[0]) in NOT_NAMES:
@@ -311,10 +326,13 @@ def line_names(text: str) -> Iterator[Span]:
                               and fold(words[0]) not in common_words()):
             yield _span(m, "name", 0.55, "speaker", "a name-like word opening a line as its speaker ('…:')")
     speakers = [m for m in LOWER_SPEAKER.finditer(text)]
-    if len({m.group("name") for m in speakers}) >= 2:   # an exchange: two or more people taking turns
+    turns = Counter(m.group("name") for m in speakers)
+    if len(turns) >= 2:   # an exchange: two or more people taking turns
         for m in speakers:
             word = m.group("name")
-            if not is_word(word) and fold(word) not in LABELS and word not in ("http", "https", "mailto", "re", "fw"):
+            regular = turns[word] >= 2 and fold(word) not in SPEAKER_ROLES   # "court:" speaking again and again
+            if (regular or not is_word(word)) and fold(word) not in LABELS \
+                    and word not in ("http", "https", "mailto", "re", "fw"):
                 yield _span(m, "name", 0.55, "speaker", "a lower-case name taking turns in a quoted message exchange")
     for m in LISTED.finditer(text):
         words = [w for w in _words(m.group("name")) if not regex.fullmatch(PARTICLE_RX, w)]

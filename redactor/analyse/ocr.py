@@ -1,0 +1,62 @@
+"""Text as optical character recognition misreads it, repaired for analysis: "Si0bhan Gi11en", "2O23".
+
+Scanned letters come back with 0 for O, 1 for l and the reverse. A name with a digit in it is no name to
+the gazetteers, and a date with a letter O in it is no date to the rules. Before analysis, a word of
+letters with a stray 0 or 1 gets the letters back, and a number with a stray O or l gets the digits
+back. Only characters are swapped, never added or removed, so offsets stay those of the original.
+"""
+from __future__ import annotations
+
+import regex
+
+TOKEN = regex.compile(r"(?<![\p{L}\p{N}_@.:])[\p{L}\p{N}]+(?![\p{L}\p{N}_@])")
+# A date or number written with letters for digits: "1O/O3/2O23", "28/O2/2O23", "382 1l7 44O9".
+NUMERIC = regex.compile(r"(?<![\p{L}\p{N}])[\dOolI]{1,4}(?:[/.][\dOolI]{1,4}){1,2}(?![\p{L}\p{N}])")
+# Codes that mix letters and digits on purpose: postcodes, school years, ordinals, units, references.
+CODE = regex.compile(r"^(?:[A-Z]{1,2}\d[A-Z\d]?|(?i:\d[a-z]{2})|[A-Z]{1,3}\d{1,3}|\d+[a-z])$")
+# Numbers with their ordinal ending or unit: "1st", "10am", "50mg", "1990s".
+QUANTITY = regex.compile(r"(?i)^\d+(?:st|nd|rd|th|s|am|pm|mg|ml|kg|km|cm|mm|hrs?|mins?|yrs?|wks?|y|m|w|d|x)$")
+TO_LETTER = {"0": "o", "1": "l"}
+TO_DIGIT = {"O": "0", "o": "0", "l": "1", "I": "1"}
+
+
+def _letters(token: str) -> str:
+    """'Gi11en' -> 'Gillen', '0isin' -> 'Oisin', 'C0NFIDENTIAL' -> 'CONFIDENTIAL'."""
+    out = []
+    upper = sum(c.isupper() for c in token) > sum(c.islower() for c in token)
+    for i, c in enumerate(token):
+        if c in TO_LETTER:
+            letter = TO_LETTER[c]
+            if upper or (i == 0 and c == "0" and len(token) > 1 and token[1].islower()):
+                letter = "O" if c == "0" else ("I" if upper else "l")
+            out.append(letter)
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _digits(token: str) -> str:
+    return "".join(TO_DIGIT.get(c, c) for c in token)
+
+
+def repair_ocr(text: str) -> str:
+    """The text with OCR's digit-for-letter and letter-for-digit swaps undone (same length)."""
+    out = list(text)
+    for m in TOKEN.finditer(text):
+        tok = m.group(0)
+        digits = sum(c.isdigit() for c in tok)
+        letters = len(tok) - digits
+        if not digits or not letters or QUANTITY.match(tok):
+            continue
+        lower = any(c.islower() for c in tok)
+        plate = not lower and regex.search(r"\d\d", tok)      # SK11IYN: a registration's digits come in pairs
+        if all(c in "01" for c in tok if c.isdigit()) and digits <= letters and (letters >= 3 or lower) \
+                and not CODE.match(tok) and not plate:
+            out[m.start():m.end()] = _letters(tok)          # Si0bhan, Ha11, Te1, S0LICIT0RS
+        elif digits >= 2 and all(c in TO_DIGIT for c in tok if c.isalpha()) and letters <= 2:
+            out[m.start():m.end()] = _digits(tok)           # 2O23, 638l, 44O9
+    for m in NUMERIC.finditer(text):
+        piece = m.group(0)
+        if sum(c.isdigit() for c in piece) >= 3 and any(c in TO_DIGIT for c in piece):
+            out[m.start():m.end()] = _digits(piece)
+    return "".join(out)
