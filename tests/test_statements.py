@@ -225,6 +225,9 @@ def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> N
     "Contents ........ 3",
     "Poor information sharing between agencies ..... 12",
     "Lessons for Agencies Working With Families",
+    "Conclusions and Lessons Learned Page 40",
+    "Summary of Practice Learning Page 11- 26",
+    "3.2 Key practice episodes 11",
     # courtesies, rules restated, corrections and conditions
     "I would like to express my condolences to the family.",
     "We would like to thank everyone who took part.",
