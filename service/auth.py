@@ -12,17 +12,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from service.models import LoginSession, User, now
+from service.passwords import password_problem  # noqa: F401 - re-exported: the rules live in service.passwords
 
 SESSION_COOKIE = "redactor_session"
 LOGIN_CSRF_COOKIE = "redactor_login_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
-MIN_PASSWORD_LENGTH = 12
-COMMON_PASSWORDS = frozenset({
-    "password", "password1", "password123", "passw0rd", "123456789012", "qwertyuiop", "letmein", "welcome",
-    "administrator", "changeme", "iloveyou", "trustno1", "redactor", "correcthorse",
-})
-
 
 
 def hash_password(password: str, hasher: PasswordHasher | None = None) -> str:
@@ -36,18 +31,6 @@ def verify_password(stored_hash: str, password: str, hasher: PasswordHasher | No
         return (hasher or PasswordHasher()).verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
-
-
-def password_problem(password: str, username: str = "") -> str:
-    """Why a password is too weak, or '' when it is acceptable."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"the password must be at least {MIN_PASSWORD_LENGTH} characters"
-    lowered = password.casefold()
-    if lowered in COMMON_PASSWORDS or len(set(password)) < 5:
-        return "the password is too easy to guess"
-    if username and username.casefold() in lowered:
-        return "the password must not contain the username"
-    return ""
 
 
 def authenticate(db: Session, username: str, password: str, hasher: PasswordHasher) -> User | None:

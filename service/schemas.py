@@ -27,6 +27,17 @@ class UserIn(BaseModel):
     role: Role
 
 
+class UserUpdate(BaseModel):
+    """An administrator's change to a user: a new role, or active false (deactivate) / true (reactivate)."""
+
+    role: Role | None = None
+    active: bool | None = None
+
+
+class PasswordReset(BaseModel):
+    password: str = Field(min_length=1, max_length=1024)
+
+
 class UserOut(_Out):
     id: int
     username: str

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from service.access import require
@@ -22,9 +22,9 @@ from service.auth import (
     tokens_match,
 )
 from service.deps import DB, AppServices, CurrentSession, CurrentUser, OptionalSession
-from service.errors import BadRequest, Conflict, CsrfError, NotAuthenticated, headers_for
-from service.models import User
-from service.schemas import LoginIn, SessionOut, UserIn, UserOut
+from service.errors import BadRequest, Conflict, CsrfError, NotAuthenticated, NotFound, headers_for
+from service.models import LoginSession, User
+from service.schemas import LoginIn, PasswordReset, SessionOut, UserIn, UserOut, UserUpdate
 from service.throttle import TooManyAttempts
 
 router = APIRouter()
@@ -175,3 +175,55 @@ def create_user(body: UserIn, user: CurrentUser, db: DB, services: AppServices) 
     return new
 
 
+
+
+def _user_named(db: DB, username: str) -> User:
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    return user
+
+
+def _end_sessions(db: DB, user: User, keep: str | None = None) -> int:
+    """Log a user out everywhere (but the session `keep`, by its stored hash); returns how many ended."""
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep:
+        query = query.where(LoginSession.token_hash != keep)
+    return int(db.execute(query).rowcount or 0)
+
+
+@router.patch("/api/users/{username}", response_model=UserOut, tags=["users"])
+def update_user(username: str, body: UserUpdate, session: CurrentSession, db: DB) -> User:
+    """Change a user's role, or deactivate (ending their sessions) or reactivate them (administrators only)."""
+    admin = session.user
+    require(admin, "users.manage")
+    target = _user_named(db, username)
+    if target.id == admin.id and (body.active is False or (body.role and body.role != admin.role)):
+        raise BadRequest("you cannot deactivate or demote your own account; ask another administrator")
+    if body.role is not None and body.role != target.role:
+        record(db, admin, "user.role_changed", target_user=target.username, old_role=target.role, new_role=body.role)
+        target.role = body.role
+    if body.active is not None and body.active != target.active:
+        target.active = body.active
+        ended = 0 if body.active else _end_sessions(db, target)
+        record(db, admin, "user.reactivated" if body.active else "user.deactivated", target_user=target.username,
+               sessions_ended=ended)
+    db.commit()
+    return target
+
+
+@router.put("/api/users/{username}/password", status_code=204, tags=["users"])
+def reset_password(username: str, body: PasswordReset, session: CurrentSession, db: DB,
+                   services: AppServices) -> Response:
+    """Set a new password for a user (administrators only); their other sessions end."""
+    admin = session.user
+    require(admin, "users.manage")
+    target = _user_named(db, username)
+    problem = password_problem(body.password, target.username)
+    if problem:
+        raise BadRequest(problem)
+    target.password_hash = hash_password(body.password, services.settings.password_hasher)
+    ended = _end_sessions(db, target, keep=session.token_hash)
+    record(db, admin, "user.password_reset", target_user=target.username, sessions_ended=ended)
+    db.commit()
+    return Response(status_code=204)

@@ -49,8 +49,8 @@
     toastTimer = setTimeout(() => { t.hidden = true; }, kind === "error" ? 9000 : 4000);
   }
 
-  function onSubmit(id, handler) {
-    const form = document.getElementById(id);
+  function onSubmit(target, handler) {   // a form's id, or the form itself
+    const form = typeof target === "string" ? document.getElementById(target) : target;
     if (!form) return;
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -77,6 +77,23 @@
       form.reset();
       window.location.reload();
     });
+    for (const row of $$("#users tr[data-username]")) {
+      const url = `/api/users/${encodeURIComponent(row.dataset.username)}`;
+      const handle = (sel, handler) => onSubmit($(sel, row), handler);
+      handle("form.user-role", async (fd) => {
+        await api("PATCH", url, { role: fd.get("role") });
+        toast(`${row.dataset.username} is now ${fd.get("role")}`);
+      });
+      handle("form.user-active-toggle", async (fd) => {
+        await api("PATCH", url, { active: fd.get("active") === "true" });
+        window.location.reload();
+      });
+      handle("form.user-password", async (fd, form) => {
+        await api("PUT", `${url}/password`, { password: fd.get("password") });
+        form.reset();
+        toast(`the password of ${row.dataset.username} was reset; their sessions ended`);
+      });
+    }
   }
 
   function casePage() {

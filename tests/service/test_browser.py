@@ -231,3 +231,39 @@ def test_a_stale_decision_in_the_browser_shows_the_other_reviewers_choice(server
     assert "someone else changed this span" in ada.text_content("#toast")
     assert "rita" in ada.text_content("#toast")
     assert ada.locator("#groups li:has-text('Paisley') .pill").text_content() == "accepted"
+
+
+def test_users_page_manages_users(server: tuple[str, Any], browser: Any) -> None:
+    base, app = server
+    from sqlalchemy import select
+
+    from service.db import session_scope
+    from service.models import AuditEvent, User
+
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _login(page, base, "ada")
+    page.goto(f"{base}/users")
+    row = page.locator("#users tr[data-username=rita]")
+    row.locator("select[name=role]").select_option("foi")
+    row.locator("form.user-role button").click()
+    expect(page.locator("#toast")).to_contain_text("rita is now foi")
+    row.locator("input[name=password]").fill("Password123!")
+    row.locator("form.user-password button").click()
+    expect(page.locator("#toast")).to_contain_text("too easy to guess")
+    row.locator("input[name=password]").fill("lantern-Quiet-harbour-42")
+    row.locator("form.user-password button").click()
+    expect(page.locator("#toast")).to_contain_text("password of rita was reset")
+    row.locator("form.user-active-toggle button").click()
+    expect(page.locator("#users tr[data-username=rita] .user-active")).to_have_text("no")
+    expect(page.locator("#users tr[data-username=rita] form.user-active-toggle button")).to_have_text("Reactivate")
+    assert page.locator("#users tr[data-username=ada] form.user-active-toggle").count() == 0   # not on yourself
+    with session_scope(app.state.services.sessions) as db:
+        rita = db.scalar(select(User).where(User.username == "rita"))
+        assert rita is not None and rita.role == "foi" and not rita.active
+        actions = set(db.scalars(select(AuditEvent.action)))
+    assert {"user.role_changed", "user.password_reset", "user.deactivated"} <= actions
+    assert errors == []
+    context.close()
