@@ -38,10 +38,10 @@ def span_out(row: SpanRow, names: dict[int, str] | None = None) -> SpanOut:
 
 def statement_out(row: StatementRow) -> StatementOut:
     """The API shape of a statement row."""
-    d = row.data
+    st = Statement.from_json(row.data)
     return StatementOut(id=row.id, start=row.start, end=row.end, kind=row.kind, confidence=row.confidence,
-                        cue=d.get("cue", ""), holder=d.get("holder", ""), subject=d.get("subject", ""),
-                        unattributed_opinion=bool(d.get("unattributed_opinion")), suggestion=d.get("suggestion", ""))
+                        cue=st.cue, holder=st.holder, subject=st.subject,
+                        unattributed_opinion=st.unattributed_opinion, suggestion=st.suggestion)
 
 
 def statements(db: Session, document_id: int) -> list[StatementRow]:
