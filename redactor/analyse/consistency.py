@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import regex
 
+from redactor.analyse.lexicon import lexicon
 from redactor.analyse.names import (
     NAME_WORD,
     TITLES,
@@ -28,8 +29,7 @@ from redactor.findings import Span
 
 MIN_SEED_SCORE = 0.55
 WORD_RX = regex.compile(r"(?<![\p{L}\p{N}'’-])[\p{L}][\p{L}'’.-]*[\p{L}]|(?<![\p{L}\p{N}])\p{L}(?![\p{L}\p{N}])")
-STOP = {"the", "and", "of", "de", "van", "von", "da", "la", "le", "di", "mc", "mac", "st", "ap", "ab", "ferch", "verch",
-        "ni", "nic", "ui", "o", "ua", "mic", "bin", "bint", "ibn"}
+STOP = {"the", "and", "of", "mc", "st"} | {fold(p) for p in lexicon().particles}
 TITLE_WORDS = {fold(t) for t in TITLES}   # "Mr and Mrs Kowalczyk": the titles are not name parts
 
 

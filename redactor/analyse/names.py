@@ -7,15 +7,12 @@ from functools import cache
 
 import regex
 
+from redactor.analyse.lexicon import alternation, lexicon
 from redactor.analyse.rules import RULES_DIR, load_list
 
-# Titles and ranks stay outside a person span (evaluation guide).
-TITLES = (
-    "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Rev", "Reverend", "Fr", "Father", "Sister",
-    "Nurse", "Cllr", "Councillor", "Sir", "Dame", "Lady", "Lord", "PC", "DC", "DS", "DI", "DCI", "Sgt", "Sergeant",
-    "Insp", "Inspector", "Constable", "Detective", "Sheriff", "Judge", "Midwife", "Mister",
-)
-TITLE_RX = "(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")\.?"
+# Titles and ranks stay outside a person span (evaluation guide); the words are in rules/lexicon.yaml.
+TITLES = lexicon().titles
+TITLE_RX = alternation(TITLES) + r"\.?"
 
 # One name word: Capitalised, Mc/Mac/O'/hyphenated, all caps with Mc (McALLISTER), accented.
 NAME_WORD = r"(?:(?:Mac|Mc|M'|O['’]|D['’]|Fitz)?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?|(?:Mc|Mac)\p{Lu}{2,}|\p{Lu}{2,}(?:-\p{Lu}{2,})?|O['’]\p{Lu}{2,})"
@@ -116,10 +113,9 @@ def is_ambiguous(word: str) -> bool:
     return w in name_words() or w in common_words() or is_word(word)
 
 
-NAME_PARTICLES = frozenset({"ap", "ab", "ferch", "verch", "ni", "nic", "mac", "mic", "ui", "o", "ua"})
-# particles that may stand between two parts of one name: Welsh ap/ab/ferch, Irish Ní/Nic/Mac/Uí/Ó,
-# Dutch, German, Romance, Arabic ("Iolo ap Gruffudd", "Caitríona Ní Chonaill", "Omar bin Said")
-PARTICLE_RX = r"(?:ap|ab|ferch|verch|Ní|Nic|Mac|Mic|Uí|Ó|Ua|de|van|von|da|di|le|la|bin|bint|ibn)"
+NAME_PARTICLES = lexicon().initial_particles
+# particles that may stand between two parts of one name (rules/lexicon.yaml)
+PARTICLE_RX = alternation(lexicon().particles)
 
 
 def in_capitals_line(text: str, pos: int) -> bool:

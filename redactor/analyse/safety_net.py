@@ -20,6 +20,7 @@ from functools import cache
 
 import regex
 
+from redactor.analyse.lexicon import lexicon
 from redactor.analyse.names import PARTICLE_RX, TITLES, english_words, first_names, fold, surnames
 from redactor.analyse.rules import RULES_DIR, load_list
 from redactor.findings import NET_TYPE, Span
@@ -32,19 +33,23 @@ RECOGNIZER = "safety_net"
 TOKEN = regex.compile(r"[\p{L}\p{N}](?:[\p{L}\p{N}_]|['’./:+\-](?=[\p{L}\p{N}])|(?<=\d),(?=\d{3}))*")
 DIGIT = regex.compile(r"\d")
 LETTER = regex.compile(r"\p{L}")
-# Words after which a single capital letter is a label, not a person ("Child A", "Appendix B", "Plan C").
-LETTER_HEADS = frozenset(
-    ["child", "children", "sibling", "siblings", "adult", "adults", "person", "young", "practitioner", "worker", "parent", "carer", "baby", "infant", "appendix", "annex", "section", "part", "plan", "grade", "category", "block", "ward", "type", "class", "level", "stage", "option", "table", "figure", "schedule", "form", "vitamin", "hepatitis", "group", "phase", "step", "unit", "room", "floor", "flat", "zone", "box", "item", "point", "question", "tier", "band", "key", "model", "route", "platform", "gate", "wing", "house", "year", "finding", "recommendation", "mr", "mrs", "ms", "miss", "dr"])
-UNITS = frozenset(
-    ["mg", "ml", "kg", "g", "cm", "mm", "km", "m", "mph", "bpm", "hrs", "hr", "h", "mins", "min", "s", "am", "pm", "st", "nd", "rd", "th", "x"])
+LETTER_HEADS = lexicon().letter_heads   # "Child A", "Appendix B", "Plan C": a label, not a person
+UNITS = frozenset([
+    "mg", "ml", "kg", "g", "cm", "mm", "km", "m", "mph", "bpm", "hrs", "hr", "h", "mins", "min", "s", "am", "pm",
+    "st", "nd", "rd", "th", "x"])
 ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
 AGE_UNITS = frozenset({"years", "yrs", "months", "mths", "yo", "y", "year", "month", "weeks", "wks", "days"})
 # Singular nouns a number or an ordinal counts ("1 child", "the 3rd time", "2nd floor").
-COUNT_NOUNS = frozenset(
-    "child person time times floor storey occasion attempt visit session meeting term trimester generation place "
-    "grade class stage round edition centile percentile rib dose point item row page day week month year".split())
-SECTION_WORDS = frozenset(
-    ["page", "p", "pp", "para", "paragraph", "paragraphs", "section", "sections", "s", "ss", "part", "chapter", "appendix", "annex", "recommendation", "recommendations", "finding", "findings", "table", "figure", "action", "item", "rule", "article", "regulation", "schedule", "version", "v", "no", "number", "step", "point", "question", "line", "stage", "phase", "level", "room", "ward", "bus", "route", "platform", "tier", "band", "score", "scored", "grade", "key", "stage", "year"])
+COUNT_NOUNS = frozenset([
+    "child", "person", "time", "times", "floor", "storey", "occasion", "attempt", "visit", "session", "meeting",
+    "term", "trimester", "generation", "place", "grade", "class", "stage", "round", "edition", "centile",
+    "percentile", "rib", "dose", "point", "item", "row", "page", "day", "week", "month", "year"])
+SECTION_WORDS = frozenset([
+    "page", "p", "pp", "para", "paragraph", "paragraphs", "section", "sections", "s", "ss", "part", "chapter",
+    "appendix", "annex", "recommendation", "recommendations", "finding", "findings", "table", "figure", "action",
+    "item", "rule", "article", "regulation", "schedule", "version", "v", "no", "number", "step", "point", "question",
+    "line", "stage", "phase", "level", "room", "ward", "bus", "route", "platform", "tier", "band", "score", "scored",
+    "grade", "key", "stage", "year"])
 TIME_LEADS = frozenset({"at", "from", "until", "till", "by", "after", "before", "about", "around", "approx"})
 AGE_LEADS = frozenset({"is", "was", "aged", "age", "turned", "turns", "turning", "now", "of", "nearly", "almost"})
 # School years and key stages ("P5", "S3", "Y7", "KS2"), gestation ("38+4"), decades ("1990s"),
@@ -213,8 +218,8 @@ def _suspect(tok: str, text: str, start: int, end: int) -> str | None:
     if _word_safe(tok):
         fk = fold(tok)
         # a rare word that is also a name, written as a name mid-sentence ("Barton", "Costa")
-        if (tok[:1].isupper() and fk in (first_names() | surnames()) and fk not in english_words() and fk not in field_terms()
-                and not _sentence_start(text, start)):
+        if (tok[:1].isupper() and fk in (first_names() | surnames()) and fk not in english_words()
+                and fk not in field_terms() and not _sentence_start(text, start)):
             return "word"
         return None
     return "word"
@@ -293,5 +298,5 @@ def find_unknown(text: str, covered: Iterable[Span], skip: Iterable[tuple[int, i
                 found[-1] = (found[-1][0], b, why)
             else:
                 found.append((a, b, why))
-    return [Span(a, b, NET_TYPE, SCORE, text[a:b], f"{RECOGNIZER}:{why}", EXPLAIN[why], subtype=f"UNKNOWN_{why.upper()}")
-            for a, b, why in found]
+    return [Span(a, b, NET_TYPE, SCORE, text[a:b], f"{RECOGNIZER}:{why}", EXPLAIN[why],
+                 subtype=f"UNKNOWN_{why.upper()}") for a, b, why in found]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import regex
 
+from redactor.analyse.lexicon import alternation, lexicon
 from redactor.analyse.names import (
     NAME_WORD,
     PARTICLE_RX,
@@ -59,10 +60,7 @@ SIGN_OFF = regex.compile(
 # a relative or friend followed by the name: "her brother Kayden", "my kid Tadzio", "his partner, Shannon",
 # "Dale's friend "Gaz""
 KIN_NAME = regex.compile(
-    r"(?:\b(?i:my|his|her|their|your|our|the)|\b\p{Lu}\p{Ll}+['’]s)[ \u00a0]+(?i:son|daughter|kid|child|baby|brother|sister|half-brother|"
-    r"half-sister|stepbrother|stepsister|mum|mother|dad|father|stepfather|stepmother|partner|ex-partner|boyfriend|"
-    r"girlfriend|ex-boyfriend|ex-girlfriend|wife|husband|friend|best friend|cousin|aunt|auntie|uncle|nephew|niece|"
-    r"grandson|granddaughter|gran|granny|grandmother|grandfather|grandad|papa|nana|carer|lodger|flatmate|neighbour)"
+    r"(?:\b(?i:my|his|her|their|your|our|the)|\b\p{Lu}\p{Ll}+['’]s)[ \u00a0]+(?i:" + alternation(lexicon().kin) + ")"
     rf",?[ \u00a0]+[\"“'‘]?(?P<name>{NAME_SEQ})")
 # the name shown with an e-mail address: "mo brough <mo.brough51@btinternet.com>", "Kay Brough <kaylz...>"
 DISPLAY_NAME = regex.compile(r"(?P<name>[\p{L}][\p{L}'’ .-]{1,40}?)[ \u00a0]*<(?P<local>[^<>@\s]+)@[^<>\s]+>")
@@ -76,9 +74,6 @@ NOT_PEOPLE = {"school", "team", "agency", "organisation", "organization", "servi
 SPEAKER = regex.compile(rf"(?m)^[ \t]*(?P<name>{NAME_WORD}(?:[ \u00a0]+{NAME_WORD})?)[ \u00a0]*:[ \t]+\S")
 # a lower-case speaker in a quoted message exchange: "> chizzy: u about the nite"
 LOWER_SPEAKER = regex.compile(r"(?m)^[ \t]*>?[ \t]*(?P<name>\p{Ll}[\p{Ll}\d_.]{2,19})[ \u00a0]*:[ \t]+\S")
-# who may speak in an exchange without being named: roles and kin, not names
-SPEAKER_ROLES = {"mum", "mam", "mom", "dad", "nan", "nana", "gran", "grandad", "me", "you", "user", "police", "officer",
-                 "caller", "staff", "teacher", "worker", "sw", "hv", "gp", "nurse", "bot", "admin", "unknown", "note"}
 # a line holding nothing but a name, as under a letter or an e-mail: "Tomomi Nishiyama"
 NAME_LINE = regex.compile(
     r"(?m)^[ \t]*(?P<name>\p{Lu}\p{Ll}+(?:[ \u00a0]+(?:\p{Lu}\.?[ \u00a0]+)?(?:Mc|Mac|O['’])?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}\p{Ll}+)?){1,2})[ \t]*,?$")
@@ -90,15 +85,10 @@ LISTED = regex.compile(
     rf"(?=[ \t]*(?:\(\p{{Lu}}[\p{{L}}'’]{{1,7}}\)|[,–—-][ \t]*\p{{L}}))")
 # initials after a role, as chronologies write staff: "HV LB", "SW KH", "Dr EH", "Miss R."
 ROLE_INITIALS = regex.compile(
-    r"\b(?:HV|SW|SSW|TM|SN|GP|ANP|RN|RGN|MW|FNP|HCA|SALT|OT|CPN|KW|YW|IRO|DSL|Dr|Miss|Mr|Mrs|Ms|Mx|Nurse|PC|DC|DS|Sgt|Cllr)"
-    r"\.?[ \u00a0]+(?P<name>\p{Lu}{2,3}\b|\p{Lu}\.(?![\p{L}]))")
-# field labels that look like names to the rules above
-LABELS = {"bcc", "cc", "re", "fwd", "fw", "ps", "nb", "tel", "mob", "dob", "ref", "attn", "encl", "subject", "date", "from",
-          "to", "sent", "action", "actions", "outcome", "present", "apologies", "note", "notes", "agenda", "item", "minute",
-          "chair", "attendees", "purpose", "background", "venue", "time", "location", "agency", "source", "status",
-          "bot", "chatbot", "user", "agent", "caller", "operator", "interviewer", "interviewee", "q", "a", "age", "sex",
-          "gender", "name", "address", "phone", "email", "school", "religion", "ethnicity", "language", "nationality",
-          "class", "grade", "rank", "role", "title", "position", "occupation", "relationship", "type", "category"}
+    r"\b" + alternation(lexicon().role_prefixes + lexicon().titles)
+    + r"\.?[ \u00a0]+(?P<name>\p{Lu}{2,3}\b|\p{Lu}\.(?![\p{L}]))")
+# field labels that look like names to the rules above (rules/lexicon.yaml)
+LABELS = lexicon().labels
 POSSESSIVE = regex.compile(rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})['’]s[ \u00a0]+\p{{Ll}}")
 SPEECH = regex.compile(
     rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})[ \u00a0]+(?:said|told|says|tells|asked|explained|reported|disclosed|stated|"
@@ -330,7 +320,8 @@ def line_names(text: str) -> Iterator[Span]:
     if len(turns) >= 2:   # an exchange: two or more people taking turns
         for m in speakers:
             word = m.group("name")
-            regular = turns[word] >= 2 and fold(word) not in SPEAKER_ROLES   # "court:" speaking again and again
+            # "court:" speaking again and again is a person, although "court" is a word
+            regular = turns[word] >= 2 and fold(word) not in lexicon().speaker_roles
             if (regular or not is_word(word)) and fold(word) not in LABELS \
                     and word not in ("http", "https", "mailto", "re", "fw"):
                 yield _span(m, "name", 0.55, "speaker", "a lower-case name taking turns in a quoted message exchange")
