@@ -106,8 +106,11 @@ def docx_deep_nesting(depth: int) -> bytes:
     return docx(f'<w:document xmlns:w="{W_NS}"><w:body>'.encode() + open_ + para + close + b"</w:body></w:document>")
 
 
-def pdf_operator_bomb(inflated_bytes: int, text: str = "Shannon Reid was seen on Monday.") -> bytes:
-    """A one-page PDF (reportlab text) whose content stream starts with `inflated_bytes` of no-op `q Q` pairs."""
+def pdf_operator_bomb(inflated_bytes: int, text: str = "Shannon Reid was seen on Monday.",
+                      encoding: str = "flate") -> bytes:
+    """A one-page PDF (reportlab text) whose content stream starts with `inflated_bytes` of no-ops: `q Q` pairs
+    under FlateDecode (`encoding="flate"`, or `"flate+predictor"` with a no-op predictor in DecodeParms), or
+    spaces under RunLengthDecode (`"runlength"`)."""
     import pikepdf
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
@@ -120,14 +123,25 @@ def pdf_operator_bomb(inflated_bytes: int, text: str = "Shannon Reid was seen on
     with pikepdf.open(io.BytesIO(buf.getvalue())) as pdf:
         page = pdf.pages[0]
         original = b"\n".join(s.read_bytes() for s in _contents(page.obj))
-        noop = b"q Q\n" * max(0, inflated_bytes // 4)
-        comp = zlib.compressobj(9)
-        packed = comp.compress(noop) + comp.compress(original) + comp.flush()
-        page.obj.Contents = pikepdf.Stream(pdf, packed)
-        page.obj.Contents.Filter = pikepdf.Name.FlateDecode
+        if encoding == "runlength":
+            packed = b"\x81 " * (inflated_bytes // 128) + _run_length_literal(b"\n" + original) + b"\x80"
+            page.obj.Contents = pikepdf.Stream(pdf, packed)
+            page.obj.Contents.Filter = pikepdf.Name.RunLengthDecode
+        else:
+            noop = b"q Q\n" * max(0, inflated_bytes // 4)
+            comp = zlib.compressobj(9)
+            page.obj.Contents = pikepdf.Stream(pdf, comp.compress(noop) + comp.compress(original) + comp.flush())
+            page.obj.Contents.Filter = pikepdf.Name.FlateDecode
+            if encoding == "flate+predictor":
+                page.obj.Contents.DecodeParms = pikepdf.Dictionary(Predictor=1)
         out = io.BytesIO()
-        pdf.save(out)
+        pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=False)
         return out.getvalue()
+
+
+def _run_length_literal(data: bytes) -> bytes:
+    """RunLengthDecode literal runs (up to 128 bytes each) for `data`."""
+    return b"".join(bytes([len(chunk) - 1]) + chunk for chunk in (data[i: i + 128] for i in range(0, len(data), 128)))
 
 
 def _contents(page):  # type: ignore[no-untyped-def]

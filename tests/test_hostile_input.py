@@ -14,6 +14,7 @@ from redactor.errors import LimitsError, ParseError, ResourceLimitExceeded, plai
 from redactor.limits import Limits
 from redactor.ooxml import read_package
 from redactor.parse import parse_file
+from redactor.parse.pdf_limits import lzw_decode, run_length_decode
 
 MIB = 1024 * 1024
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -69,13 +70,16 @@ def test_harmless_sizes_of_the_same_shapes_parse(tmp_path: Path) -> None:
     assert "Shannon Reid" in parse(tmp_path, "ok.pdf", testing.pdf_operator_bomb(40_000)).text
 
 
-@pytest.mark.parametrize("inflated, message", [
-    (20 * MIB, "inflates past 16,777,216 bytes"),
-    (1 * MIB, "more than 200,000 drawing operators"),
+@pytest.mark.parametrize("inflated, encoding, message", [
+    (20 * MIB, "flate", "inflates past 16,777,216 bytes"),
+    (20 * MIB, "flate+predictor", "inflates past 16,777,216 bytes"),   # a predictor must not bypass the cap
+    (20 * MIB, "runlength", "inflates past 16,777,216 bytes"),
+    (1 * MIB, "flate", "more than 200,000 drawing operators"),
 ])
-def test_pdf_operator_bomb_is_refused_quickly(tmp_path: Path, inflated: int, message: str) -> None:
-    data = testing.pdf_operator_bomb(inflated)
-    assert len(data) < 100_000
+def test_pdf_operator_bomb_is_refused_quickly(tmp_path: Path, inflated: int, encoding: str, message: str) -> None:
+    data = testing.pdf_operator_bomb(inflated, encoding=encoding)
+    assert len(data) < 400_000
+    assert "Shannon Reid" in parse(tmp_path, "small.pdf", testing.pdf_operator_bomb(4000, encoding=encoding)).text
     started = time.monotonic()
     with pytest.raises(ResourceLimitExceeded, match=message):
         parse(tmp_path, "bomb.pdf", data)
@@ -88,6 +92,20 @@ def test_pdf_limits_follow_the_environment(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("REDACTOR_LIMIT_PDF_PAGE_OPERATORS", "5000")
     with pytest.raises(ResourceLimitExceeded, match="more than 5,000 drawing operators"):
         parse(tmp_path, "b.pdf", data)
+
+
+# pdfminer's own LZW test vector: these 9 bytes decode to "-----A---B"
+LZW_SAMPLE = b"\x80\x0b\x60\x50\x22\x0c\x0c\x85\x01"
+
+
+def test_lzw_is_decoded_under_the_cap() -> None:
+    limits = Limits()
+    assert lzw_decode(LZW_SAMPLE, 100, "x", limits) == b"-----A---B"
+    with pytest.raises(ResourceLimitExceeded):
+        lzw_decode(LZW_SAMPLE, 5, "x", limits)
+    assert run_length_decode(b"\x81-\x01AB\x80", 1000, "x", limits) == b"-" * 128 + b"AB"
+    with pytest.raises(ResourceLimitExceeded):
+        run_length_decode(b"\x81-" * 10 + b"\x80", 1000, "x", limits)
 
 
 def test_readers_that_reopen_a_package_are_bounded_too() -> None:

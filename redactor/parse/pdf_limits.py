@@ -1,24 +1,28 @@
 """Bounded PDF content: every page's content streams (and the forms it draws) are inflated under a cap and
 their operators counted before pdfminer interprets them, so a small file cannot ask for minutes of work.
 
-Flate streams are inflated here a chunk at a time and counted as produced; other filter chains (rare in
-content streams) are decoded by pikepdf and measured after. A page whose content is shorter than twice
-the operator limit cannot hold that many operators, so only larger pages are tokenised.
+Every filter a content stream may use is decoded here under the cap (Flate and LZW a chunk at a time,
+RunLength counted as it goes; ASCIIHex and ASCII85 only shrink), so no decoder can be made to produce
+more than the limit; predictors, which never lengthen their input, are then applied by qpdf. A page whose
+content is shorter than twice the operator limit cannot hold that many operators, so only larger pages are
+tokenised.
 """
 from __future__ import annotations
 
 import io
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pikepdf
+from pdfminer.ascii85 import ascii85decode, asciihexdecode
+from pdfminer.lzw import LZWDecoder
+from pdfminer.psexceptions import PSEOF
 
 from redactor.errors import ParseError, ResourceLimitExceeded, plain
 from redactor.limits import Limits, current
 
 INFLATE_CHUNK = 64 * 1024
-FLATE = frozenset({"/FlateDecode", "/Fl"})
 # One content-stream token per match; group 1 is a keyword (an operator, or true/false/null).
 TOKEN = re.compile(rb"""
     \((?:\\.|[^\\()])*\)            # literal string
@@ -94,14 +98,27 @@ def stream_bytes(stream: pikepdf.Stream, cap: int, where: str, limits: Limits) -
     """A stream's decoded bytes, refusing as soon as more than `cap` bytes have been produced."""
     filters = stream.get("/Filter")
     chain = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)] if filters else []
-    if all(f in FLATE for f in chain) and "/DecodeParms" not in stream:
-        data = stream.read_raw_bytes()
-        for _ in chain:
-            data = inflate(data, cap, where, limits)
-    else:
-        data = stream.read_bytes()
+    data = stream.read_raw_bytes()
     if len(data) > cap:
         raise _too_big(where, limits)
+    if not chain:
+        return data
+    if any(f not in DECODERS for f in chain):
+        # Image codecs qpdf leaves encoded (its decoding stops at the filters above, all bounded here)
+        try:
+            data = stream.read_bytes()
+        except (pikepdf.PdfError, RuntimeError, ValueError) as exc:
+            raise ParseError(f"{where}: a content stream cannot be decoded ({plain(exc)})") from exc
+        if len(data) > cap:
+            raise _too_big(where, limits)
+        return data
+    for f in chain:
+        data = DECODERS[f](data, cap, where, limits)
+    if "/DecodeParms" in stream:      # predictors never lengthen their input: safe to let qpdf apply them now
+        try:
+            data = stream.read_bytes()
+        except (pikepdf.PdfError, RuntimeError, ValueError) as exc:
+            raise ParseError(f"{where}: a content stream cannot be decoded ({plain(exc)})") from exc
     return data
 
 
@@ -120,6 +137,58 @@ def inflate(raw: bytes, cap: int, where: str, limits: Limits) -> bytes:
         if not out:
             raise ParseError(f"{where}: a content stream is damaged ({plain(exc)})") from exc
     return bytes(out)     # a damaged tail is dropped, as PDF readers do
+
+
+def lzw_decode(raw: bytes, cap: int, where: str, limits: Limits) -> bytes:
+    """LZW-decode a chunk at a time (pdfminer's decoder), stopping once `cap` bytes have come out."""
+    out = bytearray()
+    try:
+        for chunk in LZWDecoder(io.BytesIO(raw)).run():
+            out += chunk
+            if len(out) > cap:
+                raise _too_big(where, limits)
+    except (ValueError, IndexError, EOFError, PSEOF) as exc:
+        if not out:
+            raise ParseError(f"{where}: a content stream is damaged ({plain(exc)})") from exc
+    return bytes(out)
+
+
+def run_length_decode(raw: bytes, cap: int, where: str, limits: Limits) -> bytes:
+    """RunLengthDecode (PDF 32000 7.4.5), stopping once `cap` bytes have come out."""
+    out = bytearray()
+    i = 0
+    while i < len(raw) and raw[i] != 128:
+        n = raw[i]
+        if n < 128:
+            out += raw[i + 1: i + 2 + n]
+            i += n + 2
+        else:
+            out += raw[i + 1: i + 2] * (257 - n)
+            i += 2
+        if len(out) > cap:
+            raise _too_big(where, limits)
+    return bytes(out)
+
+
+def ascii_decode(decode: Callable[[bytes], bytes]) -> Decoder:
+    """ASCIIHex and ASCII85 only shrink their input: no cap needed beyond the raw size."""
+    def run(raw: bytes, cap: int, where: str, limits: Limits) -> bytes:
+        try:
+            return decode(raw)
+        except ValueError as exc:
+            raise ParseError(f"{where}: a content stream is damaged ({plain(exc)})") from exc
+    return run
+
+
+Decoder = Callable[[bytes, int, str, Limits], bytes]
+DECODERS: dict[str, Decoder] = {
+    "/FlateDecode": inflate, "/Fl": inflate,
+    "/LZWDecode": lzw_decode, "/LZW": lzw_decode,
+    "/RunLengthDecode": run_length_decode, "/RL": run_length_decode,
+    "/ASCIIHexDecode": ascii_decode(asciihexdecode), "/AHx": ascii_decode(asciihexdecode),
+    "/ASCII85Decode": ascii_decode(ascii85decode), "/A85": ascii_decode(ascii85decode),
+    "/Crypt": lambda raw, cap, where, limits: raw,    # qpdf's raw bytes are already decrypted
+}
 
 
 def count_operators(data: bytes, stop: int) -> int:
