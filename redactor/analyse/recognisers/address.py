@@ -11,7 +11,7 @@ from functools import cache
 
 import regex
 
-from redactor.analyse.names import is_word
+from redactor.analyse.names import fold, is_word
 from redactor.analyse.rules import load_list
 from redactor.findings import Span
 
@@ -71,10 +71,113 @@ def _extend_left(text: str, start: int) -> int:
     return start
 
 
+# a unit on an industrial estate or business park: "Unit 3, Whitlaw Industrial Estate"
+ESTATE_UNIT = regex.compile(
+    rf"\b(?:Unit|UNIT|Units)[ \u00a0]+\d{{1,3}}[A-Z]?(?:[–-]\d{{1,3}})?,?[ \u00a0]+(?:{CAPWORD}[ \u00a0]+){{1,3}}"
+    r"(?:(?:Industrial|Trading)[ \u00a0]+Estate|(?:Business|Retail|Enterprise|Industrial)[ \u00a0]+Park|"
+    r"(?:Business|Enterprise)[ \u00a0]+Centre|Workshops)\b")
+# a pitch on a Traveller site or a plot, where a family lives: "visited Bay 6", "discharged to Bay 2"
+SITE_PITCH = regex.compile(
+    r"(?<=\b(?:at|to|from|on|visited|visit|visiting|lives|lived|living|moved|back)[ \u00a0])"
+    r"(?:Bay|Pitch|Plot)[ \u00a0]\d{1,3}[A-Za-z]?\b"
+    r"(?![ \u00a0]*(?:of|in)\b)")
+# a house named in Gaelic, Welsh or Irish: "Taigh na Creige", "Tŷ Gwyn", "Bwthyn yr Afon"
+CELTIC_HOUSE = regex.compile(
+    rf"\b(?:Taigh|Tigh|Tŷ|Bwthyn|Teach|Bothan)[ \u00a0]+(?:{PARTICLE}[ \u00a0]+|a['’][ \u00a0]+)?{CAPWORD}"
+    rf"(?:[ \u00a0]+(?:{PARTICLE}[ \u00a0]+)?{CAPWORD})?")
+# a named house after "house," or "home,": "dad's house, Taigh na Creige"
+HOUSE_AFTER = regex.compile(
+    rf"(?<=\b(?:house|home|cottage|farm|place)(?:,|[ \u00a0]+(?:called|named|known[ \u00a0]+as))[ \u00a0]+)"
+    rf"{CAPWORD}[ \u00a0]+(?:{PARTICLE}|a['’]|mo|ar)[ \u00a0]+{CAPWORD}")
+# an address written without capitals after a cue: "my address is 2 slipway cottages hestholm la13 0jw"
+ADDRESS_CUE = regex.compile(
+    r"(?i)\b(?:my|her|his|their|our|the|new|home)[ \u00a0]+address[ \u00a0]+(?:is|was|will be)[ \u00a0:]+"
+    r"|\b(?:live|lives|living|lived|stay|stays|staying|stayed|moved|moving)[ \u00a0]+(?:at|in|to)[ \u00a0]+"
+    r"|\b(?:on|at|to|round|near)[ \u00a0]+(?=[a-z])")
+
+
+@cache
+def _lower_case_street() -> regex.Pattern[str]:
+    """A street in any case: up to three words before a street or house type, then a town and a postcode."""
+    street_types = "|".join(sorted(load_list("gazetteers/street_types.txt") | load_list("gazetteers/house_types.txt"),
+                                   key=len, reverse=True))
+    word = r"[\p{L}'’-]+"
+    return regex.compile(
+        rf"(?i)(?P<num>\d{{1,4}}[a-z]?,?[ \u00a0]+)?(?P<street>(?:{word}[ \u00a0]+){{1,3}}?(?:{street_types})\b)"
+        rf"(?P<tail>(?:,?[ \u00a0]+(?!(?:and|in|on|at|the|my|is|to|for|with|but|so|because|near|from)\b){word})?"
+        rf",?[ \u00a0]+{POSTCODE}\b)?")
+
+
+STOP_WORDS = frozenset({"the", "a", "an", "my", "her", "his", "their", "our", "your", "this", "that", "same", "main",
+                        "high", "old", "new", "other", "next", "back", "front", "side", "end", "way", "top", "one",
+                        "in", "on", "at", "of", "and", "to", "for", "with", "by", "from", "or", "is", "was", "it"})
+
+
+def lower_case_addresses(text: str) -> list[Span]:
+    """Addresses written without capitals after a cue ("my address is", "lives at", "on"): a number or a
+    word that is not English before a street type, or a postcode at the end; case-blind."""
+    out: list[Span] = []
+    rx = _lower_case_street()
+    for cue in ADDRESS_CUE.finditer(text):
+        m = rx.match(text, cue.end())
+        if not m:
+            continue
+        piece = m.group(0)
+        words = m.group("street").split()[:-1]
+        if not words or any(fold(w) in STOP_WORDS for w in words):
+            continue
+        if not m.group("num") and not m.group("tail") and all(is_word(w) for w in words):
+            continue  # "on station road" could be any town's; "on bankfield rd" names one
+        out.append(Span(m.start(), m.end(), "ADDRESS", 0.6, piece, "address:lower_case",
+                        "a street written without capitals after an address cue", subtype="STREET_ADDRESS"))
+    return out
+
+
+STREET_NUMBER = regex.compile(r"^(?:(?:[Ff]lat|FLAT|Unit|UNIT|Apartment|Apt\.?)[ \u00a0]\d{1,3}(?:/\d{1,3}|[A-Z])?,?"
+                              r"[ \u00a0]+)?"
+                              r"\d{1,4}[A-Za-z]?(?:/\d{1,3})?,?[ \u00a0]+")
+
+
+def other_mentions(text: str, spans: list[Span]) -> list[Span]:
+    """Later mentions of a street found with its number, without the number and in any case: "31 Tenter
+    Croft" found, then "tenter croft" in a message is the same street."""
+    out: list[Span] = []
+    streets: set[str] = set()
+    _, _, bare_street = _patterns()
+    for s in spans:
+        if s.recognizer != "address:street":
+            continue
+        rest = STREET_NUMBER.sub("", s.text)
+        m = bare_street.match(rest)
+        if m and len(m.group(0).split()) >= 2:
+            streets.add(m.group(0))
+    for street in streets:
+        for m in regex.finditer(rf"(?i)(?<![\p{{L}}\p{{N}}]){regex.escape(street)}(?![\p{{L}}\p{{N}}])", text):
+            out.append(Span(m.start(), m.end(), "ADDRESS", 0.65, m.group(0), "address:other_mention",
+                            f"another mention of the street '{street}'", subtype="STREET"))
+    return out
+
+
+@cache
+def _org_heads() -> tuple[str, ...]:
+    return tuple(h for h in load_list("gazetteers/org_heads.txt") if " " in h)
+
+
 def find(text: str, doc=None) -> list[Span]:
     """Whole and partial street addresses."""
     numbered, named, bare_street = _patterns()
     spans: list[Span] = []
+    for m in ESTATE_UNIT.finditer(text):
+        spans.append(Span(m.start(), m.end(), "ADDRESS", 0.8, m.group(0), "address:estate_unit",
+                          "a unit on an industrial estate or business park", subtype="STREET_ADDRESS"))
+    for m in SITE_PITCH.finditer(text):
+        spans.append(Span(m.start(), m.end(), "ADDRESS", 0.6, m.group(0), "address:site_pitch",
+                          "a pitch or plot on a site, where a family lives", subtype="STREET_ADDRESS"))
+    for rx in (CELTIC_HOUSE, HOUSE_AFTER):
+        for m in rx.finditer(text):
+            spans.append(Span(m.start(), m.end(), "ADDRESS", 0.65, m.group(0), "address:named_house",
+                              "a house named in Gaelic, Welsh or Irish", subtype="NAMED_HOUSE"))
+    spans += lower_case_addresses(text)
     for m in numbered.finditer(text):
         spans.append(Span(m.start(), m.end(), "ADDRESS", 0.85, m.group(0), "address:street",
                           "a house number followed by a street name", subtype="STREET_ADDRESS"))
@@ -84,6 +187,8 @@ def find(text: str, doc=None) -> list[Span]:
         spans.append(Span(m.start(), m.end(), "ADDRESS", 0.65, m.group(0), "address:named_house",
                           "a named house (Cottage, Farm, House, ...)", subtype="NAMED_HOUSE"))
     for m in bare_street.finditer(text):
+        if m.group(0).endswith(_org_heads()):
+            continue  # "St Bega's Food Bank": an organisation whose last word is also a street type
         if is_word(m.group(0).split()[0]) and not PLACE_PREPOSITION.search(text, max(0, m.start() - 12), m.start()):
             continue  # "High Street", "Supreme Court": not an address on their own; "at Sandpiper Lane" is
         spans.append(Span(m.start(), m.end(), "ADDRESS", 0.5, m.group(0), "address:street_name",
@@ -93,6 +198,7 @@ def find(text: str, doc=None) -> list[Span]:
         if start < m.start() and regex.search(r"\d|,", text[start:m.start()]):
             spans.append(Span(start, m.end(), "ADDRESS", 0.85, text[start:m.end()], "address:postcode_line",
                               "address segments before a postcode", subtype="STREET_ADDRESS"))
+    spans += other_mentions(text, spans)
     spans += block_lines(text, [s for s in spans if s.subtype == "STREET_ADDRESS"])
     spans += address_fields(text)
     return spans
