@@ -18,9 +18,9 @@ from redactor.analyse.statement_rules import Cue, StatementRules, statement_rule
 from redactor.findings import Span, Statement, StatementKind
 
 _REPORTING = regex.compile(
-    r"\b(?:said|says|told|tells|explained|explains|stated|states|reported|reports|wrote|writes|added|commented|"
+    r"\b(?:said|says|told|tells|explained|explains|stated|states|reported|wrote|writes|added|commented|"
     r"described|noted|recorded|mentioned|confirmed|disclosed|indicated|emphasised|emphasized|stressed|complained|"
-    r"maintained|insisted|answered|replied|shared|highlighted|raised|advised|advises|claimed|claims|argued|argues|"
+    r"maintained|insisted|answered|replied|shared|highlighted|raised|advised|advises|claimed|argued|argues|"
     r"warned|asserted|accepted|admitted|acknowledged)\b")
 _BOUNDARY = regex.compile(
     r"(?:[,;:()\"“”]|\s[–—-]\s|\b(?:that|because|who|whom|which|when|although|though|while|whether|if|so|since|"
@@ -159,6 +159,9 @@ def _possessor(sentence: str, hit: _Hit) -> tuple[int, int] | None:
     m = regex.search(r"\b(my|our|his|her|their|your)\b", span, regex.IGNORECASE)
     if m:
         return hit.start + m.start(), hit.start + m.end()
+    m = regex.match(r"(?:in|from)\s+((?:the\s+)?[\w\s-]{1,40}?)['’]s\b", span, regex.IGNORECASE)
+    if m:  # "In the reporter's view"
+        return hit.start + m.start(1), hit.start + m.end(1)
     m = regex.match(r"\s*of\s+((?:the\s+)?[\w\s-]{1,40}?)\s+(?:that|is|was|were)\b", sentence[hit.end:])
     if m:  # "the view of the panel that ..."
         return hit.end + m.start(1), hit.end + m.end(1)
