@@ -50,6 +50,8 @@ FOUND = [
     ("Discussion with Brantham Children's Social Care on Monday.", "ORG", "Brantham Children's Social Care"),
     ("she has missed four days at wendlebury academy because", "ORG", "wendlebury academy"),
     ("her check at pike street surgery with the doctor", "ORG", "pike street surgery"),
+    ("i will be going to the wendlebury echo myself", "ORG", "wendlebury echo"),
+    ("Document 2 (letter, 1 page)\nBALLYSKEAGH HEALTH CENTRE\nKilleen Street", "ORG", "BALLYSKEAGH HEALTH CENTRE"),
     # ADDRESS: units on estates, pitches on a site, new street types, lower case, second mentions, house names
     ("He runs a garage from Unit 3, Coldmoss Industrial Estate.", "ADDRESS", "Unit 3, Coldmoss Industrial Estate"),
     ("The social worker visited Bay 6 with the support worker.", "ADDRESS", "Bay 6"),
@@ -59,6 +61,8 @@ FOUND = [
     ("kaz will get u at the garage on mossfield rd 10", "ADDRESS", "mossfield rd"),
     ("A marker on 31 Scarrow Croft.\nsort it or im coming to scarrow croft", "ADDRESS", "scarrow croft"),
     ("a row at dad's house, Taigh na Beinne, in July.", "ADDRESS", "Taigh na Beinne"),
+    # URL: handles listed after the app's name without quotes or @
+    ("3.3 Snapchat, kel.ix07 and jaz.b.x, sat 11th March", "URL", "jaz.b.x"),
     # ID: a collar number between the rank and the name
     ("Signed: DC 6612 S. QUAYLE, District Safeguarding Unit", "ID", "6612"),
     ("Seized by PC 2286 Ewan MARRABLE at 04:10.", "ID", "2286"),
@@ -77,8 +81,12 @@ NOT_FOUND = [
     ("She made a full recovery.", "ORG", "full recovery"),
     ("She joined the Saturday club and the Village shop.", "ORG", "Saturday"),
     ("at the surgery and at the school", "ORG", "the surgery"),
+    ("REFERRAL TO THE CHILD PROTECTION TEAM AND THE PRIMARY SCHOOL", "ORG", "TEAM"),
     ("Patient in Bay 4 of ward 2.", "ADDRESS", "Bay 4"),
     ("we met on the road near station road", "ADDRESS", "station road"),
+    ("bail conditions not to approach Brackenlea Court.", "ADDRESS", "approach"),
+    ("on Snapchat, she. Then on Snapchat, 2.30pm", "URL", "she"),
+    ("Snapchat, 2.30pm", "URL", "2.30pm"),
     ("The officer returned at 2300 Hours.", "ID", "2300"),
     ("He was seen by PC Brown at 2300 hours.", "ID", "2300"),
 ]

@@ -126,9 +126,15 @@ def lower_case_addresses(text: str) -> list[Span]:
         words = m.group("street").split()[:-1]
         if not words or any(fold(w) in STOP_WORDS for w in words):
             continue
-        if not m.group("num") and not m.group("tail") and all(is_word(w) for w in words):
-            continue  # "on station road" could be any town's; "on bankfield rd" names one
-        out.append(Span(m.start(), m.end(), "ADDRESS", 0.6, piece, "address:lower_case",
+        start = m.start()
+        if not m.group("num"):
+            while len(words) > 1 and words[0].islower() and is_word(words[0]):
+                start = text.index(words[1], start + len(words[0]))   # "to approach Cairnhill Court": the street
+                words = words[1:]
+            if not m.group("tail") and all(is_word(w) for w in words):
+                continue  # "on station road" could be any town's; "on bankfield rd" names one
+        piece = text[start:m.end()]
+        out.append(Span(start, m.end(), "ADDRESS", 0.6, piece, "address:lower_case",
                         "a street written without capitals after an address cue", subtype="STREET_ADDRESS"))
     return out
 

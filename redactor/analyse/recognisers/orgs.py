@@ -19,7 +19,7 @@ WEAK_HEADS = {"Team", "Unit", "Project", "Trust", "Club", "Service", "Centre", "
               "Press", "Clinic", "College", "Residential Unit", "Community Centre", "Hub", "Homes", "Youth Project",
               "Welcome Centre", "Contact Centre", "Resource Centre", "Drop-in Centre", "Larder", "Pantry", "Garage",
               "Support Group", "Recovery", "Education Service", "CAMHS", "MASH", "Children's Social Care", "Gateway Team",
-              "Takeaway", "Salon", "Barbers"}
+              "Takeaway", "Salon", "Barbers", "Echo", "Chronicle", "Courier"}
 
 
 @cache
@@ -37,6 +37,13 @@ def _pattern() -> regex.Pattern[str]:
     heads = "|".join(regex.escape(h) for h in _heads())
     # one to five name words (the first capitalised), then a head noun: "Glenburn Primary School"
     return regex.compile(rf"\b(?<![\p{{L}}])(?:\p{{Lu}}(?:[\p{{L}}'’&-]|\.(?=\p{{L}}))*)(?:[ \u00a0]+{WORD}){{0,5}}?[ \u00a0]+(?:{heads})\b")
+
+
+@cache
+def _caps_pattern() -> regex.Pattern[str]:
+    heads = "|".join(regex.escape(h.upper()) for h in _heads())
+    # a name in capitals, as letterheads and cover pages write it: "DRUMCARN HEALTH CENTRE"
+    return regex.compile(rf"\b(?<![\p{{L}}])(?P<name>(?:\p{{Lu}}[\p{{Lu}}'’&-]+[ \u00a0]+){{1,4}}?)(?:{heads})(?![\p{{L}}])")
 
 
 @cache
@@ -107,7 +114,8 @@ def defined_abbreviations(text: str, spans: list[Span]) -> list[Span]:
 LOWER_KIND = regex.compile(
     r"(?<![\p{L}'’-])(?:primary school|high school|academy|school|surgery|medical practice|medical centre|"
     r"health centre|"
-    r"nursery|hospital|infirmary|community centre|family centre|food bank|foodbank|larder|church|mosque|recovery)\b")
+    r"nursery|hospital|infirmary|community centre|family centre|food bank|foodbank|larder|church|mosque|recovery|"
+    r"echo|gazette|herald|chronicle|courier|advertiser)\b")
 LOWER_WORDS = regex.compile(r"(?<![\p{L}'’-])(?:[\p{L}'’-]+[ \u00a0]+){1,3}$")
 
 
@@ -174,6 +182,12 @@ def find(text: str, doc=None) -> list[Span]:
             continue  # "Public Protection Unit", "Information Governance Team": a service, not a place
         spans.append(Span(start, end, "ORG", 0.7, text[start:end], "org:head_noun",
                           f"a capitalised name ending in '{head}'", subtype="LOCAL_ORG"))
+    for m in _caps_pattern().finditer(text):
+        words = m.group("name").split()
+        if all(is_word(w) or is_first_name(w) for w in words):
+            continue  # "THE PRIMARY SCHOOL", "CHILD PROTECTION TEAM": no name among the words
+        spans.append(Span(m.start(), m.end(), "ORG", 0.65, m.group(0), "org:capitals",
+                          "a name in capitals ending in a local-organisation head noun", subtype="LOCAL_ORG"))
     for m in _lead_pattern().finditer(text):
         words = m.group("name").split()
         english_lead = m.group("lead")[0].isascii() and is_word(m.group("lead").split()[0])
