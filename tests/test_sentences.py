@@ -57,6 +57,10 @@ def test_split(text: str, expected: list[str]) -> None:
     ("Child seen, Plan: review in 3 weeks", ["Child seen,", "Plan: review in 3 weeks"]),
     ("The plan: to go home.", ["The plan: to go home."]),
     ("The action: none.", ["The action: none."]),
+    # a log kept as one paragraph with a line per entry
+    ("12/03 visited mum, no concerns\n13/03 phoned school re attendance\n09:30 call from nursery",
+     ["12/03 visited mum, no concerns", "13/03 phoned school re attendance", "09:30 call from nursery"]),
+    ("The review covered events up to\n2021 and after.", ["The review covered events up to\n2021 and after."]),
 ])
 def test_split_informal_and_notes(text: str, expected: list[str]) -> None:
     assert sents(text) == expected

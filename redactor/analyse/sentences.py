@@ -25,10 +25,11 @@ class Spanlike(Protocol):
 ABBREVIATIONS = frozenset(["dr", "mr", "mrs", "ms", "mx", "prof", "rev", "sr", "jr", "st", "sgt", "insp", "ch", "supt", "det", "dc", "ds", "di", "pc", "cllr", "hon", "capt", "col", "gen", "lt", "approx", "e.g", "i.e", "eg", "ie", "cf", "vs", "viz", "al", "no", "nos", "para", "paras", "fig", "figs", "vol", "ref", "refs", "tel", "ext", "dept", "govt", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "a.m", "p.m", "am", "pm", "c", "ca", "incl", "min", "max", "est"])
 
 # Hard boundaries inside a block: tabs (table cells), pipes in markdown-like tables, blank lines,
-# and a line break before a bullet or numbered item.
+# a line break before a bullet or numbered item, or before a dated or timed entry of a log.
 # A note's "Action:" or "Plan:" label starts a new sentence even when the text before it has no full stop.
 _CELL_SPLIT = re.compile(r"\t|\s*\|\s*|\n[ \t]*\n"
                          r"|\n(?=[ \t]*(?:[-*•▪◦–]\s|\(?\d+(?:\.\d+)+\s|\(?\d+[.)]\s|\(?[a-z][.)]\s))"
+                         r"|\n(?=[ \t]*(?:\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2})\b)"
                          r"|(?<=[\w,;])\s+(?=(?:Actions?|Plan|Outcome|Next\s+steps?|Decision|Agreed)\s*:\s)")
 # A leading paragraph number, list marker or bullet that belongs outside the sentence.
 _PREFIX = re.compile(
