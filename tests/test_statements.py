@@ -360,6 +360,8 @@ def test_rules_load_once() -> None:
     (lambda d: d["families"]["hedge"]["cues"][0].update(weight=3), "'weight' must be a number between 0 and 1"),
     (lambda d: d["families"]["hedge"].update(kind="feeling"), "kind 'feeling' is not one of"),
     (lambda d: d["families"]["hedge"].update(cues=[]), "needs a non-empty 'cues' list"),
+    (lambda d: d["families"]["note_assessment"]["cues"][1].update(max_words="ten"), "'max_words' must be a whole number"),
+    (lambda d: d["families"]["recommendation"].update(default_holder=["the review"]), "default_holder must be a string"),
 ])
 def test_bad_rules_fail_at_load_naming_file_and_rule(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
     data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
@@ -367,6 +369,17 @@ def test_bad_rules_fail_at_load_naming_file_and_rule(mutate, message: str) -> No
     with pytest.raises(RulesError, match="statements.yaml") as err:
         parse_rules(data, "statements.yaml")
     assert message in str(err.value)
+
+
+def test_rule_keys_for_notes_conditions_and_implied_holders() -> None:
+    short = next(c for c in RULES.cues if c.name == "hedged note")
+    assert short.max_words == 10
+    assert one("Possible neglect indicator.").kind == "opinion"
+    long = "Possible reasons for the delay were discussed at length by the managers of both teams in the meeting."
+    assert "hedged note" not in {h.cue.name for h in _hits(long, RULES, 1.0)}
+    threat = next(c for c in RULES.cues if c.name == "conditional threat")
+    assert threat.in_condition
+    assert {c.default_holder for c in RULES.cues if c.family == "recommendation"} == {"the review"}
 
 
 def test_unreadable_yaml(tmp_path: Path) -> None:
