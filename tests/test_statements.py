@@ -287,6 +287,13 @@ def test_implied_holder_has_no_offsets() -> None:
     assert (st.holder, st.holder_start, st.holder_end) == ("the review", -1, -1)
 
 
+def test_shoulds_under_a_recommendations_heading_are_the_reviews() -> None:
+    text = "Recommendations\nSchools must share attendance data weekly.\nBackground\nParents must register a birth."
+    out = classify_statements(text, line_blocks(text))
+    assert [(text[s.start:s.end], s.holder) for s in out if s.kind == "opinion"] == [
+        ("Schools must share attendance data weekly.", "the review"), ("Parents must register a birth.", "")]
+
+
 def test_informal_message_is_split_and_classified() -> None:
     text = "hi its me again. im so fed up. the school were useless. i want someone to ring me"
     out = classify_statements(text, None)

@@ -232,8 +232,9 @@ def _proper_words(text: str) -> frozenset[str]:
 
 
 def classify_sentence(text: str, start: int, end: int, rules: StatementRules | None = None,
-                      proper: frozenset[str] = frozenset(), context_holder: str = "", heading: bool = False) -> Statement:
-    """Classify one sentence text[start:end]."""
+                      proper: frozenset[str] = frozenset(), context_holder: str = "", heading: bool = False,
+                      section_holder: str = "") -> Statement:
+    """Classify one sentence text[start:end]; `section_holder` holds the shoulds of a recommendations section."""
     rules = rules or statement_rules()
     s = text[start:end]
     question = s.rstrip("\"'”’) ").endswith("?")
@@ -257,6 +258,8 @@ def classify_sentence(text: str, start: int, end: int, rules: StatementRules | N
                     and all(h.cue.states_as_fact for h in mine))
     # a recommendation or finding that names nobody is the review's own ("Recommendation 2: ...")
     implied = "" if holder else next((h.cue.default_holder for h in mine if h.cue.default_holder), "")
+    if not holder and not implied and any(h.cue.family == "obligation" for h in mine):
+        implied = section_holder  # "Schools must share attendance data." under "Recommendations"
     return Statement(
         start, end, kind, confidence=round(scores[kind], 3), cue=s[top.start:top.end], cue_family=top.cue.family,
         cue_start=start + top.start, cue_end=start + top.end,
@@ -269,6 +272,10 @@ def classify_sentence(text: str, start: int, end: int, rules: StatementRules | N
     )
 
 
+_RECOMMENDATIONS = regex.compile(r"\b(?:recommendations?|learning|lessons|what\s+needs\s+to\s+change|next\s+steps)\b",
+                                 regex.IGNORECASE)
+
+
 def classify_statements(text: str, blocks: Sequence[Spanlike] | None = None) -> list[Statement]:
     """Every sentence of `text` as a Statement: fact, opinion or intention, with holder, subject and cue."""
     rules = statement_rules()
@@ -276,7 +283,7 @@ def classify_statements(text: str, blocks: Sequence[Spanlike] | None = None) -> 
     out: list[Statement] = []
     block_list = list(blocks) if blocks is not None else []
     bi, block_end, heading = 0, -1, False
-    recent_holder = ""
+    recent_holder, section_holder = "", ""
     for a, b in split_sentences(text, block_list or None):
         if a >= block_end:  # a holder named earlier in the same block is a fair suggestion
             recent_holder = ""
@@ -285,7 +292,9 @@ def classify_statements(text: str, blocks: Sequence[Spanlike] | None = None) -> 
             blk = block_list[bi] if bi < len(block_list) else None
             block_end = getattr(blk, "end", b)
             heading = getattr(blk, "kind", "") == "heading"
-        st = classify_sentence(text, a, b, rules, proper, recent_holder, heading)
+        if heading or _is_label(text[a:b]):  # a heading starts a section: is it the review's recommendations?
+            section_holder = "the review" if _RECOMMENDATIONS.search(text, a, b) else ""
+        st = classify_sentence(text, a, b, rules, proper, recent_holder, heading, section_holder)
         if st.holder and st.holder.lower() not in ("i", "we", "he", "she", "they", "you"):
             recent_holder = st.holder
         out.append(st)
