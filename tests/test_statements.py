@@ -367,8 +367,10 @@ def test_rules_load_once() -> None:
     (lambda d: d["families"]["hedge"]["cues"][0].update(weight=3), "'weight' must be a number between 0 and 1"),
     (lambda d: d["families"]["hedge"].update(kind="feeling"), "kind 'feeling' is not one of"),
     (lambda d: d["families"]["hedge"].update(cues=[]), "needs a non-empty 'cues' list"),
-    (lambda d: d["families"]["note_assessment"]["cues"][1].update(max_words="ten"), "'max_words' must be a whole number"),
-    (lambda d: d["families"]["recommendation"].update(default_holder=["the review"]), "default_holder must be a string"),
+    (lambda d: d["families"]["note_assessment"]["cues"][1].update(max_words="ten"),
+     "'max_words' must be a whole number"),
+    (lambda d: d["families"]["recommendation"].update(default_holder=["the review"]),
+     "default_holder must be a string"),
 ])
 def test_bad_rules_fail_at_load_naming_file_and_rule(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
     data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
