@@ -11,11 +11,12 @@ from rapidfuzz import fuzz
 
 from redactor.analyse.consistency import propagate_exact, propagate_lists, propagate_people
 from redactor.analyse.engine import run_engine
+from redactor.analyse.lexicon import alternation, lexicon
 from redactor.analyse.names import PARTICLE_RX, TITLE_RX, TITLES, acronyms, fold
 from redactor.analyse.rules import RULES_DIR, load_list
 from redactor.analyse.ocr import repair_ocr
-from redactor.analyse.safety_net import find_unknown
-from redactor.analyse.structure import structure_spans
+from redactor.analyse.safety_net import find_unknown, usual_forms
+from redactor.analyse.structure import label_type, structure_spans
 from redactor.analyse.truecase import truecase
 from redactor.document import Document
 from redactor.findings import Span
@@ -38,6 +39,7 @@ def _allow() -> tuple[regex.Pattern[str], frozenset[str]]:
     return pseudonyms, frozenset(names)
 
 
+EPONYM = regex.compile(r"(?:['’]s)?[ \u00a0]+(?i:" + alternation(lexicon().eponym_heads) + r")\b")
 # what may stand between two parts of one name: a space, or a particle ("Iolo ap Gruffudd", "Ní Bhriain")
 NAME_GAP = regex.compile(rf"[ \u00a0](?:{PARTICLE_RX}[ \u00a0])?")
 PRECEDING_WORDS = regex.compile(r"(?:\p{Lu}[\p{L}'’&-]*[ \u00a0]+){1,2}$")
@@ -50,8 +52,12 @@ def allowed(span: Span, text: str = "") -> bool:
     pseudonyms, names = _allow()
     piece = span.text.strip()
     if span.entity_type in ("PERSON", "ORG", "LOCATION"):
-        if pseudonyms.match(piece) or fold(piece) in names:
-            return True
+        if pseudonyms.match(piece) or fold(piece) in names or _field_term(piece):
+            return True   # a field term (a weekday, a drug, a nationality) is never a name or a place
+        if " " not in piece and label_type(piece) is not None:
+            return True   # "Referrer", "Author": a form's label word alone
+        if text and EPONYM.match(text, span.end):
+            return True   # "Moses basket", "Treacher Collins syndrome": a thing named after a person
         before = PRECEDING_WORDS.search(text, max(0, span.start - 40), span.start) if text else None
         if before and any(fold(" ".join(before.group(0).split()[-n:]) + " " + piece) in names for n in (1, 2)):
             return True   # "Inspectorate" of "the Care Inspectorate": part of a national body's name
@@ -64,6 +70,13 @@ def allowed(span: Span, text: str = "") -> bool:
     if span.entity_type in ("EMAIL", "URL"):
         return _national_address(text)
     return False
+
+
+def _field_term(word: str) -> bool:
+    """A term of rules/vocabulary/field_terms.txt as written there; an acronym only in capitals ("CAT" is
+    a test, "Cat" a name)."""
+    usual = usual_forms().get(fold(word))
+    return usual is not None and (not usual.isupper() or word.isupper())
 
 
 def _national_address(text: str) -> bool:
@@ -109,7 +122,7 @@ def tidy(text: str, span: Span) -> Span | None:
 
 
 LEADING_WORD = regex.compile(r"(\p{L}[\p{L}'’]*)[ \u00a0]+(?=\p{Lu})")
-LEADING_VERBS = frozenset({"via", "phoned", "rang", "called", "emailed", "texted", "messaged", "met", "saw", "visited",
+LEADING_VERBS = frozenset({"via", "said", "says", "phoned", "rang", "called", "emailed", "texted", "messaged", "met", "saw", "visited",
                            "attends", "attended", "contacted", "told", "asked", "informed", "spoke", "advised", "see",
                            "ask", "tell", "call", "phone", "email", "text", "meet", "visit", "contact", "inform"})
 
@@ -239,7 +252,8 @@ def detect(doc: Document, register: Register | None = None, threshold: float = T
         confident = attach_register(confident, register)
     found = [s.with_(text=doc.text[s.start:s.end]) for s in resolve_overlaps(confident, text)]
     if safety_net:
-        found = sorted(found + find_unknown(doc.text, found), key=lambda s: (s.start, -s.end))
+        net = [s.with_(text=doc.text[s.start:s.end]) for s in find_unknown(repair_ocr(doc.text), found)]
+        found = sorted(found + net, key=lambda s: (s.start, -s.end))
     return found
 
 

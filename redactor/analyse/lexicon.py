@@ -11,7 +11,7 @@ from redactor.analyse.rules import RULES_DIR
 from redactor.errors import RulesError
 
 SECTIONS = ("titles", "particles", "initial_particles", "kin", "role_prefixes", "labels", "speaker_roles",
-            "letter_heads")
+            "letter_heads", "eponym_heads")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,7 @@ class Lexicon:
     labels: frozenset[str]
     speaker_roles: frozenset[str]
     letter_heads: frozenset[str]
+    eponym_heads: tuple[str, ...]
 
 
 @cache
@@ -38,7 +39,8 @@ def lexicon() -> Lexicon:
     return Lexicon(titles=tuple(data["titles"]), particles=tuple(data["particles"]),
                    initial_particles=lower["initial_particles"], kin=tuple(data["kin"]),
                    role_prefixes=tuple(data["role_prefixes"]), labels=lower["labels"],
-                   speaker_roles=lower["speaker_roles"], letter_heads=lower["letter_heads"])
+                   speaker_roles=lower["speaker_roles"], letter_heads=lower["letter_heads"],
+                   eponym_heads=tuple(data["eponym_heads"]))
 
 
 def alternation(words: tuple[str, ...]) -> str:

@@ -13,7 +13,9 @@ TOKEN = regex.compile(r"(?<![\p{L}\p{N}_@.:])[\p{L}\p{N}]+(?![\p{L}\p{N}_@])")
 # A date or number written with letters for digits: "1O/O3/2O23", "28/O2/2O23", "382 1l7 44O9".
 NUMERIC = regex.compile(r"(?<![\p{L}\p{N}])[\dOolI]{1,4}(?:[/.][\dOolI]{1,4}){1,2}(?![\p{L}\p{N}])")
 # Codes that mix letters and digits on purpose: postcodes, school years, ordinals, units, references.
-CODE = regex.compile(r"^(?:[A-Z]{1,2}\d[A-Z\d]?|(?i:\d[a-z]{2})|[A-Z]{1,3}\d{1,3}|\d+[a-z])$")
+CODE = regex.compile(r"^(?:[A-Z]{1,2}\d[A-Z\d]?|[A-Z]{1,3}\d{1,3}|\d+[a-z])$")
+# The second half of a postcode, after its first: "LA13 0JW", "la13 0jw".
+INWARD = regex.compile(r"(?i)(?<=\b[a-z]{1,2}\d[a-z\d]?[ \u00a0])\d[a-z]{2}$")
 # Numbers with their ordinal ending or unit: "1st", "10am", "50mg", "1990s".
 QUANTITY = regex.compile(r"(?i)^\d+(?:st|nd|rd|th|s|am|pm|mg|ml|kg|km|cm|mm|hrs?|mins?|yrs?|wks?|y|m|w|d|x)$")
 TO_LETTER = {"0": "o", "1": "l"}
@@ -46,7 +48,7 @@ def repair_ocr(text: str) -> str:
         tok = m.group(0)
         digits = sum(c.isdigit() for c in tok)
         letters = len(tok) - digits
-        if not digits or not letters or QUANTITY.match(tok):
+        if not digits or not letters or QUANTITY.match(tok) or INWARD.match(text, m.start(), m.end()):
             continue
         lower = any(c.islower() for c in tok)
         plate = not lower and regex.search(r"\d\d", tok)      # SK11IYN: a registration's digits come in pairs

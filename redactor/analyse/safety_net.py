@@ -57,7 +57,7 @@ AGE_LEADS = frozenset({"is", "was", "aged", "age", "turned", "turns", "turning",
 SAFE_MIXED = regex.compile(
     r"(?i)^(?:[psy]\d{1,2}|ks[1-5]|\d{2}\+\d|(?:19|20)\d0['’]?s|\d+(?:\.\d+)?(?:mg|ml|kg|g|cm|mm|km|mph|bpm|hrs?"
     r"|h|mins?|am|pm|x|k)|covid-19|24/7|\d+(?:\.\d+)?%|[a-z]\d?|(?:st|ct|fy|f)\d|gp2gp"
-    r"|\d+-(?:day|week|month|hour|minute|mile|page|point|bed|hour|session|stage)s?)$")
+    r"|\d+-(?:day|week|month|year|hour|minute|mile|page|point|bed|hour|session|stage)s?)$")
 
 
 @cache
@@ -95,6 +95,8 @@ def _known(key: str) -> bool:
         return True
     if "is" in key and key.replace("is", "iz") in vocab or "our" in key and key.replace("our", "or") in vocab:
         return True                                    # anonymised/anonymized, behaviour/behavior
+    if "rn" in key and key.replace("rn", "m") in vocab:
+        return True                                    # "rnother", "nurnber": OCR reads m as rn
     for suffix, repl in (("s", ""), ("es", ""), ("d", ""), ("ed", ""), ("ing", ""), ("ing", "e"), ("er", ""),
                          ("ly", ""), ("ness", "")):
         stem = key.removesuffix(suffix)
@@ -204,7 +206,7 @@ def _suspect(tok: str, text: str, start: int, end: int) -> str | None:
     """Why the token is suspect ("word", "number", "code"), or None when it is known to be safe."""
     has_digit, has_letter = bool(DIGIT.search(tok)), bool(LETTER.search(tok))
     if has_digit and has_letter or "_" in tok:
-        if _mixed_harmless(tok):
+        if _mixed_harmless(tok) or fold(tok) in field_terms():
             return None
         if regex.fullmatch(r"\d+(?:st|nd|rd|th)", tok, flags=regex.IGNORECASE):
             listed = regex.match(r"(?:\s*(?:,|and|or|&)\s*\d+(?:st|nd|rd|th))+", text[end:end + 40])

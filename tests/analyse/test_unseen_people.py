@@ -79,3 +79,15 @@ def test_ocr_garbled_names_are_found(analyse_text):
     covered = "".join(text[s.start:s.end] for s in result.spans)
     for piece in ("Si0bhan", "McKeever", "0isin", "O3/1O/2O13"):
         assert piece in covered
+
+
+@pytest.mark.parametrize("text, not_a_person", [
+    ("Lena (3 wks) asleep in a Moses basket.", "Moses"),
+    ("Child N was born with Treacher Collins syndrome.", "Treacher Collins"),
+    ("Referrer: Mrs Eleri Maddox-Jones\nThe Referrer's view was recorded.", "Referrer"),
+    ("Author: Dr Ceri Prichard", "Author"),
+    ("Started on Sertraline 50 mg; review on Thurs.", "Sertraline"),
+])
+def test_false_positive_kinds(analyse_text, text, not_a_person):
+    assert not any(s.text == not_a_person and s.entity_type in ("PERSON", "LOCATION", "ORG")
+                   for s in analyse_text(text).spans)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import regex
 
 from redactor.analyse.lexicon import alternation, lexicon
+from redactor.analyse.structure import label_type
 from redactor.analyse.names import (
     NAME_WORD,
     PARTICLE_RX,
@@ -248,7 +249,8 @@ def context_patterns(text: str) -> Iterator[Span]:
     for m in POSSESSIVE.finditer(text):
         word = m.group("name")
         if (fold(word) in NOT_NAMES or word.isupper() or is_ambiguous(word) and not is_first_name(word)
-                or _sentence_start(text, m.start("name")) or is_word(word) and not is_first_name(word)):
+                or _sentence_start(text, m.start("name")) or is_word(word) and not is_first_name(word)
+                or label_type(word) is not None):
             continue
         yield _span(m, "name", 0.5, "possessive", f"'{word}' is a capitalised possessive mid-sentence")
     for m in NAMED.finditer(text):
@@ -312,6 +314,8 @@ def line_names(text: str) -> Iterator[Span]:
 
     for m in SPEAKER.finditer(text):
         words = _words(m.group("name"))
+        if label_type(m.group("name")) is not None:
+            continue   # "Referrer:", "Author:": a form's label, not a speaker
         if unknown(words) or (is_first_name(words[0]) and fold(words[0]) not in LABELS | NOT_NAMES
                               and fold(words[0]) not in common_words()):
             yield _span(m, "name", 0.55, "speaker", "a name-like word opening a line as its speaker ('…:')")
