@@ -30,15 +30,15 @@ from redactor.emit import emit, file_name, kept_text, replacements_for
 from redactor.emit.log import build_log, schedule_rows
 from redactor.emit.verify import unverifiable, verify
 from redactor.errors import InputError, VerificationError
-from redactor.findings import Analysis, Decision, Planned, Span, Statement
+from redactor.findings import NET_TYPE, Analysis, Decision, Planned, Span, Statement
 from redactor.parse import DEFAULT_MAX_BYTES, parse_bytes, parse_file
 from redactor.register import Register
 from redactor.review import ReviewedDecision, apply_decisions, normalise_decisions
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RedactionResult", "Reviewed", "analyse", "analyse_document", "parse_file", "plan_document", "redact",
-           "redact_document", "review_document", "to_json"]
+__all__ = ["RedactionResult", "Reviewed", "analyse", "analyse_document", "net_findings", "parse_file", "plan_document",
+           "redact", "redact_document", "review_document", "to_json"]
 
 Analyser = Callable[[Document, "Register | None"], Analysis]
 Progress = Callable[[str, Any], None]   # called after each stage with its name and what it made
@@ -61,18 +61,21 @@ def redact_document(source: str | Path, profile: Profile, register: Register | N
                     decisions: Iterable[DecisionLike] = (), pseudonyms: PseudonymMap | None = None, *,
                     data: bytes | None = None, analysis: Analysis | None = None, analyser: Analyser | None = None,
                     provenance: dict[str, Any] | None = None, log_originals: bool = False,
-                    max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> RedactionResult:
+                    max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
+                    attended: bool = False) -> RedactionResult:
     """Parse, analyse (unless `analysis` is given), apply the decisions, plan, emit and verify one document.
 
     `source` is the file, or with `data` the name its bytes came under. `pseudonyms` (the case's map) gains
     any new pseudonyms; the register's own pseudonyms are seeded into it first. `provenance` says where the
-    decisions came from, for the log. Raises VerificationError, and returns nothing, unless the output is
-    provably clean.
+    decisions came from, for the log. `attended` says a reviewer worked through the document (the review
+    service, the CLI with decisions): the profile's `unknown` rule then says what happens to the safety net's
+    findings nobody decided. Raises VerificationError, and returns nothing, unless the output is provably clean.
     """
     rv = review_document(source, register, decisions, data=data, analysis=analysis, analyser=analyser,
                          max_bytes=max_bytes, progress=progress)
     pmap = seed_from_register(pseudonyms if pseudonyms is not None else PseudonymMap(), register)
-    result = redact(rv.doc, rv.data, rv.spans, rv.analysis.statements, profile, pmap,
+    spans = net_findings(rv.spans, profile, attended, rv.decisions)
+    result = redact(rv.doc, rv.data, spans, rv.analysis.statements, profile, pmap,
                     _decisions_note(rv.decisions, provenance), log_originals=log_originals)
     if progress:
         progress("redact", result)
@@ -111,12 +114,25 @@ def review_document(source: str | Path, register: Register | None = None, decisi
 def plan_document(source: str | Path, profile: Profile, register: Register | None = None,
                   decisions: Iterable[DecisionLike] = (), pseudonyms: PseudonymMap | None = None, *,
                   data: bytes | None = None, analysis: Analysis | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Reviewed, list[Planned], list[str]]:
+                  max_bytes: int = DEFAULT_MAX_BYTES, attended: bool = False
+                  ) -> tuple[Reviewed, list[Planned], list[str]]:
     """What `redact_document` would change, without emitting anything (previews, `redactor verify --profile`)."""
     rv = review_document(source, register, decisions, data=data, analysis=analysis, max_bytes=max_bytes)
     pmap = seed_from_register(pseudonyms if pseudonyms is not None else PseudonymMap(), register)
-    planned, warnings = plan_redactions(rv.doc, rv.spans, rv.analysis.statements, profile, pmap)
+    spans = net_findings(rv.spans, profile, attended, rv.decisions)
+    planned, warnings = plan_redactions(rv.doc, spans, rv.analysis.statements, profile, pmap)
     return rv, planned, warnings
+
+
+def net_findings(spans: Sequence[Span], profile: Profile, attended: bool,
+                 decisions: Sequence[ReviewedDecision] = ()) -> list[Span]:
+    """The spans to redact once the profile's `unknown` rule has spoken: the safety net's findings that no
+    reviewer decided go when nobody reviewed the document, and when the profile removes them even after
+    review; one a reviewer accepted always goes (one rejected is gone already)."""
+    if not profile.unknown.keeps(attended):
+        return list(spans)
+    accepted = {(d.decision.start, d.decision.end) for d in decisions if d.decision.action == "accept"}
+    return [s for s in spans if s.entity_type != NET_TYPE or (s.start, s.end) in accepted]
 
 
 def redact(doc: Document, source: bytes, spans: Sequence[Span], statements: Sequence[Statement], profile: Profile,

@@ -94,7 +94,7 @@ def preview(db: Session, settings: Settings, doc: Document, profile_name: str) -
     st = stored(db, settings, doc)
     rv, planned, warnings = plan_document(st.path, prof, None, st.decisions,
                                           pseudonym_map(db.get_one(Case, doc.case_id)), analysis=st.analysis,
-                                          max_bytes=st.max_bytes)
+                                          max_bytes=st.max_bytes, attended=True)
     pieces: list[PreviewPiece] = []
     pos = 0
     text = rv.doc.text
@@ -124,7 +124,7 @@ def create_export(db: Session, settings: Settings, user: User, doc: Document, pr
     pmap = pseudonym_map(case)
     note = {"source": "review service", "reviewer": user.username, "unreviewed_spans_redacted": st.unreviewed}
     result = redact_document(st.path, prof, None, st.decisions, pmap, analysis=st.analysis, provenance=note,
-                             max_bytes=st.max_bytes)   # VerificationError: nothing is written
+                             max_bytes=st.max_bytes, attended=True)   # VerificationError: nothing is written
     stem, suffix = os.path.splitext(doc.filename)[0], Path(doc.stored_path).suffix
     exp = Export(document_id=doc.id, profile=prof.name, filename=f"{stem}.{prof.name}{suffix}", stored_path="",
                  sha256=hashlib.sha256(result.data).hexdigest(), log=result.log, schedule=result.schedule_rows,

@@ -16,7 +16,7 @@ import yaml
 
 from redactor.anonymise.operators import GENERALISERS, OPERATORS, Rule
 from redactor.errors import ProfileError
-from redactor.findings import DIRECT_TYPES, ENTITY_TYPES, STATEMENT_TYPES
+from redactor.findings import DIRECT_TYPES, ENTITY_TYPES, NET_TYPE, STATEMENT_TYPES
 
 PROFILES_DIR = Path(__file__).resolve().parents[2] / "rules" / "profiles"
 
@@ -30,7 +30,8 @@ FAMILY_ROLES = frozenset({
     "aunt", "uncle", "brother", "sister", "neighbour", "witness", "subject",
 })
 PROFILE_KEYS = {"name", "description", "exemption", "entities", "statements", "staff_rule", "schedule",
-                "unreadable_pages", "generalise"}
+                "unreadable_pages", "generalise", "unknown"}
+NET_ACTIONS = ("remove", "keep")
 RULE_KEYS = {"action", "label", "method", "exemption", "fallback", "format", "bands"}
 
 
@@ -51,6 +52,20 @@ class StaffRule:
 
 
 @dataclass(frozen=True, slots=True)
+class NetRule:
+    """What happens to the safety net's UNKNOWN findings that no reviewer decided: one action when
+    nobody reviewed the document (batch, the CLI without decisions), one when a reviewer worked through
+    it (the review service, the CLI with decisions). A finding a reviewer accepted is always removed."""
+
+    unattended: str = "remove"
+    reviewed: str = "remove"
+    label: str = "unverified"
+
+    def keeps(self, attended: bool) -> bool:
+        return (self.reviewed if attended else self.unattended) == "keep"
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     """A loaded, checked profile."""
 
@@ -64,9 +79,12 @@ class Profile:
     unreadable_pages: str = "refuse"
     path: str = ""
     sha256: str = ""
+    unknown: NetRule = NetRule()
 
     def rule_for(self, entity_type: str) -> Rule:
         """The rule for an entity type; types the profile does not know are removed (fail closed)."""
+        if entity_type == NET_TYPE:
+            return Rule("remove", label=self.unknown.label, exemption=self.exemption)
         return self.entities.get(entity_type) or Rule("remove", label="redacted", exemption=self.exemption)
 
 
@@ -135,7 +153,25 @@ def parse_profile(data: Any, source: str = "<profile>", path: str = "", sha256: 
         raise ProfileError(f"{source}: unreadable_pages must be one of {', '.join(UNREADABLE_PAGES)}")
     return Profile(name=name, description=str(data.get("description") or "").strip(), entities=entities,
                    statements=statements, exemption=exemption, staff_rule=_staff_rule(data.get("staff_rule"), source),
-                   schedule=bool(data.get("schedule", False)), unreadable_pages=unreadable, path=path, sha256=sha256)
+                   schedule=bool(data.get("schedule", False)), unreadable_pages=unreadable, path=path, sha256=sha256,
+                   unknown=_net_rule(data.get("unknown"), source))
+
+
+def _net_rule(raw: Any, source: str) -> NetRule:
+    """The `unknown:` section: {unattended: remove|keep, reviewed: remove|keep, label: ...}; absent, remove."""
+    if raw is None:
+        return NetRule()
+    if not isinstance(raw, dict) or set(raw) - {"unattended", "reviewed", "label"}:
+        raise ProfileError(f"{source}: 'unknown' must be a mapping with unattended, reviewed and label")
+    rule = NetRule(str(raw.get("unattended", "remove")), str(raw.get("reviewed", "remove")),
+                   str(raw.get("label") or "unverified").strip("[] "))
+    for key in ("unattended", "reviewed"):
+        if getattr(rule, key) not in NET_ACTIONS:
+            raise ProfileError(f"{source}: unknown.{key} must be one of {', '.join(NET_ACTIONS)}")
+    if rule.unattended == "keep":
+        raise ProfileError(f"{source}: unknown.unattended: what no rule recognised and nobody reviewed may be a "
+                           "name; it can only be removed")
+    return rule
 
 
 def _rule(raw: Any, where: str, default_exemption: str, generalisers: Any) -> Rule:

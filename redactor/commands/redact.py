@@ -47,8 +47,9 @@ def run(args: argparse.Namespace) -> int:
     decisions = load_decisions(args.decisions) if args.decisions else []
     provenance = {"file": args.decisions.name, "sha256": _sha256(args.decisions)} if args.decisions else None
     pmap = PseudonymMap.load(args.pseudonyms) if args.pseudonyms else PseudonymMap()
+    # with a reviewer's decisions the document was attended, and the profile's `unknown` rule applies
     result = redact_document(args.path, profile, register, decisions, pmap, analysis=analysis, provenance=provenance,
-                             log_originals=args.log_originals)
+                             log_originals=args.log_originals, attended=bool(args.decisions))
     out = output_path(args.path, args.output, result.fmt)
     if out.resolve() == args.path.resolve():
         raise InputError(f"{out}: the output would overwrite the original; choose another -o")

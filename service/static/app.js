@@ -161,7 +161,10 @@
         const label = spans.reduce((best, s) => (s.text.length > best.length ? s.text : best), "");
         return { key, spans, pending: pending.length, min: Math.min(...spans.map((s) => s.score)), label };
       });
-      list.sort((a, b) => (a.pending === 0) - (b.pending === 0) || a.min - b.min || a.label.localeCompare(b.label));
+      // the safety net's findings (UNKNOWN: no rule recognised them) come after the rules' findings, as their own group
+      const net = (g) => g.spans[0].entity_type === "UNKNOWN";
+      list.sort((a, b) => net(a) - net(b) || (a.pending === 0) - (b.pending === 0) || a.min - b.min
+        || a.label.localeCompare(b.label));
       S.groups = list;
       S.order = list.flatMap((g) => g.spans.map((s) => s.id));
     }
@@ -220,11 +223,19 @@
     function renderGroups() {
       const box = $("#groups");
       const frag = document.createDocumentFragment();
+      let netShown = false;
       for (const g of S.groups) {
         const first = g.spans[0];
+        if (first.entity_type === "UNKNOWN" && !netShown) {
+          netShown = true;
+          frag.append(el("h3", { class: "net-heading", id: "net-heading" }, "Not recognised by any rule"),
+            el("p", { class: "muted net-help" }, "The safety net: words no vocabulary knows and numbers no rule "
+              + "explains. Reject what is safe; retype what is personal data. Undecided ones are removed from a "
+              + "publication and from any unattended run."));
+        }
         const head = el("div", { class: "group-head" },
           el("span", { class: `mark t-${first.entity_type}` }, g.label),
-          el("span", { class: "muted" }, ` ${first.entity_type}${first.role ? " · " + first.role : ""} · ${g.spans.length} mention${g.spans.length > 1 ? "s" : ""}, ${g.spans.length - g.pending} reviewed`));
+          el("span", { class: "muted" }, ` ${first.entity_type === "UNKNOWN" ? "not recognised" : first.entity_type}${first.role ? " · " + first.role : ""} · ${g.spans.length} mention${g.spans.length > 1 ? "s" : ""}, ${g.spans.length - g.pending} reviewed`));
         if (canDecide && g.pending) {
           head.append(el("button", { type: "button", class: "small ok group-accept", dataset: { group: g.key }, textContent: "Accept all" }),
             el("button", { type: "button", class: "small no group-reject", dataset: { group: g.key }, textContent: "Reject all" }));
