@@ -267,3 +267,53 @@ def test_users_page_manages_users(server: tuple[str, Any], browser: Any) -> None
     assert {"user.role_changed", "user.password_reset", "user.deactivated"} <= actions
     assert errors == []
     context.close()
+
+
+def test_safety_net_findings_are_their_own_group(tmp_path: Path, browser: Any) -> None:
+    """The safety net's UNKNOWN findings are listed last under their own heading; a reviewer rejects one,
+    and the publication preview still removes the undecided one while keeping the rejected word."""
+    import uvicorn
+    from fastapi.testclient import TestClient
+
+    from service.testing import KeywordAnalyser, Known
+    from tests.service.conftest import KNOWN, login, wait_ready
+
+    words = {**KNOWN, "Oyelaran": Known("UNKNOWN", 0.3), "Skelholme": Known("UNKNOWN", 0.3)}
+    app = create_app(make_settings(tmp_path, analyser=KeywordAnalyser(words)))
+    add_user(app, "ada", "admin")
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        api = login(TestClient(app), "ada")
+        case = api.post("/api/cases", json={"name": "Net"}).json()["id"]
+        paragraphs = ["Kayden Mitchell went to Skelholme with Oyelaran.", "Shannon Mitchell lives in Paisley."]
+        doc = api.post(f"/api/cases/{case}/documents", files={"file": ("n.docx", make_docx(paragraphs))}).json()["id"]
+        wait_ready(api, doc)
+        page = browser.new_context().new_page()
+        _login(page, base, "ada")
+        page.goto(f"{base}/documents/{doc}")
+        page.wait_for_selector("#review[data-loaded=yes]")
+        heading = page.locator("#groups #net-heading")
+        expect(heading).to_have_text("Not recognised by any rule")
+        # every rule finding's group comes before the heading, every net group after it
+        order = page.evaluate("""() => Array.from(document.querySelectorAll('#groups > *')).map(
+            e => e.id === 'net-heading' ? 'HEADING' : (e.querySelector('.item-text') || {}).textContent || '')""")
+        cut = order.index("HEADING")
+        assert set(order[cut + 1:]) - {""} == {"Oyelaran", "Skelholme"}
+        assert "Paisley" in order[:cut]
+        assert page.locator("#doc .mark.t-UNKNOWN").count() == 2
+        page.click("#groups li:has-text('Skelholme')")
+        page.click("#reject-btn")
+        expect(page.locator("#groups li:has-text('Skelholme') .pill")).to_have_text("rejected")
+        page.click("#views .tab[data-view=publication]")
+        expect(page.locator("#preview-info")).to_contain_text("change")
+        preview = page.text_content("#preview")
+        assert "Oyelaran" not in preview and "Skelholme" in preview and "with unverified" in preview
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
