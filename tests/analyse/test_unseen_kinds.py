@@ -46,6 +46,7 @@ FOUND = [
     ("She did nights at the Silver Lotus takeaway on the front.", "ORG", "Silver Lotus"),
     ("Booked at Pellowe Area Hospital (PAH) at 22 weeks. Born at PAH at 36 weeks.", "ORG", "PAH"),
     ("Refer to Kelvedge CAMHS. Review in May.", "ORG", "Kelvedge CAMHS"),
+    ("14/9/20\tMaternity, QRI Ward 31\tBorn at 36+2.", "ORG", "QRI Ward 31"),
     ("known to the Horncastle Reach CAMHS Team since 2019", "ORG", "Horncastle Reach CAMHS Team"),
     ("Discussion with Brantham Children's Social Care on Monday.", "ORG", "Brantham Children's Social Care"),
     ("she has missed four days at wendlebury academy because", "ORG", "wendlebury academy"),

@@ -60,7 +60,8 @@ def _lead_pattern() -> regex.Pattern[str]:
                          rf"\p{{Lu}}[\p{{L}}'’-]+){{1,4}})")
 
 
-WARD = regex.compile(r"\b[Ww]ard[ \u00a0]+\d{1,2}[A-Z]?\b|\b(?:\p{Lu}\p{L}+[ \u00a0]+)Ward\b")
+# "Ward 2C", "Rainbow Ward", "SRI Ward 31" (the hospital's letters before the ward's number)
+WARD = regex.compile(r"\b[Ww]ard[ \u00a0]+\d{1,2}[A-Z]?\b|\b(?:\p{Lu}\p{L}+[ \u00a0]+)Ward(?:[ \u00a0]+\d{1,2}[A-Z]?)?\b")
 COMPANY = regex.compile(
     r"\b(?:\p{Lu}[\p{L}'’-]+[ \u00a0]+){1,3}(?:Ltd|Limited|plc|PLC|LLP|& Co|and Co|& Sons|GmbH|Teo|Teoranta|S\.A|S\.R\.L|"
     r"Sp\.[ \u00a0]z[ \u00a0]o\.o)\b\.?"
