@@ -342,6 +342,14 @@ def test_a_rerun_skips_done_files_and_retries_failed_ones(first_run: dict[str, A
     assert report["totals"]["done"] == 5 and report["totals"]["files"] == 9
 
 
+def _some_file_done(out: Path) -> bool:
+    """True once the run's manifest records a finished file (the file exists a moment before its table)."""
+    try:
+        return (out / MANIFEST_NAME).is_file() and any(r["status"] == "done" for r in manifest_rows(out).values())
+    except sqlite3.OperationalError:
+        return False
+
+
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path: Path) -> None:
     archive, out = tmp_path / "archive", tmp_path / "out"
@@ -353,7 +361,7 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path: Path) -> None:
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and proc.poll() is None:
-        if (out / MANIFEST_NAME).is_file() and any(r["status"] == "done" for r in manifest_rows(out).values()):
+        if _some_file_done(out):
             break
         time.sleep(0.1)
     proc.send_signal(signal.SIGINT)
