@@ -130,7 +130,18 @@ def build_registry() -> RecognizerRegistry:
 
 
 class ContextEnhancer(LemmaContextAwareEnhancer):
-    """Presidio's lemma context enhancer, finding a match's token by binary search instead of a scan."""
+    """Presidio's lemma context enhancer, finding a match's token by binary search instead of a scan, and
+    given only the results whose recogniser has context words (Presidio deep-copies every result it is
+    given and leaves the others as they were; most of ours come from finders without context)."""
+
+    def enhance_using_context(self, text: str, raw_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
+                              recognizers: list[EntityRecognizer], context: list[str] | None = None
+                              ) -> list[RecognizerResult]:
+        with_context = {r.id for r in recognizers if r.context}
+        key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+        wanted = [r for r in raw_results if (r.recognition_metadata or {}).get(key) in with_context]
+        rest = [r for r in raw_results if (r.recognition_metadata or {}).get(key) not in with_context]
+        return super().enhance_using_context(text, wanted, nlp_artifacts, recognizers, context) + rest
 
     @staticmethod
     def _find_index_of_match_token(word: str, start: int, tokens, tokens_indices: list[int]) -> int:

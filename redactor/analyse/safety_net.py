@@ -50,6 +50,12 @@ SECTION_WORDS = frozenset([
     "item", "rule", "article", "regulation", "schedule", "version", "v", "no", "number", "step", "point", "question",
     "line", "stage", "phase", "level", "room", "ward", "bus", "route", "platform", "tier", "band", "score", "scored",
     "grade", "key", "stage", "year"])
+PREV_WORD = regex.compile(r"([\p{L}\p{N}.]+)\W*$")
+NEXT_WORD = regex.compile(r"[ \u00a0]*([\p{L}][\p{L}'’]*)")
+INTEGER = regex.compile(r"\d[\d,]*")
+YEAR = regex.compile(r"(?:19|20)\d\d")
+CLOCK = regex.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+DOTTED = regex.compile(r"\d+(?:\.\d+)+")
 TIME_LEADS = frozenset({"at", "from", "until", "till", "by", "after", "before", "about", "around", "approx"})
 AGE_LEADS = frozenset({"is", "was", "aged", "age", "turned", "turns", "turning", "now", "of", "nearly", "almost"})
 # School years and key stages ("P5", "S3", "Y7", "KS2"), gestation ("38+4"), decades ("1990s"),
@@ -82,6 +88,11 @@ def safe_words() -> frozenset[str]:
     with gzip.open(RULES_DIR / "vocabulary" / "safe_words.txt.gz", "rt", encoding="utf-8") as fh:
         words = {fold(line.strip()) for line in fh if line.strip() and not line.startswith("#")}
     return frozenset(words | field_terms())
+
+
+@cache
+def _names() -> frozenset[str]:
+    return first_names() | surnames()
 
 
 PREFIXES = ("re", "pre", "non", "un", "co", "multi", "inter", "over", "under", "sub", "post", "anti", "de", "mis",
@@ -119,12 +130,12 @@ def _word_safe(word: str) -> bool:
 
 
 def _prev_word(text: str, start: int) -> str:
-    m = regex.search(r"([\p{L}\p{N}.]+)\W*$", text[max(0, start - 30):start])
+    m = PREV_WORD.search(text[max(0, start - 30):start])
     return m.group(1).lower().rstrip(".") if m else ""
 
 
 def _next_word(text: str, end: int) -> str:
-    m = regex.match(r"[ \u00a0]*([\p{L}][\p{L}'’]*)", text[end:end + 30])
+    m = NEXT_WORD.match(text[end:end + 30])
     return m.group(1) if m else ""
 
 
@@ -158,21 +169,21 @@ def _number_harmless(tok: str, text: str, start: int, end: int) -> bool:
         return True                                    # money, a percentage, a gestation ("38+4")
     if _next_word(text, end).lower() in ORDINAL_SUFFIX:
         return False                                   # "24 th November": a spaced ordinal
-    if regex.fullmatch(r"(?:19|20)\d\d", tok):
+    if YEAR.fullmatch(tok):
         return True                                    # a bare year is not a date (guide)
-    if regex.fullmatch(r"\d{1,2}:\d{2}(?::\d{2})?", tok):
+    if CLOCK.fullmatch(tok):
         return True                                    # a time of day
     if regex.fullmatch(r"\d{1,2}\.\d{2}", tok) and (prev in TIME_LEADS or _next_word(text, end).lower()
                                                     in {"am", "pm", "hrs"}):
         return True
-    if regex.fullmatch(r"\d+(?:\.\d+)+", tok):
+    if DOTTED.fullmatch(tok):
         parts = tok.split(".")
         looks_like_date = (len(parts) == 3 and len(parts[2]) in (2, 4) and 1 <= int(parts[0]) <= 31
                            and 1 <= int(parts[1]) <= 12)
         return not looks_like_date                     # 1.2, 2.1.3, 3.1 kg
-    if regex.fullmatch(r"\d[\d,]*", tok) and (prev in SECTION_WORDS or _at_line_start(text, start) and len(tok) <= 3):
+    if INTEGER.fullmatch(tok) and (prev in SECTION_WORDS or _at_line_start(text, start) and len(tok) <= 3):
         return True                                    # "paragraph 12", a list or section number at a line start
-    if not regex.fullmatch(r"\d[\d,]*", tok):
+    if not INTEGER.fullmatch(tok):
         return False                                   # 3/4, 2022/031, 07700-900123: dates and references
     if _quantity(text, end):
         return len(tok.replace(",", "")) <= 4 or "," in tok   # "30 transfers", "1,800 words"
@@ -220,7 +231,7 @@ def _suspect(tok: str, text: str, start: int, end: int) -> str | None:
     if _word_safe(tok):
         fk = fold(tok)
         # a rare word that is also a name, written as a name mid-sentence ("Barton", "Costa")
-        if (tok[:1].isupper() and fk in (first_names() | surnames()) and fk not in english_words()
+        if (tok[:1].isupper() and fk in _names() and fk not in english_words()
                 and fk not in field_terms() and not _sentence_start(text, start)):
             return "word"
         return None
