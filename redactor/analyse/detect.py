@@ -27,6 +27,9 @@ THRESHOLD = 0.4
 TYPE_PRIORITY = {"EMAIL": 0, "URL": 1, "ID": 2, "PHONE": 3, "ADDRESS": 4, "PERSON": 5, "ORG": 6, "DATE": 7,
                  "AGE": 8, "LOCATION": 9}
 TRIM_HEAD = regex.compile(rf"^(?:{TITLE_RX}[ \u00a0]+|[\s\"“'‘(\[]+)")
+SAINT = regex.compile(r"St\.?[ \u00a0]")
+SAINT_TAIL = regex.compile(r"[\s,.;:!?\"”)\]]+$")
+PLAIN_TAIL = regex.compile(r"[\s,;:!?\"”]+$")
 TRIM_TAIL = regex.compile(r"(?:['’]s|['’]|[\s,.;:!?\"”)\]]+)$")
 
 
@@ -113,7 +116,9 @@ def tidy(text: str, span: Span) -> Span | None:
         if lead and _ordinary_lead(lead.group(1)):
             start = lead.end()   # "Phoned Hanan", "Attends Walmsgate High School", "via Gaziantep"
     piece = text[start:end]
-    m = TRIM_TAIL.search(piece) if span.entity_type in ("PERSON", "ORG", "LOCATION") else regex.search(r"[\s,;:!?\"”]+$", piece)
+    saint = span.entity_type == "ORG" and SAINT.match(piece)    # "St Bega's": the 's is the name's
+    tail = SAINT_TAIL if saint else TRIM_TAIL if span.entity_type in ("PERSON", "ORG", "LOCATION") else PLAIN_TAIL
+    m = tail.search(piece)
     if m and m.start() > 0:
         end = start + m.start()
     if end <= start or not any(c.isalnum() for c in text[start:end]):

@@ -91,3 +91,9 @@ def test_ocr_garbled_names_are_found(analyse_text):
 def test_false_positive_kinds(analyse_text, text, not_a_person):
     assert not any(s.text == not_a_person and s.entity_type in ("PERSON", "LOCATION", "ORG")
                    for s in analyse_text(text).spans)
+
+
+def test_a_saints_name_keeps_its_possessive(analyse_text):
+    text = "Food parcel to be requested from St Bega's. She attends St Brigid's Primary School."
+    orgs = [s.text for s in analyse_text(text).spans if s.entity_type == "ORG"]
+    assert "St Bega's" in orgs and "St Brigid's Primary School" in orgs
