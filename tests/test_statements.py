@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from benchmarks.statements_eval import line_blocks, statement_scores
+from redactor.analyse.sentences import split_sentences
 from redactor.analyse.statement_rules import RULES_FILE, load_rules_file, parse_rules, statement_rules
 from redactor.analyse.statements import _hits, classify_sentence, classify_statements, opinions_about_people
 from redactor.errors import RulesError
@@ -372,6 +373,7 @@ def test_rules_load_once() -> None:
      "'max_words' must be a whole number"),
     (lambda d: d["families"]["recommendation"].update(default_holder=["the review"]),
      "default_holder must be a string"),
+    (lambda d: d["families"]["obligation"]["cues"][0].update(needs=["Should"]), "'needs' must be a list of lower-case"),
 ])
 def test_bad_rules_fail_at_load_naming_file_and_rule(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
     data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
@@ -390,6 +392,27 @@ def test_rule_keys_for_notes_conditions_and_implied_holders() -> None:
     threat = next(c for c in RULES.cues if c.name == "conditional threat")
     assert threat.in_condition
     assert {c.default_holder for c in RULES.cues if c.family == "recommendation"} == {"the review"}
+
+
+def _corpus_sentences() -> list[str]:
+    out = [x for f in RULES.families for x in f.examples_match + f.examples_no_match] + list(RULES.facts)
+    for folder in (GOLD, Path(__file__).resolve().parents[1] / "benchmarks/voices/gold"):
+        for path in sorted(folder.glob("*.txt")):
+            text = path.read_text(encoding="utf-8")
+            out += [text[a:b] for a, b in split_sentences(text, line_blocks(text))]
+    return out
+
+
+def test_needs_only_skips_sentences_the_cue_cannot_match() -> None:
+    """`needs` is a speed-up: on every sentence we have, a cue that matches contains one of its words."""
+    gated = [c for c in RULES.cues if c.needs]
+    assert gated
+    sentences = _corpus_sentences()
+    assert len(sentences) > 1000
+    for cue in gated:
+        for sentence in sentences:
+            if cue.pattern.search(sentence):
+                assert any(w in sentence.lower() for w in cue.needs), (cue.name, sentence)
 
 
 def test_unreadable_yaml(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ class Cue:
     in_condition: bool = False   # still counts inside an if-clause ("if nobody replies I'll go to the papers")
     default_holder: str = ""     # whose view it is when the sentence names nobody (a recommendation: the review)
     max_words: int = 0           # only in sentences of at most this many words (verbless notes); 0: any length
+    needs: tuple[str, ...] = ()  # tried only when the lower-cased sentence contains one of these (speed only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,12 @@ def _max_words(value: Any, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise RulesError(f"{where}: 'max_words' must be a whole number of words, not {value!r}")
     return value
+
+
+def _needs(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v and v == v.lower() for v in value):
+        raise RulesError(f"{where}: 'needs' must be a list of lower-case words, not {value!r}")
+    return tuple(value)
 
 
 def _compile(pattern: Any, vocab: dict[str, str], where: str) -> regex.Pattern[str]:
@@ -115,7 +122,7 @@ def parse_rules(data: Any, source: str) -> StatementRules:
             cues.append(Cue(str(cname), str(fname), kind, holder, _weight(raw.get("weight"), cwhere, "weight"),
                             _compile(raw.get("pattern"), vocab, cwhere), unless, as_fact,
                             bool(raw.get("in_condition", False)), default_holder,
-                            _max_words(raw.get("max_words", 0), cwhere)))
+                            _max_words(raw.get("max_words", 0), cwhere), _needs(raw.get("needs", []), cwhere)))
         ex = fam.get("examples") or {}
         families.append(Family(str(fname), kind, holder, as_fact, default_holder, str(fam.get("description", "")),
                                tuple(ex.get("match") or ()), tuple(ex.get("no_match") or ())))

@@ -78,8 +78,9 @@ def _hits(sentence: str, rules: StatementRules, factor: float) -> list[_Hit]:
     quoted = [m.span() for m in _QUOTED.finditer(sentence)] if _RECORDING.search(sentence) else []
     hits: list[_Hit] = []
     words = len(sentence.split())
+    low = sentence.lower()
     for cue in rules.cues:
-        if cue.max_words and words > cue.max_words:
+        if (cue.max_words and words > cue.max_words) or (cue.needs and not any(w in low for w in cue.needs)):
             continue
         m = cue.pattern.search(sentence)
         if m is None or (cue.unless is not None and cue.unless.search(sentence)):
