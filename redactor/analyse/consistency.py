@@ -92,6 +92,8 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
             continue  # "there was hope" is a word; "kayden" in a quoted message is the name of a found person
         if word.isupper() and len(word) <= 3 and word in acronyms():
             continue
+        if is_word(word) and COMMON_NOUN_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "the Board agreed": the word, although Dr Aled Board chaired
         add(m.start(), m.start() + len(word), 0.8 if full else 0.65, "another mention of", seed)
 
     # 2. initials written for a full name: TW, CMcA, KO'H; and initials a document defines for a name,

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 from redactor.analyse.consistency import propagate_exact, propagate_lists, propagate_people
 from redactor.analyse.engine import run_engine
 from redactor.analyse.lexicon import alternation, lexicon
-from redactor.analyse.names import PARTICLE_RX, TITLE_RX, TITLES, acronyms, fold
+from redactor.analyse.names import PARTICLE_RX, TITLE_RX, TITLES, acronyms, fold, is_word
 from redactor.analyse.rules import RULES_DIR, load_list
 from redactor.analyse.ocr import repair_ocr
 from redactor.analyse.safety_net import find_unknown, usual_forms
@@ -27,6 +27,7 @@ THRESHOLD = 0.4
 TYPE_PRIORITY = {"EMAIL": 0, "URL": 1, "ID": 2, "PHONE": 3, "ADDRESS": 4, "PERSON": 5, "ORG": 6, "DATE": 7,
                  "AGE": 8, "LOCATION": 9}
 TRIM_HEAD = regex.compile(rf"^(?:{TITLE_RX}[ \u00a0]+|[\s\"“'‘(\[]+)")
+CONTENTS_LINE = regex.compile(r"\p{Lu}[.)][ \u00a0]+(\p{Lu}[\p{Ll}'’-]+)")
 SAINT = regex.compile(r"St\.?[ \u00a0]")
 SAINT_TAIL = regex.compile(r"[\s,.;:!?\"”)\]]+$")
 PLAIN_TAIL = regex.compile(r"[\s,;:!?\"”]+$")
@@ -59,6 +60,9 @@ def allowed(span: Span, text: str = "") -> bool:
             return True   # a field term (a weekday, a drug, a nationality) is never a name or a place
         if " " not in piece and label_type(piece) is not None:
             return True   # "Referrer", "Author": a form's label word alone
+        contents = CONTENTS_LINE.fullmatch(piece)
+        if contents and is_word(contents.group(1)) and (not text or text[max(0, span.start - 1):span.start] in ("", "\n")):
+            return True   # "C. Findings" opening a contents line
         if text and EPONYM.match(text, span.end):
             return True   # "Moses basket", "Treacher Collins syndrome": a thing named after a person
         before = PRECEDING_WORDS.search(text, max(0, span.start - 40), span.start) if text else None

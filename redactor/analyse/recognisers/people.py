@@ -90,6 +90,7 @@ ROLE_INITIALS = regex.compile(
     + r"\.?[ \u00a0]+(?P<name>\p{Lu}{2,3}\b|\p{Lu}\.(?![\p{L}]))")
 # field labels that look like names to the rules above (rules/lexicon.yaml)
 LABELS = lexicon().labels
+ARTICLE_BEFORE = regex.compile(r"\b(?i:the|a|an|our|their|its)[ \u00a0]+$")
 POSSESSIVE = regex.compile(rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})['’]s[ \u00a0]+\p{{Ll}}")
 SPEECH = regex.compile(
     rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})[ \u00a0]+(?:said|told|says|tells|asked|explained|reported|disclosed|stated|"
@@ -293,6 +294,8 @@ def context_patterns(text: str) -> Iterator[Span]:
         word = m.group("name")
         if fold(word) in NOT_NAMES or word.isupper() or word in acronyms():
             continue
+        if is_word(word) and ARTICLE_BEFORE.search(text[max(0, m.start("name") - 12):m.start("name")]):
+            continue   # "The Board agreed": an ordinary word after an article
         short = fold(word) in short_forms()   # Cat, Tam, Rab: a short form doing something is a person
         if not (is_first_name(word) or is_surname(word) or short
                 or not is_word(word) and fold(word) not in common_words()):
