@@ -22,7 +22,14 @@ class Spanlike(Protocol):
 
 
 # Words that end with a full stop without ending a sentence (compared lower-cased, without the stop).
-ABBREVIATIONS = frozenset(["dr", "mr", "mrs", "ms", "mx", "prof", "rev", "sr", "jr", "st", "sgt", "insp", "ch", "supt", "det", "dc", "ds", "di", "pc", "cllr", "hon", "capt", "col", "gen", "lt", "approx", "e.g", "i.e", "eg", "ie", "cf", "vs", "viz", "al", "no", "nos", "para", "paras", "fig", "figs", "vol", "ref", "refs", "tel", "ext", "dept", "govt", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "a.m", "p.m", "am", "pm", "c", "ca", "incl", "min", "max", "est"])
+ABBREVIATIONS = frozenset([
+    "dr", "mr", "mrs", "ms", "mx", "prof", "rev", "sr", "jr", "st", "sgt", "insp", "ch", "supt", "det", "dc",
+    "ds", "di", "pc", "cllr", "hon", "capt", "col", "gen", "lt", "approx", "e.g", "i.e", "eg", "ie", "cf", "vs",
+    "viz", "al", "no", "nos", "para", "paras", "fig", "figs", "vol", "ref", "refs", "tel", "ext", "dept",
+    "govt", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue",
+    "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "a.m", "p.m", "am", "pm", "c", "ca", "incl",
+    "min", "max", "est"
+])
 
 # Hard boundaries inside a block: tabs (table cells), pipes in markdown-like tables, blank lines,
 # a line break before a bullet or numbered item, or before a dated or timed entry of a log.

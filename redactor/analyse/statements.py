@@ -48,7 +48,15 @@ _PERSONISH = regex.compile(
     r"granny|gran|partner|stepfather|stepmother|family|siblings?|brother|sister|carers?|social\s+worker|health\s+visitor|"
     r"worker|teacher|nurse|gp|hv|midwife|paediatrician|consultant|officer|client|pupil|infant|toddler|man|woman)"
     r"|he|she|they|him|them|her)$", regex.IGNORECASE)
-_STOP_CAPS = frozenset(["The", "A", "An", "This", "That", "These", "Those", "There", "It", "Its", "Information", "Staff", "Members", "Practitioners", "Participants", "Everyone", "Nobody", "No", "None", "Some", "Several", "Both", "All", "Each", "Every", "Our", "My", "Their", "His", "Her", "We", "I", "He", "She", "They", "You", "Police", "Health", "Education", "Housing", "Social", "Review", "Learning", "Case", "Concern", "Records", "Record", "However", "Although", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+_STOP_CAPS = frozenset([
+    "The", "A", "An", "This", "That", "These", "Those", "There", "It", "Its", "Information", "Staff", "Members",
+    "Practitioners", "Participants", "Everyone", "Nobody", "No", "None", "Some", "Several", "Both", "All",
+    "Each", "Every", "Our", "My", "Their", "His", "Her", "We", "I", "He", "She", "They", "You", "Police",
+    "Health", "Education", "Housing", "Social", "Review", "Learning", "Case", "Concern", "Records", "Record",
+    "However", "Although", "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+    "Saturday", "Sunday"
+])
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +248,8 @@ def classify_sentence(text: str, start: int, end: int, rules: StatementRules | N
     s = text[start:end]
     question = s.rstrip("\"'”’) ").endswith("?")
     hits = [] if heading or _is_label(s) else _hits(s, rules, rules.question_factor if question else 1.0)
-    scores: dict[StatementKind, float] = {"opinion": _evidence(hits, "opinion"), "intention": _evidence(hits, "intention")}
+    scores: dict[StatementKind, float] = {"opinion": _evidence(hits, "opinion"),
+                                          "intention": _evidence(hits, "intention")}
     first = {k: min((h.start for h in hits if h.cue.kind == k), default=len(s)) for k in scores}
     # the stronger kind wins; on a tie, the cue that comes first (usually the main clause)
     kind = max(scores, key=lambda k: (round(scores[k], 6), -first[k]))
