@@ -42,7 +42,7 @@ FOUND = [
     ("working away at Fenby Scrap & Metals", "ORG", "Fenby Scrap & Metals"),
     ("Kath Ruddle, Ardsley Traveller Support Group.", "ORG", "Ardsley Traveller Support Group"),
     ("with an interpreter (Eastgate Language Link)", "ORG", "Eastgate Language Link"),
-    ("the parcel came from St Cuthbert's on Friday.", "ORG", "St Cuthbert"),
+    ("the parcel came from St Cuthbert's on Friday.", "ORG", "St Cuthbert's"),
     ("She did nights at the Silver Lotus takeaway on the front.", "ORG", "Silver Lotus"),
     ("Booked at Pellowe Area Hospital (PAH) at 22 weeks. Born at PAH at 36 weeks.", "ORG", "PAH"),
     ("Refer to Kelvedge CAMHS. Review in May.", "ORG", "Kelvedge CAMHS"),
