@@ -78,7 +78,24 @@ def decisions(db: Session, document_id: int) -> list[ReviewedDecision]:
     """Every reviewer decision on the document, in the order made, as the library's decisions."""
     rows = db.scalars(select(DecisionRow).where(DecisionRow.document_id == document_id).order_by(DecisionRow.id))
     return [ReviewedDecision(Decision.from_json(d), str(r.after.get("text") or ""))
-            for r in rows for d in r.after.get("decisions", [])]
+            for r in rows for d in r.after.get("decisions", legacy_decisions(r))]
+
+
+def legacy_decisions(row: DecisionRow) -> list[dict[str, Any]]:
+    """The decisions a row saved before decisions were stored as the library's, read from its before/after spans."""
+    b, a = row.before or {}, row.after or {}
+    if row.action == "add":
+        return [Decision("add", a["start"], a["end"], a["entity_type"]).to_json()]
+    if not b:
+        return []
+    made = []
+    if row.action in ("accept", "reject"):
+        made.append(Decision(row.action, b["start"], b["end"], b["entity_type"]))
+    if row.action == "edit":
+        made.append(Decision("edit", b["start"], b["end"], b["entity_type"], a["start"], a["end"]))
+    if row.action in ("edit", "retype") and a.get("entity_type") and a["entity_type"] != b["entity_type"]:
+        made.append(Decision("retype", a["start"], a["end"], a["entity_type"]))
+    return [d.to_json() for d in made]
 
 
 def analysis_of(rows: list[SpanRow], statement_rows: list[StatementRow], text: str,

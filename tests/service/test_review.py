@@ -150,3 +150,26 @@ def test_pages_escape_what_users_typed(env: Env) -> None:
         assert page.status_code == 200
         assert "<script>alert" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
         assert page.text.count("<script") == 1 and '<script src="/static/app.js" defer></script>' in page.text
+
+
+def test_decisions_saved_before_they_were_stored_as_the_librarys_still_count(env: Env) -> None:
+    """A database from before: decision rows hold only the span before and after; exports must still apply them."""
+    from service.models import DecisionRow
+
+    doc = env.ready_document()
+    spans, text = _spans(env, doc), env.admin.get(f"/api/documents/{doc}/review").json()["text"]
+    rita = env.client("rita")
+    rita.post(f"/api/spans/{_by_text(spans, 'Paisley')['id']}/decision", json={"action": "reject", "version": 1})
+    rita.post(f"/api/spans/{_by_text(spans, '0141 496 0000')['id']}/decision",
+              json={"action": "retype", "entity_type": "ID", "version": 1})
+    start = text.index(MISSED)
+    rita.post(f"/api/documents/{doc}/spans", json={"start": start, "end": start + len(MISSED), "entity_type": "PERSON"})
+    current = rita.get(f"/api/documents/{doc}/decisions").json()["decisions"]
+    with env.app.state.services.sessions() as db:
+        for row in db.query(DecisionRow).all():
+            row.after = {k: v for k, v in row.after.items() if k not in ("decisions", "text")}
+        db.commit()
+    legacy = rita.get(f"/api/documents/{doc}/decisions").json()["decisions"]
+    key = ("action", "start", "end", "entity_type", "new_start", "new_end")
+    assert [tuple(d[k] for k in key) for d in legacy] == [tuple(d[k] for k in key) for d in current]
+    assert {d["action"] for d in legacy} == {"reject", "retype", "add"}
