@@ -12,6 +12,7 @@ import re
 import statistics
 from collections.abc import Iterable, Sequence
 
+from redactor.analyse.lexicon import alternation, lexicon
 from redactor.anonymise.anonymizer import Item, operate
 from redactor.anonymise.operators import Context, Rule, parse_date
 from redactor.anonymise.profiles import Profile
@@ -136,12 +137,13 @@ def _finish(doc: Document, choice: _Choice, new: str, style: str) -> Planned:
                    rule.exemption if rule.action != "keep" else "", span, choice.merged, note)
 
 
-_TITLE_BEFORE = re.compile(r"(?<![^\W_])(?:Mr|Mrs|Ms|Miss|Mx|Dr|PC|DC|DS|DI|Sgt)\.?\s$")
+_TITLE_BEFORE = re.compile(r"(?<![^\W_])" + alternation(lexicon().titles) + r"\.?\s$")   # rules/lexicon.yaml
+_LONGEST_TITLE = max(len(t) for t in lexicon().titles) + 2
 
 
 def _absorb_title(text: str, start: int) -> int:
     """'Ms Mitchell' -> 'Mother', not 'Ms Mother': a pseudonym replaces the title before the name too."""
-    m = _TITLE_BEFORE.search(text, max(0, start - 6), start)
+    m = _TITLE_BEFORE.search(text, max(0, start - _LONGEST_TITLE), start)
     return m.start() if m else start
 
 

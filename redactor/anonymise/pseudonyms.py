@@ -18,15 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from redactor.analyse.lexicon import lexicon
 from redactor.anonymise.profiles import normalise_role
 from redactor.errors import InputError
 from redactor.findings import Span
 from redactor.register import Register
 
-TITLES = frozenset([
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "pc", "dc", "ds", "di", "dci", "sgt", "insp",
-    "cllr", "sir", "dame",
-])
+TITLES = frozenset(t.lower() for t in lexicon().titles)   # rules/lexicon.yaml
 # role -> fixed pseudonym; a second person with the same role gets "Mother 2"
 FAMILY_TITLES = {
     "mother": "Mother", "mum": "Mother", "father": "Father", "dad": "Father", "stepfather": "Stepfather",
