@@ -51,7 +51,8 @@ def _seeds(spans: Iterable[Span], text: str) -> dict[str, tuple[Span, bool]]:
         seeds.setdefault(key, (s, full))
         for p in parts:
             k = fold(p.rstrip("'’s") if p.endswith(("'s", "’s")) else p)
-            if len(k) < 2 or k in STOP or k in TITLE_WORDS or p in acronyms() or k in common_words() and not is_first_name(p):
+            if (len(k) < 2 or k in STOP or k in TITLE_WORDS or p in acronyms()
+                    or k in common_words() and not is_first_name(p)):
                 continue
             if not full and is_ambiguous(p) and s.score < 0.7:
                 continue  # a lone, uncertain name-word does not spread
@@ -108,7 +109,8 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
     for ini, seed in defined.items():
         wanted.setdefault(ini, seed)
     if wanted:
-        rx = regex.compile(r"(?<![\p{L}'’.])(" + "|".join(regex.escape(i) for i in sorted(wanted, key=len, reverse=True))
+        rx = regex.compile(r"(?<![\p{L}'’.])("
+                           + "|".join(regex.escape(i) for i in sorted(wanted, key=len, reverse=True))
                            + r")(?![\p{L}])")
         for m in rx.finditer(text):
             ini = m.group(1)
@@ -160,7 +162,8 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
 
 LIST_ITEM = rf"{NAME_WORD}(?:[ \u00a0]+{NAME_WORD})?"
 NAME_LIST = regex.compile(
-    rf"(?<![\p{{L}}'’-])(?P<items>{LIST_ITEM}(?:,[ \u00a0]+{LIST_ITEM})*,?[ \u00a0]+(?:and|or|&)[ \u00a0]+{LIST_ITEM})(?![\p{{L}}'’-])")
+    rf"(?<![\p{{L}}'’-])(?P<items>{LIST_ITEM}(?:,[ \u00a0]+{LIST_ITEM})*,?[ \u00a0]+(?:and|or|&)[ \u00a0]+{LIST_ITEM})"
+    rf"(?![\p{{L}}'’-])")
 ITEM = regex.compile(LIST_ITEM)
 
 
@@ -173,7 +176,8 @@ def propagate_lists(text: str, spans: list[Span]) -> list[Span]:
         kinds[s.start:s.end] = bytes([kind]) * (s.end - s.start)
     out: list[Span] = []
     for m in NAME_LIST.finditer(text):
-        items = [i for i in ITEM.finditer(text, m.start("items"), m.end("items")) if fold(i.group(0)) not in ("and", "or")]
+        items = [i for i in ITEM.finditer(text, m.start("items"), m.end("items"))
+                 if fold(i.group(0)) not in ("and", "or")]
         found = [i for i in items if 1 in kinds[i.start():i.end()]]
         if not found or any(2 in kinds[i.start():i.end()] for i in items):
             continue
@@ -194,9 +198,11 @@ def propagate_lists(text: str, spans: list[Span]) -> list[Span]:
 
 DEFINED = regex.compile(r"[ \u00a0]?\((?P<ini>\p{Lu}[\p{L}'’]{1,7})\)")
 # a key line: "GM = G. Mathieson", "K = Kacey-Lee Morrow", "R.McL. = R. McLennan", "DA: Dean Ackroyd"
-KEY_BEFORE = regex.compile(r"(?:^|(?<=[\n\t;|(])|(?<=[.,:][ \u00a0]))[ \t]*(?P<ini>\p{Lu}(?:[\p{L}'’.]{0,7}))[ \u00a0]*(?P<sep>[=:–-])[ \u00a0]*$")
+KEY_BEFORE = regex.compile(r"(?:^|(?<=[\n\t;|(])|(?<=[.,:][ \u00a0]))[ \t]*(?P<ini>\p{Lu}(?:[\p{L}'’.]{0,7}))"
+                           r"[ \u00a0]*(?P<sep>[=:–-])[ \u00a0]*$")
 # initials in the same table row or line after the name, past qualifications: "Aisha Mirza RN BSc | AM | ..."
-ROW_INITIALS = regex.compile(r"(?:[ \u00a0]+\p{Lu}[\p{L}]{1,5})*?[ \u00a0]*[\t|][ \u00a0]*(?P<ini>\p{Lu}[\p{L}'’]{1,6})[ \u00a0]*(?=[\t|\n]|$)")
+ROW_INITIALS = regex.compile(r"(?:[ \u00a0]+\p{Lu}[\p{L}]{1,5})*?[ \u00a0]*[\t|][ \u00a0]*(?P<ini>\p{Lu}[\p{L}'’]{1,6})"
+                             r"[ \u00a0]*(?=[\t|\n]|$)")
 COMMON_NOUN_BEFORE = regex.compile(r"\b(?:the|a|an|their|her|his|our|your|its)[ \u00a0]+$", regex.IGNORECASE)
 
 
@@ -265,7 +271,8 @@ def _mid_sentence(text: str, pos: int) -> bool:
     return bool(before) and not regex.search(r"(?:[.!?:]\s+|\n|\t|^)$", before)
 
 
-POSTCODE_TAIL = regex.compile(r"(\p{Lu}[\p{Ll}'’-]+(?:[ \u00a0]\p{Lu}[\p{Ll}'’-]+)?),?[ \u00a0]+[A-Z]{1,2}\d[A-Z\d]?[ \u00a0]?\d[A-Z]{2}$")
+POSTCODE_TAIL = regex.compile(r"(\p{Lu}[\p{Ll}'’-]+(?:[ \u00a0]\p{Lu}[\p{Ll}'’-]+)?),?[ \u00a0]+"
+                              r"[A-Z]{1,2}\d[A-Z\d]?[ \u00a0]?\d[A-Z]{2}$")
 
 
 def _place_words(span: Span) -> list[str]:
@@ -284,7 +291,8 @@ def _place_words(span: Span) -> list[str]:
     return words[:1]
 
 
-def propagate_exact(text: str, spans: list[Span], types: tuple[str, ...] = ("LOCATION", "ORG", "ADDRESS")) -> list[Span]:
+def propagate_exact(text: str, spans: list[Span],
+                    types: tuple[str, ...] = ("LOCATION", "ORG", "ADDRESS")) -> list[Span]:
     """Other mentions of places, organisations and street names already found, word-bounded, same case."""
     taken = bytearray(len(text))
     for s in spans:

@@ -13,8 +13,8 @@ from redactor.analyse.consistency import propagate_exact, propagate_lists, propa
 from redactor.analyse.engine import run_engine
 from redactor.analyse.lexicon import alternation, lexicon
 from redactor.analyse.names import PARTICLE_RX, TITLE_RX, TITLES, acronyms, fold, is_word
-from redactor.analyse.rules import RULES_DIR, load_list
 from redactor.analyse.ocr import repair_ocr
+from redactor.analyse.rules import RULES_DIR, load_list
 from redactor.analyse.safety_net import find_unknown, usual_forms
 from redactor.analyse.structure import label_type, structure_spans
 from redactor.analyse.truecase import truecase
@@ -61,7 +61,8 @@ def allowed(span: Span, text: str = "") -> bool:
         if " " not in piece and label_type(piece) is not None:
             return True   # "Referrer", "Author": a form's label word alone
         contents = CONTENTS_LINE.fullmatch(piece)
-        if contents and is_word(contents.group(1)) and (not text or text[max(0, span.start - 1):span.start] in ("", "\n")):
+        if (contents and is_word(contents.group(1))
+                and (not text or text[max(0, span.start - 1):span.start] in ("", "\n"))):
             return True   # "C. Findings" opening a contents line
         if text and EPONYM.match(text, span.end):
             return True   # "Moses basket", "Treacher Collins syndrome": a thing named after a person
@@ -90,7 +91,8 @@ def _national_address(text: str) -> bool:
     """A generic mailbox or published page of a national body is not personal data."""
     domains = load_list("allow/national_domains.txt")
     lower = text.lower()
-    host = lower.split("@", 1)[1] if "@" in lower else regex.sub(r"^(?:https?://)?(?:www\.)?", "", lower).split("/", 1)[0]
+    host = (lower.split("@", 1)[1] if "@" in lower
+            else regex.sub(r"^(?:https?://)?(?:www\.)?", "", lower).split("/", 1)[0])
     if not any(host == d or host.endswith("." + d) for d in domains):
         return False
     if "@" in lower:
@@ -131,8 +133,9 @@ def tidy(text: str, span: Span) -> Span | None:
 
 
 LEADING_WORD = regex.compile(r"(\p{L}[\p{L}'’]*)[ \u00a0]+(?=\p{Lu})")
-LEADING_VERBS = frozenset({"via", "said", "says", "phoned", "rang", "called", "emailed", "texted", "messaged", "met", "saw", "visited",
-                           "attends", "attended", "contacted", "told", "asked", "informed", "spoke", "advised", "see",
+LEADING_VERBS = frozenset({"via", "said", "says", "phoned", "rang", "called", "emailed", "texted", "messaged", "met",
+                           "saw", "visited", "attends", "attended", "contacted", "told", "asked", "informed", "spoke",
+                           "advised", "see",
                            "ask", "tell", "call", "phone", "email", "text", "meet", "visit", "contact", "inform"})
 
 
@@ -176,7 +179,8 @@ def register_spans(text: str, register: Register) -> list[Span]:
                                   f"address of register entry '{person.name}'", person_id=person.id, role=person.role))
         if person.dob:
             y, mo, d = person.dob.split("-")
-            for form in {f"{d}/{mo}/{y}", f"{int(d)}/{int(mo)}/{y}", f"{d}.{mo}.{y}", f"{d}/{mo}/{y[2:]}", f"{d}.{mo}.{y[2:]}"}:
+            for form in {f"{d}/{mo}/{y}", f"{int(d)}/{int(mo)}/{y}", f"{d}.{mo}.{y}", f"{d}/{mo}/{y[2:]}",
+                         f"{d}.{mo}.{y[2:]}"}:
                 for m in regex.finditer(rf"(?<!\d){regex.escape(form)}(?!\d)", text):
                     spans.append(Span(m.start(), m.end(), "DATE", 0.95, m.group(0), "register",
                                       f"date of birth of register entry '{person.name}'", subtype="DOB",

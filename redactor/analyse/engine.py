@@ -80,7 +80,8 @@ class FinderRecognizer(EntityRecognizer):
     def load(self) -> None:  # nothing to load: gazetteers load lazily and are cached
         pass
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
         results = []
         for s in self.finder(text, doc):
@@ -179,7 +180,8 @@ def _explain(r: RecognizerResult) -> tuple[str, str]:
         if e.validation_result is not None:
             parts.append(f"checksum/structure check gave {e.validation_result}")
         if e.supportive_context_word:
-            parts.append(f"context word '{e.supportive_context_word}' raised the score by {e.score_context_improvement:.2f}")
+            parts.append(f"context word '{e.supportive_context_word}' raised the score "
+                         f"by {e.score_context_improvement:.2f}")
     return name, "; ".join(parts) or f"found by {name}"
 
 

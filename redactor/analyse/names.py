@@ -15,7 +15,8 @@ TITLES = lexicon().titles
 TITLE_RX = alternation(TITLES) + r"\.?"
 
 # One name word: Capitalised, Mc/Mac/O'/hyphenated, all caps with Mc (McALLISTER), accented.
-NAME_WORD = r"(?:(?:Mac|Mc|M'|O['’]|D['’]|Fitz)?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?|(?:Mc|Mac)\p{Lu}{2,}|\p{Lu}{2,}(?:-\p{Lu}{2,})?|O['’]\p{Lu}{2,})"
+NAME_WORD = (r"(?:(?:Mac|Mc|M'|O['’]|D['’]|Fitz)?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?|(?:Mc|Mac)\p{Lu}{2,}"
+             r"|\p{Lu}{2,}(?:-\p{Lu}{2,})?|O['’]\p{Lu}{2,})")
 NAME_WORD_RX = regex.compile(rf"^{NAME_WORD}$")
 
 

@@ -121,7 +121,8 @@ def open_plumber(name: str, data: bytes, warnings: list[str]) -> Iterator[pdfplu
             close(pdf)
             pdf = None
         if "password" in repr(exc).lower():
-            raise EncryptedDocument(f"{name}: the PDF is password-protected; remove the password and try again") from exc
+            raise EncryptedDocument(
+                f"{name}: the PDF is password-protected; remove the password and try again") from exc
         log.debug("pdfplumber could not open %s: %r", name, exc)
     if pdf is None:
         warnings.append(f"{name}: the file is damaged; it was read after repairing its structure")

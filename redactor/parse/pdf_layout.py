@@ -210,7 +210,8 @@ def paragraphs(lines: Sequence[Line], glyphs: Sequence[Glyph], in_cell: bool = F
     return paras
 
 
-def paragraph_pieces(para: Sequence[Line], boxes: dict[int, Box], glyphs: Sequence[Glyph]) -> list[tuple[str, int | None]]:
+def paragraph_pieces(para: Sequence[Line], boxes: dict[int, Box],
+                     glyphs: Sequence[Glyph]) -> list[tuple[str, int | None]]:
     """Lines of a paragraph joined by a synthetic space (none after a hyphen that ends a line)."""
     pieces: list[tuple[str, int | None]] = []
     for ln in para:

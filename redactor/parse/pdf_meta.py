@@ -198,5 +198,6 @@ def structure_text(b: DocumentBuilder, pk: pikepdf.Pdf) -> None:
         if node.is_indirect:
             seen.add(node.objgen)
             for key, kind in STRUCTURE_KEYS.items():
-                add(b, kind, as_text(node.get(key)), part="structure", obj=f"{node.objgen[0]} {node.objgen[1]}", key=key)
+                add(b, kind, as_text(node.get(key)), part="structure", obj=f"{node.objgen[0]} {node.objgen[1]}",
+                    key=key)
         stack.append((node.get("/K"), depth + 1))

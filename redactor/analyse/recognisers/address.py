@@ -15,7 +15,8 @@ from redactor.analyse.names import fold, is_word
 from redactor.analyse.rules import load_list
 from redactor.findings import Span
 
-POSTCODE = r"(?:[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y])[ \u00a0]?\d[ABD-HJLNP-UW-Z]{2})"
+POSTCODE = (r"(?:[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y])"
+            r"[ \u00a0]?\d[ABD-HJLNP-UW-Z]{2})")
 EIRCODE = r"(?:(?:[AC-FHKNPRTV-Y]\d{2}|D6W)[ \u00a0]?(?=[0-9AC-FHKNPRTV-Y]{0,3}[AC-FHKNPRTV-Y])[0-9AC-FHKNPRTV-Y]{4})"
 CAPWORD = r"(?:\p{Lu}[\p{L}'’-]+)"
 PARTICLE = r"(?:y|yr|ar|de|des|du|la|le|les|del|della|di|da|do|dos|das|van|von|der|den|na|nan|an)"
@@ -28,9 +29,11 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
     street_types = "|".join(sorted(load_list("gazetteers/street_types.txt"), key=len, reverse=True))
     house_types = "|".join(sorted(load_list("gazetteers/house_types.txt"), key=len, reverse=True))
     prefixes = "|".join(sorted(load_list("gazetteers/street_prefixes.txt"), key=len, reverse=True))
-    suffixes = "|".join(regex.escape(x) for x in sorted(load_list("gazetteers/street_suffixes.txt"), key=len, reverse=True))
+    suffixes = "|".join(regex.escape(x)
+                        for x in sorted(load_list("gazetteers/street_suffixes.txt"), key=len, reverse=True))
     street = (rf"(?:(?:{CAPWORD}[ \u00a0]+){{1,3}}(?:{street_types})\b"
-              rf"|(?:{prefixes})\.?[ \u00a0]+(?:{PARTICLE}[ \u00a0]+){{0,2}}{CAPWORD}(?:[ \u00a0]+(?:{PARTICLE}[ \u00a0]+)?{CAPWORD})?"
+              rf"|(?:{prefixes})\.?[ \u00a0]+(?:{PARTICLE}[ \u00a0]+){{0,2}}{CAPWORD}"
+              rf"(?:[ \u00a0]+(?:{PARTICLE}[ \u00a0]+)?{CAPWORD})?"
               rf"|\p{{Lu}}\p{{Ll}}+(?:{suffixes})(?=[ \u00a0]+\d))")
     tail = (rf"(?:[ \u00a0]+\d{{1,4}}[a-z]?\b)?"
             rf"(?:,?[ \u00a0]+(?!(?:and|in|on|at|the)\b){CAPWORD}(?:[ \u00a0]+{CAPWORD})?)?"
@@ -38,8 +41,10 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
     numbered = regex.compile(
         rf"(?:\b(?:[Ff]lat|FLAT|Unit|UNIT|Apartment|Apt\.?)[ \u00a0]\d{{1,3}}(?:/\d{{1,3}}|[A-Z])?,?[ \u00a0]+)?"
         rf"(?:\b\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?,?[ \u00a0]+{street}{tail}"
-        rf"|\b(?:(?:{prefixes})\.?[ \u00a0]+(?:{PARTICLE}[ \u00a0]+){{0,2}}{CAPWORD}|\p{{Lu}}\p{{Ll}}+(?:{suffixes}))[ \u00a0]+\d{{1,4}}[a-z]?\b{tail})")
-    named = regex.compile(rf"\b{CAPWORD}(?:[ \u00a0]+{CAPWORD})?[ \u00a0]+(?:{house_types})\b(?:,[ \u00a0]+{street})?{tail}")
+        rf"|\b(?:(?:{prefixes})\.?[ \u00a0]+(?:{PARTICLE}[ \u00a0]+){{0,2}}{CAPWORD}|\p{{Lu}}\p{{Ll}}+(?:{suffixes}))"
+        rf"[ \u00a0]+\d{{1,4}}[a-z]?\b{tail})")
+    named = regex.compile(rf"\b{CAPWORD}(?:[ \u00a0]+{CAPWORD})?[ \u00a0]+(?:{house_types})\b"
+                          rf"(?:,[ \u00a0]+{street})?{tail}")
     bare_street = regex.compile(rf"\b{street}")
     return numbered, named, bare_street
 
@@ -47,12 +52,15 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
 PUBLIC_BUILDING = regex.compile(
     r"(?:Supreme|Sheriff|High|Crown|County|Family|Youth|Magistrates['’]?|Appeal|Coroner['’]?s|Town|City|Village|Church|"
     r"Community|Parish|Civic|Guild|Sports|Concert|Memorial)[ \u00a0]+(?:Court|Hall|Buildings|Tower)")
-PLACE_PREPOSITION = regex.compile(r"\b(?:at|on|in|along|off|near|from|into|onto|outside|opposite|lives|lived)[ \u00a0]+$")
+PLACE_PREPOSITION = regex.compile(r"\b(?:at|on|in|along|off|near|from|into|onto|outside|opposite|lives|lived)"
+                                  r"[ \u00a0]+$")
 POSTCODE_RX = regex.compile(rf"\b(?:{POSTCODE}|{EIRCODE})\b")
 LEAD_SEGMENT = regex.compile(
-    rf"(?:(?:{PLACE_TOKEN}|\p{{Lu}}[\p{{L}}'’&-]*\.?|\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?|of|and|{PARTICLE})[ \u00a0]*){{1,6}},[ \u00a0]*$")
+    rf"(?:(?:{PLACE_TOKEN}|\p{{Lu}}[\p{{L}}'’&-]*\.?|\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?|of|and|{PARTICLE})"
+    rf"[ \u00a0]*){{1,6}},[ \u00a0]*$")
 # a line of an address block: a town, a county, a district, a country ("Paisley", "Co. Dublin")
-BLOCK_LINE = regex.compile(r"[ \t]*(?:\p{Lu}[\p{L}'’-]*\.?(?:[ \u00a0]+(?:\p{Lu}[\p{L}'’-]*\.?|of|upon|on|y|na)){0,3}),?[ \t]*")
+BLOCK_LINE = regex.compile(r"[ \t]*(?:\p{Lu}[\p{L}'’-]*\.?(?:[ \u00a0]+(?:\p{Lu}[\p{L}'’-]*\.?|of|upon|on|y|na)){0,3})"
+                           r",?[ \t]*")
 
 
 TOWN_BEFORE = regex.compile(rf"(?:{PLACE_TOKEN}[ \u00a0]+)(?:(?:{PLACE_TOKEN}|{PARTICLE})[ \u00a0]+){{0,4}}$")
@@ -213,8 +221,8 @@ def find(text: str, doc=None) -> list[Span]:
 ADDRESS_FIELD = regex.compile(
     r"(?im)^[ \t>]*(?:(?:home|current|previous|last known|postal|new|old|family|registered|care|placement)[ \u00a0]+)?"
     r"address(?:[ \u00a0]+(?:at referral|on file|history))?[ \u00a0]*[:–-][ \t]*(?P<value>[^\n]*)$")
-NO_ADDRESS = regex.compile(r"(?i)^(?:n/?a|none|not known|unknown|nfa|no fixed abode|withheld|as above|same|same as above|"
-                           r"see above|tbc|redacted|\[.*\]|-+)?[.,;]?$")
+NO_ADDRESS = regex.compile(r"(?i)^(?:n/?a|none|not known|unknown|nfa|no fixed abode|withheld|as above|same|"
+                           r"same as above|see above|tbc|redacted|\[.*\]|-+)?[.,;]?$")
 
 
 def address_fields(text: str) -> list[Span]:

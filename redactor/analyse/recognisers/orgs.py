@@ -18,8 +18,8 @@ WORD = r"(?:\p{Lu}(?:[\p{L}'’&-]|\.(?=\p{L}))*|St\.?|of|and|the|&|for|on|upon|
 WEAK_HEADS = {"Team", "Unit", "Project", "Trust", "Club", "Service", "Centre", "Store", "Stores", "Shop", "Bar",
               "Press", "Clinic", "College", "Residential Unit", "Community Centre", "Hub", "Homes", "Youth Project",
               "Welcome Centre", "Contact Centre", "Resource Centre", "Drop-in Centre", "Larder", "Pantry", "Garage",
-              "Support Group", "Recovery", "Education Service", "CAMHS", "MASH", "Children's Social Care", "Gateway Team",
-              "Takeaway", "Salon", "Barbers", "Echo", "Chronicle", "Courier"}
+              "Support Group", "Recovery", "Education Service", "CAMHS", "MASH", "Children's Social Care",
+              "Gateway Team", "Takeaway", "Salon", "Barbers", "Echo", "Chronicle", "Courier"}
 
 
 @cache
@@ -36,14 +36,16 @@ def _roles() -> frozenset[str]:
 def _pattern() -> regex.Pattern[str]:
     heads = "|".join(regex.escape(h) for h in _heads())
     # one to five name words (the first capitalised), then a head noun: "Glenburn Primary School"
-    return regex.compile(rf"\b(?<![\p{{L}}])(?:\p{{Lu}}(?:[\p{{L}}'’&-]|\.(?=\p{{L}}))*)(?:[ \u00a0]+{WORD}){{0,5}}?[ \u00a0]+(?:{heads})\b")
+    return regex.compile(rf"\b(?<![\p{{L}}])(?:\p{{Lu}}(?:[\p{{L}}'’&-]|\.(?=\p{{L}}))*)(?:[ \u00a0]+{WORD}){{0,5}}?"
+                         rf"[ \u00a0]+(?:{heads})\b")
 
 
 @cache
 def _caps_pattern() -> regex.Pattern[str]:
     heads = "|".join(regex.escape(h.upper()) for h in _heads())
     # a name in capitals, as letterheads and cover pages write it: "DRUMCARN HEALTH CENTRE"
-    return regex.compile(rf"\b(?<![\p{{L}}])(?P<name>(?:\p{{Lu}}[\p{{Lu}}'’&-]+[ \u00a0]+){{1,4}}?)(?:{heads})(?![\p{{L}}])")
+    return regex.compile(rf"\b(?<![\p{{L}}])(?P<name>(?:\p{{Lu}}[\p{{Lu}}'’&-]+[ \u00a0]+){{1,4}}?)(?:{heads})"
+                         rf"(?![\p{{L}}])")
 
 
 @cache
@@ -61,9 +63,11 @@ def _lead_pattern() -> regex.Pattern[str]:
 
 
 # "Ward 2C", "Rainbow Ward", "SRI Ward 31" (the hospital's letters before the ward's number)
-WARD = regex.compile(r"\b[Ww]ard[ \u00a0]+\d{1,2}[A-Z]?\b|\b(?:\p{Lu}\p{L}+[ \u00a0]+)Ward(?:[ \u00a0]+\d{1,2}[A-Z]?)?\b")
+WARD = regex.compile(r"\b[Ww]ard[ \u00a0]+\d{1,2}[A-Z]?\b"
+                     r"|\b(?:\p{Lu}\p{L}+[ \u00a0]+)Ward(?:[ \u00a0]+\d{1,2}[A-Z]?)?\b")
 COMPANY = regex.compile(
-    r"\b(?:\p{Lu}[\p{L}'’-]+[ \u00a0]+){1,3}(?:Ltd|Limited|plc|PLC|LLP|& Co|and Co|& Sons|GmbH|Teo|Teoranta|S\.A|S\.R\.L|"
+    r"\b(?:\p{Lu}[\p{L}'’-]+[ \u00a0]+){1,3}(?:Ltd|Limited|plc|PLC|LLP|& Co|and Co|& Sons|GmbH|Teo|Teoranta|"
+    r"S\.A|S\.R\.L|"
     r"Sp\.[ \u00a0]z[ \u00a0]o\.o)\b\.?"
     r"|\b(?:UAB|SIA|OÜ|OOO|ZAO|SRL)[ \u00a0]+[\"“]?\p{Lu}[\p{L}'’-]+(?:[ \u00a0]+\p{Lu}[\p{L}'’-]+)?[\"”]?")
 
@@ -210,5 +214,6 @@ def find(text: str, doc=None) -> list[Span]:
     for m in WARD.finditer(text):
         spans.append(Span(m.start(), m.end(), "ORG", 0.75, m.group(0), "org:ward", "a hospital ward", subtype="WARD"))
     for m in COMPANY.finditer(text):
-        spans.append(Span(m.start(), m.end(), "ORG", 0.75, m.group(0), "org:company", "a company name", subtype="EMPLOYER"))
+        spans.append(Span(m.start(), m.end(), "ORG", 0.75, m.group(0), "org:company", "a company name",
+                          subtype="EMPLOYER"))
     return spans

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 import regex
 
 from redactor.analyse.lexicon import alternation, lexicon
-from redactor.analyse.structure import label_type
 from redactor.analyse.names import (
     NAME_WORD,
     PARTICLE_RX,
@@ -26,6 +25,7 @@ from redactor.analyse.names import (
     is_word,
     short_forms,
 )
+from redactor.analyse.structure import label_type
 from redactor.findings import Span
 
 NAME_SEQ = rf"{NAME_WORD}(?:[ \u00a0]+{NAME_WORD}){{0,2}}"
@@ -35,10 +35,13 @@ TITLED = regex.compile(
 # one word in capitals in a sentence that is not in capitals, as police and court papers write surnames
 CAPS_WORD = regex.compile(r"(?<![\p{L}'’-])(?P<name>(?:Mc|Mac|O['’])?\p{Lu}{3,}(?:-\p{Lu}{2,})?)(?![\p{L}'’-])")
 CAPSEQ = regex.compile(
-    rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD}(?:[ \u00a0]+(?:{PARTICLE_RX}[ \u00a0]+|\p{{Lu}}\.?[ \u00a0]+)?{NAME_WORD}){{1,2}})"
+    rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD}"
+    rf"(?:[ \u00a0]+(?:{PARTICLE_RX}[ \u00a0]+|\p{{Lu}}\.?[ \u00a0]+)?{NAME_WORD}){{1,2}})"
     rf"(?![\p{{L}}-])")
-INITIAL_SURNAME = regex.compile(rf"(?<![\p{{L}}.])(?P<name>(?:\p{{Lu}}\.[ \u00a0]?){{1,2}}[ \u00a0]?{NAME_WORD})(?![\p{{L}}-])")
-SURNAME_FIRST = regex.compile(r"(?<![\p{L}])(?P<name>(?:Mc|Mac|O['’])?\p{Lu}{2,}(?:-\p{Lu}{2,})?,[ \u00a0]+\p{Lu}\p{Ll}+(?:[ \u00a0]+\p{Lu}\p{Ll}+)?)")
+INITIAL_SURNAME = regex.compile(rf"(?<![\p{{L}}.])(?P<name>(?:\p{{Lu}}\.[ \u00a0]?){{1,2}}[ \u00a0]?{NAME_WORD})"
+                                rf"(?![\p{{L}}-])")
+SURNAME_FIRST = regex.compile(r"(?<![\p{L}])(?P<name>(?:Mc|Mac|O['’])?\p{Lu}{2,}(?:-\p{Lu}{2,})?,[ \u00a0]+"
+                              r"\p{Lu}\p{Ll}+(?:[ \u00a0]+\p{Lu}\p{Ll}+)?)")
 SINGLE = regex.compile(rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})(?![\p{{L}}-])")
 ROLE_OF = regex.compile(
     rf"(?<![\p{{L}}])(?P<name>{NAME_WORD})['’]s[ \u00a0]+(?:mother|father|mum|dad|gran|granny|grandmother|grandfather|"
@@ -46,16 +49,19 @@ ROLE_OF = regex.compile(
     r"school|nursery|class|social worker|health visitor|GP|key worker|keyworker|wife|husband|ex-partner|family|"
     r"birthday|bedroom|cot|needs|behaviour|presentation|weight|injuries|injury|care|safety|welfare|account|views|name)\b")
 NAMED = regex.compile(
-    r"(?:\b(?:named|called|known as|aka|a\.k\.a\.|Named Person:?|nicknamed|referred to as|call me|calls (?:himself|herself|"
+    r"(?:\b(?:named|called|known as|aka|a\.k\.a\.|Named Person:?|nicknamed|referred to as|call me|"
+    r"calls (?:himself|herself|"
     r"themselves)|goes by|née|nee|(?i:my|his|her|their|maiden|full|real|birth|first|last|middle|family|sur)[ \u00a0]?"
     r"(?i:name)[ \u00a0]+(?:is|was|being|of))[ \u00a0]+[\"“']?|\bas[ \u00a0]+[\"“‘])"
     rf"(?P<name>{NAME_SEQ})")
 # a greeting in a letter, e-mail or message: "Hi Victor,", "Dear Aoife"
-GREETING = regex.compile(rf"(?:^|(?<=[\n\"“'‘]))[ \t]*(?:Hi|Hello|Hey|Dear|Morning|Afternoon|Evening|Thanks|Thank you|Cheers)"
+GREETING = regex.compile(rf"(?:^|(?<=[\n\"“'‘]))[ \t]*"
+                         rf"(?:Hi|Hello|Hey|Dear|Morning|Afternoon|Evening|Thanks|Thank you|Cheers)"
                          rf",?[ \u00a0]+(?P<name>{NAME_SEQ})[ \u00a0]*(?=[,!.:\n]|$)", flags=regex.MULTILINE)
 # a sign-off and the name or initial under or after it: "Thanks, C", "Kind regards,\nMaeve"
 SIGN_OFF = regex.compile(
-    r"(?m)(?:^|(?<=[.!]\s))[ \t]*(?:Thanks|Thank you|Many thanks|Cheers|Regards|Kind regards|Best wishes|Best regards|Best|"
+    r"(?m)(?:^|(?<=[.!]\s))[ \t]*(?:Thanks|Thank you|Many thanks|Cheers|Regards|Kind regards|Best wishes|"
+    r"Best regards|Best|"
     r"Warm regards|All the best|Love|Speak soon|Yours sincerely|Yours faithfully|Yours),?[ \t]*\n?[ \t]*"
     r"(?P<name>\p{Lu}(?:\.|[\p{L}'’-]+(?:[ \u00a0]+\p{Lu}[\p{L}'’-]+){0,2})?)[ \t]*$")
 # a relative or friend followed by the name: "her brother Kayden", "my kid Tadzio", "his partner, Shannon",
@@ -67,7 +73,8 @@ KIN_NAME = regex.compile(
 DISPLAY_NAME = regex.compile(r"(?P<name>[\p{L}][\p{L}'’ .-]{1,40}?)[ \u00a0]*<(?P<local>[^<>@\s]+)@[^<>\s]+>")
 # a form's name field at the start of a line: "Name: Nayla Montero", "Child's name: ..."
 NAME_FIELD = regex.compile(
-    rf"(?m)^[ \t]*(?:(?P<owner>[\p{{L}}'’]+)[ \u00a0]+)?(?i:name)[ \u00a0]*[:–-][ \t]*(?P<name>(?:\p{{Lu}}\.[ \u00a0]?)*{NAME_SEQ})")
+    rf"(?m)^[ \t]*(?:(?P<owner>[\p{{L}}'’]+)[ \u00a0]+)?(?i:name)[ \u00a0]*[:–-][ \t]*"
+    rf"(?P<name>(?:\p{{Lu}}\.[ \u00a0]?)*{NAME_SEQ})")
 NOT_PEOPLE = {"school", "team", "agency", "organisation", "organization", "service", "file", "document", "company",
               "street", "road", "practice", "ward", "unit", "project", "case", "business", "product", "place", "town",
               "setting", "nursery", "hospital", "provider", "employer", "trading", "brand", "site", "building"}
@@ -77,11 +84,13 @@ SPEAKER = regex.compile(rf"(?m)^[ \t]*(?P<name>{NAME_WORD}(?:[ \u00a0]+{NAME_WOR
 LOWER_SPEAKER = regex.compile(r"(?m)^[ \t]*>?[ \t]*(?P<name>\p{Ll}[\p{Ll}\d_.]{2,19})[ \u00a0]*:[ \t]+\S")
 # a line holding nothing but a name, as under a letter or an e-mail: "Tomomi Nishiyama"
 NAME_LINE = regex.compile(
-    r"(?m)^[ \t]*(?P<name>\p{Lu}\p{Ll}+(?:[ \u00a0]+(?:\p{Lu}\.?[ \u00a0]+)?(?:Mc|Mac|O['’])?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}\p{Ll}+)?){1,2})[ \t]*,?$")
+    r"(?m)^[ \t]*(?P<name>\p{Lu}\p{Ll}+(?:[ \u00a0]+(?:\p{Lu}\.?[ \u00a0]+)?"
+    r"(?:Mc|Mac|O['’])?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}\p{Ll}+)?){1,2})[ \t]*,?$")
 # a person listed at the start of a line with initials or a role: "Heledd Rhydderch (HR) – Lead reviewer",
 # "- Dafydd ab Owain, Head of Service", "Iolo ap Gruffudd – Chair"
 LISTED = regex.compile(
-    rf"(?m)^[ \t]*(?:(?:[-•*]|\d+[.)])[ \t]+)?(?:(?:Present|Attending|Attendees|Apologies|In attendance|Chair|Minutes|Signed)"
+    rf"(?m)^[ \t]*(?:(?:[-•*]|\d+[.)])[ \t]+)?"
+    rf"(?:(?:Present|Attending|Attendees|Apologies|In attendance|Chair|Minutes|Signed)"
     rf"[ \t]*:[ \t]*)?(?P<name>{NAME_WORD}(?:[ \u00a0]+(?:{PARTICLE_RX}[ \u00a0]+)?{NAME_WORD}){{1,3}})"
     rf"(?=[ \t]*(?:\(\p{{Lu}}[\p{{L}}'’]{{1,7}}\)|[,–—-][ \t]*\p{{L}}))")
 # initials after a role, as chronologies write staff: "HV LB", "SW KH", "Dr EH", "Miss R."
@@ -93,7 +102,8 @@ LABELS = lexicon().labels
 ARTICLE_BEFORE = regex.compile(r"\b(?i:the|a|an|our|their|its)[ \u00a0]+$")
 POSSESSIVE = regex.compile(rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})['’]s[ \u00a0]+\p{{Ll}}")
 SPEECH = regex.compile(
-    rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})[ \u00a0]+(?:said|told|says|tells|asked|explained|reported|disclosed|stated|"
+    rf"(?<![\p{{L}}'’-])(?P<name>{NAME_WORD})[ \u00a0]+"
+    rf"(?:said|told|says|tells|asked|explained|reported|disclosed|stated|"
     r"replied|agreed|confirmed|denied|described|admitted|added|called|phoned|rang|texted|emailed|visited|attended|"
     r"cried|shouted|was seen|was born|was admitted|was taken|went|came|lives|lived|has|had|is|was|would|could|"
     r"will|wouldn['’]t|couldn['’]t|won['’]t|didn['’]t|did|does|doesn['’]t|kept|wanted|needed)\b")
@@ -104,7 +114,8 @@ NOT_NAMES = {
     "child", "mother", "father", "adult", "sibling", "practitioner", "chair", "reviewer", "review", "team", "the",
     "learning", "social", "work", "worker", "health", "visitor", "police", "scotland", "nhs", "council", "report",
     "summary", "page", "section", "appendix", "table", "figure", "draft", "version", "official", "sensitive",
-    "garda", "gardaí", "gardai", "bwrdd", "iechyd", "prifysgol", "mon", "tues", "wed", "weds", "thurs", "fri", "tîm", "tim", "cyngor", "gwasanaethau", "comhairle", "príomhoide",
+    "garda", "gardaí", "gardai", "bwrdd", "iechyd", "prifysgol", "mon", "tues", "wed", "weds", "thurs", "fri", "tîm",
+    "tim", "cyngor", "gwasanaethau", "comhairle", "príomhoide",
 }
 NOT_A_NAME = NOT_NAMES | LABELS   # words that are neither names nor, at a line's start, a speaker's name
 
@@ -121,7 +132,8 @@ def _words(name: str) -> list[str]:
 def _sentence_start(text: str, pos: int) -> bool:
     """True when `pos` starts a line, a sentence, a table cell or follows a paragraph number."""
     before = text[max(0, pos - 12):pos]
-    return bool(regex.search(r"(?:^|[\n\t|]|[.!?:;][\"”’')\]]?[ \u00a0]+|\n[\d.]+[ \u00a0]+|^[\d.]+[ \u00a0]+|[-•*][ \u00a0]+)$", before)) or pos == 0
+    return bool(regex.search(r"(?:^|[\n\t|]|[.!?:;][\"”’')\]]?[ \u00a0]+|\n[\d.]+[ \u00a0]+|^[\d.]+[ \u00a0]+"
+                             r"|[-•*][ \u00a0]+)$", before)) or pos == 0
 
 
 def capitalised_names(text: str) -> Iterator[Span]:
@@ -149,7 +161,8 @@ def titled(text: str) -> Iterator[Span]:
             end = start + m.group("name").rstrip().rfind(words[-1])
             end = start + len(text[start:end].rstrip())
             words = words[:-1]
-        yield Span(start, end, "PERSON", 0.85, text[start:end], "people:title", f"follows a title ({m.group(0).split()[0]})")
+        yield Span(start, end, "PERSON", 0.85, text[start:end], "people:title",
+                   f"follows a title ({m.group(0).split()[0]})")
 
 
 def full_names(text: str) -> Iterator[Span]:
@@ -166,20 +179,24 @@ def full_names(text: str) -> Iterator[Span]:
         if fold(first) in NOT_NAMES or fold(last) in NOT_NAMES:
             continue
         if first.isupper() and last.isupper() and (in_capitals_line(text, m.start("name"))
-                                                   or min(len(w) for w in words) < 3 or any(w in acronyms() for w in words)):
+                                                   or min(len(w) for w in words) < 3
+                                                   or any(w in acronyms() for w in words)):
             continue  # headings in capitals, "IBAN DE89 ..."
         if is_first_name(first) and (is_surname(last) or not is_word(last)):
             mid = not _sentence_start(text, m.start("name"))
             both_words = is_word(first) and is_word(last)
             if both_words and not mid:
                 continue  # "In May 2022", "Will Hunter" opening a sentence: too likely ordinary words
-            score = 0.6 if both_words and fold(last) in common_words() else 0.85 if (not is_ambiguous(first) or mid) else 0.6
-            why = f"'{first}' is a known first name and '{last}' {'a known surname' if is_surname(last) else 'a capitalised name word'}"
+            score = (0.6 if both_words and fold(last) in common_words()
+                     else 0.85 if (not is_ambiguous(first) or mid) else 0.6)
+            why = (f"'{first}' is a known first name and '{last}' "
+                   f"{'a known surname' if is_surname(last) else 'a capitalised name word'}")
             start = m.start("name")
             yield Span(start, end, "PERSON", score, text[start:end], "people:full_name", why)
 
 
-UNKNOWN_PAIR = regex.compile(r"(?<![\p{L}'’-])(?P<name>\p{Lu}\p{Ll}+[ \u00a0]+(?:\p{Lu}\.?[ \u00a0]+)?(?:Mc|Mac|O['’])?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}-])")
+UNKNOWN_PAIR = regex.compile(r"(?<![\p{L}'’-])(?P<name>\p{Lu}\p{Ll}+[ \u00a0]+(?:\p{Lu}\.?[ \u00a0]+)?"
+                             r"(?:Mc|Mac|O['’])?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}-])")
 
 
 def unknown_pairs(text: str) -> Iterator[Span]:
@@ -230,7 +247,8 @@ def single_first_names(text: str) -> Iterator[Span]:
         yield _span(m, "name", score, "first_name", why)
 
 
-GAELIC_SURNAME = regex.compile(r"(?<![\p{L}'’-])(?P<name>(?:Mac|Mc|O['’])\p{Lu}[\p{Ll}'’]+|(?:Mc|Mac)\p{Lu}{2,})(?![\p{L}-])")
+GAELIC_SURNAME = regex.compile(r"(?<![\p{L}'’-])(?P<name>(?:Mac|Mc|O['’])\p{Lu}[\p{Ll}'’]+|(?:Mc|Mac)\p{Lu}{2,})"
+                               r"(?![\p{L}-])")
 
 
 def prefixed_surnames(text: str) -> Iterator[Span]:
@@ -268,7 +286,8 @@ def context_patterns(text: str) -> Iterator[Span]:
             yield _span(m, "name", 0.65, "sign_off", "the name or initial under a sign-off")
     for m in KIN_NAME.finditer(text):
         words = _words(m.group("name"))
-        if fold(words[0]) in NOT_NAMES or words[0] in acronyms() or all(is_word(w) and not is_first_name(w) for w in words):
+        if (fold(words[0]) in NOT_NAMES or words[0] in acronyms()
+                or all(is_word(w) and not is_first_name(w) for w in words)):
             continue
         yield _span(m, "name", 0.65, "kin", "a name after a family or friendship word"
                     f" ('{m.group(0)[: m.start('name') - m.start()].strip()}')")
@@ -356,7 +375,8 @@ def from_ner(text: str, doc) -> Iterator[Span]:
         if any(w in acronyms() for w in words):
             continue
         content = [w for w in words if not regex.fullmatch(r"\p{Lu}\.?", w)] or words  # initials say nothing
-        if all(is_word(w) for w in content) and not (len(words) > 1 and is_first_name(words[0]) and is_surname(words[-1])):
+        if all(is_word(w) for w in content) and not (len(words) > 1 and is_first_name(words[0])
+                                                     and is_surname(words[-1])):
             continue  # "Maternal Grandmother", "Case Tracking Number": ordinary words in title case
         if ent.label_ == "PERSON":
             if all(fold(w) in NOT_NAMES for w in words):

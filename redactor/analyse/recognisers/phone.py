@@ -13,11 +13,14 @@ from redactor.analyse.validators import chi_or_nhs
 from redactor.findings import Span
 
 UK_SHAPE = regex.compile(
-    r"(?<![\d+/.-])(?:\+44[ \u00a0]?(?:\(0\)[ \u00a0]?)?|\(?0)(?:\d[ \u00a0-]?){2,4}\)?[ \u00a0-]?\d{3,4}[ \u00a0-]?\d{3,4}(?![\d/-]|\.\d)")
+    r"(?<![\d+/.-])(?:\+44[ \u00a0]?(?:\(0\)[ \u00a0]?)?|\(?0)(?:\d[ \u00a0-]?){2,4}\)?[ \u00a0-]?\d{3,4}"
+    r"[ \u00a0-]?\d{3,4}(?![\d/-]|\.\d)")
 INTERNATIONAL = regex.compile(
-    r"(?<![\d+])\+[1-9]\d{0,2}[ \u00a0.-]?(?:\(0\)[ \u00a0]?)?(?:\(\d{1,4}\)[ \u00a0.-]?)?(?:\d[ \u00a0.-]?){5,13}\d(?!\d)")
+    r"(?<![\d+])\+[1-9]\d{0,2}[ \u00a0.-]?(?:\(0\)[ \u00a0]?)?(?:\(\d{1,4}\)[ \u00a0.-]?)?"
+    r"(?:\d[ \u00a0.-]?){5,13}\d(?!\d)")
 NORTH_AMERICAN = regex.compile(
-    r"(?<![\d+/.-])(?:\(\d{3}\)[ \u00a0]?|\d{3}[-.])\d{3}[-.]\d{4}(?:[ \u00a0]?(?:x|ext\.?)[ \u00a0]?\d{1,5})?(?![\d/-]|\.\d)")
+    r"(?<![\d+/.-])(?:\(\d{3}\)[ \u00a0]?|\d{3}[-.])\d{3}[-.]\d{4}(?:[ \u00a0]?(?:x|ext\.?)[ \u00a0]?\d{1,5})?"
+    r"(?![\d/-]|\.\d)")
 # another country's national number: leading 0, groups of 2-4 digits (0490 75 40 81, 03.93.92.16.85)
 NATIONAL = regex.compile(
     r"(?<![\d+/.-])(?:0\d{1,4}|\(0\d{1,4}\))(?:([ \u00a0.-])\d{2,4})(?:\1\d{2,4}){1,3}(?![\d/-]|\.\d)")
@@ -54,7 +57,8 @@ def find(text: str, doc=None) -> list[Span]:
         if raw.startswith("(") and raw.count(")") == 0:
             start += 1
         score = 0.85 if valid else 0.7 if possible else 0.5
-        kind = "valid UK number" if valid else "UK-shaped number (unallocated or a drama range)" if possible else "UK phone shape"
+        kind = ("valid UK number" if valid
+                else "UK-shaped number (unallocated or a drama range)" if possible else "UK phone shape")
         ext = EXTENSION.match(text, end)
         end = ext.end() if ext else end
         spans.append(Span(start, end, "PHONE", score, text[start:end], "phone:uk", f"{kind}, checked with phonenumbers",

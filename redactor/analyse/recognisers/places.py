@@ -11,17 +11,22 @@ from redactor.findings import Span
 
 PLACE_WORD = r"\p{Lu}[\p{Ll}'’]+(?:[ \u00a0-](?:on|upon|by|of|le)?[ \u00a0-]?\p{Lu}[\p{Ll}'’]+)?"
 CONTEXT = regex.compile(
-    rf"\b(?:moved|move|moving|relocate|relocated|relocating|return|returning|returned|travel|travelling|go|going|come|coming|lived|lives|living|live|born|grew up|based|stayed|staying|"
+    rf"\b(?:moved|move|moving|relocate|relocated|relocating|return|returning|returned|travel|travelling|go|going|"
+    rf"come|coming|lived|lives|living|live|born|grew up|based|stayed|staying|"
     rf"holiday|travelled|went|visited|visiting|resident|originally|back)[ \u00a0]+(?:to|in|from|at|near)[ \u00a0]+"
     rf"(?P<place>{PLACE_WORD})")
-AREA = regex.compile(rf"\bthe[ \u00a0]+(?P<place>{PLACE_WORD})[ \u00a0]+(?:area|estate|scheme|district|neighbourhood)\b")
+AREA = regex.compile(rf"\bthe[ \u00a0]+(?P<place>{PLACE_WORD})[ \u00a0]+"
+                     rf"(?:area|estate|scheme|district|neighbourhood)\b")
 AREA_OF = regex.compile(rf"\b(?:area|estate|outskirts|centre|center|edge)[ \u00a0]+of[ \u00a0]+(?P<place>{PLACE_WORD})")
-IN_PLACE = regex.compile(rf"(?<=\b(?:in|to|from|near|at|between|and|around|outside|towards)[ \u00a0])(?P<place>{PLACE_WORD})\b")
+IN_PLACE = regex.compile(rf"(?<=\b(?:in|to|from|near|at|between|and|around|outside|towards)[ \u00a0])"
+                         rf"(?P<place>{PLACE_WORD})\b")
 # a place named by the station or stop it has: "found at Fenwick Market station"
-STATION = regex.compile(rf"(?P<place>{PLACE_WORD}(?:[ \u00a0]+{PLACE_WORD})?)[ \u00a0]+(?:railway[ \u00a0]+|bus[ \u00a0]+|train[ \u00a0]+)?(?:station|interchange|services)\b")
+STATION = regex.compile(rf"(?P<place>{PLACE_WORD}(?:[ \u00a0]+{PLACE_WORD})?)[ \u00a0]+"
+                        rf"(?:railway[ \u00a0]+|bus[ \u00a0]+|train[ \u00a0]+)?(?:station|interchange|services)\b")
 # a town in capitals after a place preposition, as in forms and headings: "moved to KILMARNOCK"
 CAPS_PLACE = regex.compile(
-    r"(?<=\b(?:[Ii]n|[Tt]o|[Ff]rom|[Nn]ear|[Aa]t|IN|TO|FROM|NEAR|AT)[ \u00a0])(?P<place>\p{Lu}{4,}(?:[ \u00a0-]\p{Lu}{3,})?)(?![\p{L}\d])")
+    r"(?<=\b(?:[Ii]n|[Tt]o|[Ff]rom|[Nn]ear|[Aa]t|IN|TO|FROM|NEAR|AT)[ \u00a0])"
+    r"(?P<place>\p{Lu}{4,}(?:[ \u00a0-]\p{Lu}{3,})?)(?![\p{L}\d])")
 
 
 @cache
