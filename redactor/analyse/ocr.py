@@ -52,7 +52,8 @@ def repair_ocr(text: str) -> str:
             continue
         lower = any(c.islower() for c in tok)
         plate = not lower and regex.search(r"\d\d", tok)      # SK11IYN: a registration's digits come in pairs
-        if all(c in "01" for c in tok if c.isdigit()) and digits <= letters and (letters >= 3 or lower) \
+        wordlike = letters >= 3 or lower and letters >= 2          # not "v0" of "v0.6"
+        if all(c in "01" for c in tok if c.isdigit()) and digits <= letters and wordlike \
                 and not CODE.match(tok) and not plate:
             out[m.start():m.end()] = _letters(tok)          # Si0bhan, Ha11, Te1, S0LICIT0RS
         elif digits >= 2 and all(c in TO_DIGIT for c in tok if c.isalpha()) and letters <= 2:

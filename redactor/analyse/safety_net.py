@@ -63,7 +63,9 @@ AGE_LEADS = frozenset({"is", "was", "aged", "age", "turned", "turns", "turning",
 SAFE_MIXED = regex.compile(
     r"(?i)^(?:[psy]\d{1,2}|ks[1-5]|\d{2}\+\d|(?:19|20)\d0['’]?s|\d+(?:\.\d+)?(?:mg|ml|kg|g|cm|mm|km|mph|bpm|hrs?"
     r"|h|mins?|am|pm|x|k)|covid-19|24/7|\d+(?:\.\d+)?%|[a-z]\d?|(?:st|ct|fy|f)\d|gp2gp"
-    r"|\d+-(?:day|week|month|year|hour|minute|mile|page|point|bed|hour|session|stage)s?)$")
+    r"|\d+-(?:day|week|month|year|hour|minute|mile|page|point|bed|hour|session|stage)s?"
+    r"|v\d+(?:\.\d+)*|\d{4}-\d{2}-\d{2}t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?"      # versions, property timestamps
+    r"|d:\d{8,14}(?:[+z-]\d{2}['’]?\d{2}['’]?)?)$")                                   # a PDF's dates
 
 
 @cache

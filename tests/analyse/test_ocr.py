@@ -22,6 +22,7 @@ def test_repaired(text, want):
     "P5, S3, Y10, KS2, SN21 XKT, SK11IYN, B1 1AA, la13 0jw, M60, GP2GP, COVID19, 24/7",   # codes that mix on purpose
     "the 1st, 2nd and 3rd; 10am; 50mg; the 1990s; (4y 1m)",                     # ordinals and units
     "jd_rxx19 and kaz_01",                                                       # handles keep their digits
+    "Draft v0.6, v1.0",                                                          # versions
 ])
 def test_codes_untouched(text):
     assert repair_ocr(text) == text

@@ -49,6 +49,8 @@ def test_suspect(text, suspect):
     "Polish and English are spoken; the family is Muslim.",                    # languages and faiths
     "See www.gov.scot/publications/guidance or foi@example.gov.uk.",           # public addresses
     "A. Introduction",                                                         # a contents letter
+    "Created 2013-12-23T23:15:00Z by python-docx from Normal.dotm, Draft v0.6",  # document properties
+    "D:20261122035223+00'00 ReportLab PDF Library - www.reportlab.com",
 ])
 def test_safe(text):
     assert flagged(text) == []
