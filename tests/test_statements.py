@@ -198,6 +198,13 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     ("i want someone to ring me.", "intention", "intention_verb"),
     ("if nobody replies ill go to the papers.", "intention", "note_plan"),
     ("If I do not hear back by Friday I will complain to my MSP.", "intention", "note_plan"),
+    # verbless bookings with a date, a deadline or "today"
+    ("Next core group 20/4.", "intention", "note_plan"),
+    ("Core group within 10 working days.", "intention", "note_plan"),
+    ("Referral to Children's Services today.", "intention", "note_plan"),
+    # OCR reading l as 1 inside a word
+    ("We wi11 write again within 14 days.", "intention", "future_agent"),
+    ("Mrs Kerr fee1s she has co-operated fu11y.", "opinion", "cognition"),
     ("The family expects the panel to meet in May.", "intention", "intention_verb"),
     ("Yes, I'll be there.", "intention", "future_agent"),
 ])
@@ -243,6 +250,9 @@ def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> N
     "The meeting planned for 3 May was cancelled.",
     "Contact attempted by phone.",
     "Text sent to the mother's mobile.",
+    "Referral sent to Gateway 15/10.",
+    "Home visit 3/4, no answer, card left.",
+    "Seen in clinic 10/3 with the 1st child.",
     "AUDIT score 24.",
     "Participants agreed to be named in these notes.",
     "He was the first to be told.",

@@ -80,8 +80,21 @@ def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in ranges)
 
 
+# OCR reads l as 1 and o as 0 inside words ("wi11", "fee1s", "0nly"); the cues read the word it stands for.
+# The swap keeps every offset; ordinals and codes ("1st", "10th", "A1", "M10") are left alone.
+_OCR_DIGIT = regex.compile(r"(?<![\w])(?![01]+(?:st|nd|rd|th|s|am|pm|k|m|kg|g|ml|mg)\b)(?=[01]*[A-Za-z]*[a-z])"
+                           r"(?=[A-Za-z]*[01])[A-Za-z01]*[A-Za-z][A-Za-z01]*(?![\w])")
+
+
+def _ocr_words(sentence: str) -> str:
+    """The sentence with 1 and 0 read as l and o inside otherwise alphabetic words (same length)."""
+    return _OCR_DIGIT.sub(lambda m: m.group().replace("1", "l").replace("0", "o"), sentence)
+
+
 def _hits(sentence: str, rules: StatementRules, factor: float) -> list[_Hit]:
     """Cues that match, less those in a hypothetical if-clause, and evaluative words quoted from a record."""
+    if "1" in sentence or "0" in sentence:
+        sentence = _ocr_words(sentence)
     conditions = [m.span() for m in _CONDITION.finditer(sentence)]
     quoted = [m.span() for m in _QUOTED.finditer(sentence)] if _RECORDING.search(sentence) else []
     hits: list[_Hit] = []
