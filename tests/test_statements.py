@@ -202,6 +202,12 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     ("Next core group 20/4.", "intention", "note_plan"),
     ("Core group within 10 working days.", "intention", "note_plan"),
     ("Referral to Children's Services today.", "intention", "note_plan"),
+    # verbless ratings and progress in notes and table cells
+    ("Moderate and rising.", "opinion", "note_assessment"),
+    ("Much better week.", "opinion", "note_assessment"),
+    ("No new concerns.", "opinion", "note_assessment"),
+    ("Nursery worried.", "opinion", "note_assessment"),
+    ("Home warm and tidy.", "opinion", "note_assessment"),
     # OCR reading l as 1 inside a word
     ("We wi11 write again within 14 days.", "intention", "future_agent"),
     ("Mrs Kerr fee1s she has co-operated fu11y.", "opinion", "cognition"),
@@ -251,6 +257,9 @@ def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> N
     "Contact attempted by phone.",
     "Text sent to the mother's mobile.",
     "Referral sent to Gateway 15/10.",
+    "Low Moor Primary School.",
+    "No new referrals.",
+    "High Street, Dunfermline.",
     "Home visit 3/4, no answer, card left.",
     "Seen in clinic 10/3 with the 1st child.",
     "AUDIT score 24.",
