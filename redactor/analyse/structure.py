@@ -16,7 +16,7 @@ import regex
 import yaml
 
 from redactor.analyse.names import TITLE_RX, acronyms, fold, is_first_name, is_surname, is_word
-from redactor.analyse.rules import RULES_DIR
+from redactor.analyse.rules import RULES_DIR, load_list
 from redactor.analyse.safety_net import field_terms, safe_words
 from redactor.document import Document
 from redactor.errors import RulesError
@@ -95,8 +95,7 @@ def _split_cells(text: str, start: int, end: int) -> list[Cell]:
         a, b = _trim(text, pos, pos + len(piece))
         cells.append((a, b))
         pos += len(piece) + 1
-    if sep == "|":
-        cells = [c for c, piece in zip(cells, line.split(sep)) if piece.strip() or c[0] != start]
+    if sep == "|":   # "| a | b |": the empty pieces outside the first and last pipes are no cells
         cells = cells[1:] if line.lstrip().startswith("|") else cells
         cells = cells[:-1] if line.rstrip().endswith("|") else cells
     return cells
@@ -160,8 +159,6 @@ def _not_name(word: str) -> bool:
 
 @cache
 def _role_words() -> frozenset[str]:
-    from redactor.analyse.rules import load_list
-
     words = set()
     for entry in load_list("allow/roles.txt"):
         words.update(fold(w) for w in entry.split())

@@ -45,10 +45,11 @@ def test_table_columns_type_their_cells():
 
 
 def test_markdown_table_and_initials_under_lead():
-    text = ("| Action | Lead | By when |\n|---|---|---|\n| Visit the family | JK | Friday |\n"
+    text = ("| Name | Lead | By when |\n|---|---|---|\n| Zofia Nowicka | JK | Friday |\n"
             "| Obtain records | SW | 3/4 |\n")
     got = typed(text)
     assert ("PERSON", "JK") in got and ("PERSON", "SW") not in got   # initials, not a role's acronym
+    assert ("PERSON", "Zofia Nowicka") in got                          # the first column is a column too
 
 
 def test_form_labels_type_their_values():
