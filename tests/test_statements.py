@@ -202,6 +202,11 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     ("Next core group 20/4.", "intention", "note_plan"),
     ("Core group within 10 working days.", "intention", "note_plan"),
     ("Referral to Children's Services today.", "intention", "note_plan"),
+    # note-style imperatives: re- verbs, asking a named person, closing with advice
+    ("Rebook and liaise with the school nurse.", "intention", "action_item"),
+    ("Rewrite sections 2 and 4 with the family.", "intention", "action_item"),
+    ("Ask Mum about a meeting at school.", "intention", "action_item"),
+    ("Close with signposting to the family centre.", "intention", "action_item"),
     # verbless ratings and progress in notes and table cells
     ("Moderate and rising.", "opinion", "note_assessment"),
     ("Much better week.", "opinion", "note_assessment"),
@@ -258,6 +263,8 @@ def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> N
     "Text sent to the mother's mobile.",
     "Referral sent to Gateway 15/10.",
     "Low Moor Primary School.",
+    "Ask Dad was the name of the helpline.",
+    "Close to the school there is a park.",
     "No new referrals.",
     "High Street, Dunfermline.",
     "Home visit 3/4, no answer, card left.",
