@@ -202,6 +202,11 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     ("Next core group 20/4.", "intention", "note_plan"),
     ("Core group within 10 working days.", "intention", "note_plan"),
     ("Referral to Children's Services today.", "intention", "note_plan"),
+    # first-person present progressive for what the writer is about to do (chat, e-mail)
+    ("im coming home now", "intention", "future_agent"),
+    ("I'm ringing the police now.", "intention", "future_agent"),
+    ("ill be going to the paper on monday.", "intention", "future_agent"),
+    ("me n jo will be round sat", "intention", "future_agent"),
     # note-style imperatives: re- verbs, asking a named person, closing with advice
     ("Rebook and liaise with the school nurse.", "intention", "action_item"),
     ("Rewrite sections 2 and 4 with the family.", "intention", "action_item"),
@@ -263,6 +268,9 @@ def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> N
     "Text sent to the mother's mobile.",
     "Referral sent to Gateway 15/10.",
     "Low Moor Primary School.",
+    "I was coming home from school when it happened.",
+    "I am seeing a counsellor every week.",
+    "Mrs Hay from school will be there.",
     "Ask Dad was the name of the helpline.",
     "Close to the school there is a park.",
     "No new referrals.",
