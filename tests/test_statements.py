@@ -202,6 +202,11 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     ("Next core group 20/4.", "intention", "note_plan"),
     ("Core group within 10 working days.", "intention", "note_plan"),
     ("Referral to Children's Services today.", "intention", "note_plan"),
+    # informal accusations and hurt in letters and chat
+    ("she put in her report that i was drunk which is a lie.", "opinion", "judgement_informal"),
+    ("nobody listens to me they have made there minds up.", "opinion", "judgement_informal"),
+    ("cant my mum is being a psycho", "opinion", "judgement_informal"),
+    ("she is judging him on one stupid thing.", "opinion", "judgement_informal"),
     # first-person present progressive for what the writer is about to do (chat, e-mail)
     ("im coming home now", "intention", "future_agent"),
     ("I'm ringing the police now.", "intention", "future_agent"),
@@ -268,6 +273,8 @@ def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> N
     "Text sent to the mother's mobile.",
     "Referral sent to Gateway 15/10.",
     "Low Moor Primary School.",
+    "The court was asked to judge the application.",
+    "Mother was asked whether she had told a lie.",
     "I was coming home from school when it happened.",
     "I am seeing a counsellor every week.",
     "Mrs Hay from school will be there.",
