@@ -202,6 +202,9 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     ("Next core group 20/4.", "intention", "note_plan"),
     ("Core group within 10 working days.", "intention", "note_plan"),
     ("Referral to Children's Services today.", "intention", "note_plan"),
+    # who is to go where, in note style
+    ("Concern form to go to the social worker today.", "intention", "note_action"),
+    ("Keyworker to go with mum to the dentist.", "intention", "note_action"),
     # informal accusations and hurt in letters and chat
     ("she put in her report that i was drunk which is a lie.", "opinion", "judgement_informal"),
     ("nobody listens to me they have made there minds up.", "opinion", "judgement_informal"),
@@ -273,6 +276,8 @@ def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> N
     "Text sent to the mother's mobile.",
     "Referral sent to Gateway 15/10.",
     "Low Moor Primary School.",
+    "She used to go to the youth club.",
+    "He was not allowed to go to the party.",
     "The court was asked to judge the application.",
     "Mother was asked whether she had told a lie.",
     "I was coming home from school when it happened.",
