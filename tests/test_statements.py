@@ -202,6 +202,14 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     ("Next core group 20/4.", "intention", "note_plan"),
     ("Core group within 10 working days.", "intention", "note_plan"),
     ("Referral to Children's Services today.", "intention", "note_plan"),
+    # plain words for views, feelings and intent
+    ("The teacher reckons it is the same group of boys.", "opinion", "cognition"),
+    ("kayleigh loves them kids.", "opinion", "cognition"),
+    ("Mum is doing better.", "opinion", "evaluative"),
+    ("Mother is protective but struggling.", "opinion", "evaluative"),
+    ("It shames her.", "opinion", "attitude"),
+    ("Not sure what to make of that yet.", "opinion", "attitude"),
+    ("She told the review she means to stay nearby.", "intention", "intention_verb"),
     # who is to go where, in note style
     ("Concern form to go to the social worker today.", "intention", "note_action"),
     ("Keyworker to go with mum to the dentist.", "intention", "note_action"),
@@ -276,6 +284,8 @@ def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> N
     "Text sent to the mother's mobile.",
     "Referral sent to Gateway 15/10.",
     "Low Moor Primary School.",
+    "The teacher reckoned up the dinner money.",
+    "The protective order was served on Friday.",
     "She used to go to the youth club.",
     "He was not allowed to go to the party.",
     "The court was asked to judge the application.",
