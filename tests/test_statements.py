@@ -210,6 +210,14 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     ("It shames her.", "opinion", "attitude"),
     ("Not sure what to make of that yet.", "opinion", "attitude"),
     ("She told the review she means to stay nearby.", "intention", "intention_verb"),
+    # hedged notes after a semicolon or comma
+    ("Late booking; possible concealment.", "opinion", "note_assessment"),
+    ("Low mood ++, likely PND.", "opinion", "note_assessment"),
+    # wanting a worker removed
+    ("i want sian taken off our case.", "intention", "intention_verb"),
+    # bookings with a longer description before the date
+    ("Joint protocol interviews with both children by 12/12.", "intention", "note_plan"),
+    ("Strategy discussion with police and health at 13:30 today.", "intention", "note_plan"),
     # who is to go where, in note style
     ("Concern form to go to the social worker today.", "intention", "note_action"),
     ("Keyworker to go with mum to the dentist.", "intention", "note_action"),
@@ -284,6 +292,8 @@ def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> N
     "Text sent to the mother's mobile.",
     "Referral sent to Gateway 15/10.",
     "Low Moor Primary School.",
+    "Late booking at 22 weeks; midwife informed.",
+    "Strategy discussion with police and health held at 13:30 today.",
     "The teacher reckoned up the dinner money.",
     "The protective order was served on Friday.",
     "She used to go to the youth club.",
