@@ -218,6 +218,11 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     # bookings with a longer description before the date
     ("Joint protocol interviews with both children by 12/12.", "intention", "note_plan"),
     ("Strategy discussion with police and health at 13:30 today.", "intention", "note_plan"),
+    # polite requests to do something
+    ("Please book an interpreter for any meeting with the mother.", "intention", "action_item"),
+    # longer verbless ratings
+    ("Low risk at present; family open to support.", "opinion", "note_assessment"),
+    ("Strategy meeting booked for Weds 3/10 at 1.30.", "intention", "note_plan"),
     # who is to go where, in note style
     ("Concern form to go to the social worker today.", "intention", "note_action"),
     ("Keyworker to go with mum to the dentist.", "intention", "note_action"),
@@ -292,6 +297,9 @@ def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> N
     "Text sent to the mother's mobile.",
     "Referral sent to Gateway 15/10.",
     "Low Moor Primary School.",
+    "Please contact me if you have any questions.",
+    "Please see the attached chronology.",
+    "High Street surgery.",
     "Late booking at 22 weeks; midwife informed.",
     "Strategy discussion with police and health held at 13:30 today.",
     "The teacher reckoned up the dinner money.",
