@@ -223,6 +223,8 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     # longer verbless ratings
     ("Low risk at present; family open to support.", "opinion", "note_assessment"),
     ("Strategy meeting booked for Weds 3/10 at 1.30.", "intention", "note_plan"),
+    # advice is a recommendation only when it says what should be done
+    ("The paediatrician advised that the baby should be weighed weekly.", "opinion", "recommendation"),
     # who is to go where, in note style
     ("Concern form to go to the social worker today.", "intention", "note_action"),
     ("Keyworker to go with mum to the dentist.", "intention", "note_action"),
@@ -297,6 +299,8 @@ def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> N
     "Text sent to the mother's mobile.",
     "Referral sent to Gateway 15/10.",
     "Low Moor Primary School.",
+    "The officer advised that the family were known to social work in 2018.",
+    "Police advised that two domestic incidents are held on the system.",
     "Please contact me if you have any questions.",
     "Please see the attached chronology.",
     "High Street surgery.",
