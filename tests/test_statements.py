@@ -225,6 +225,9 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     ("Strategy meeting booked for Weds 3/10 at 1.30.", "intention", "note_plan"),
     # advice is a recommendation only when it says what should be done
     ("The paediatrician advised that the baby should be weighed weekly.", "opinion", "recommendation"),
+    # an account whose quoted words are a feeling or a judgement
+    ('His written account states that the girl was "shaking and very frightened".', "opinion", "account"),
+    ('She said she was "tired of everything".', "opinion", "account"),
     # who is to go where, in note style
     ("Concern form to go to the social worker today.", "intention", "note_action"),
     ("Keyworker to go with mum to the dentist.", "intention", "note_action"),
@@ -299,6 +302,8 @@ def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> N
     "Text sent to the mother's mobile.",
     "Referral sent to Gateway 15/10.",
     "Low Moor Primary School.",
+    'He said the car was "parked outside the shop".',
+    'Mum texted the office: "running late sorry".',
     "The officer advised that the family were known to social work in 2018.",
     "Police advised that two domestic incidents are held on the system.",
     "Please contact me if you have any questions.",
