@@ -239,6 +239,7 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     # first-person present progressive for what the writer is about to do (chat, e-mail)
     ("im coming home now", "intention", "future_agent"),
     ("I'm ringing the police now.", "intention", "future_agent"),
+    ("I'm ringing the police", "intention", "future_agent"),  # a chat line, no full stop, is no heading
     ("ill be going to the paper on monday.", "intention", "future_agent"),
     ("me n jo will be round sat", "intention", "future_agent"),
     # note-style imperatives: re- verbs, asking a named person, closing with advice

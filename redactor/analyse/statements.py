@@ -117,6 +117,9 @@ def _hits(sentence: str, rules: StatementRules, factor: float) -> list[_Hit]:
 _CONTENTS = regex.compile(r"(?:\.{4,}|…{2,}|(?:\s\.){3,})\s*\d{0,3}\s*$|^[A-Z][^.!?]{0,100}?\s\d{1,3}$")
 
 
+_FIRST_PERSON_CLITIC = regex.compile(r"(?:I|We|You)['’](?:m|re|ll|ve|d)\s")
+
+
 def _is_label(sentence: str) -> bool:
     """A heading, caption, contents line or table label: short, or in title case, without closing punctuation."""
     if _CONTENTS.search(sentence):
@@ -124,8 +127,8 @@ def _is_label(sentence: str) -> bool:
     if _TERMINAL.search(sentence):
         return False
     words = sentence.split()
-    if sentence[:1].islower():
-        return False  # informal writing leaves off the full stop: "i want someone to ring me"
+    if sentence[:1].islower() or _FIRST_PERSON_CLITIC.match(sentence):
+        return False  # informal writing leaves off the full stop: "i want someone to ring me", "I'm ringing the police"
     if len(words) <= 6:
         return True
     long_words = [w for w in words if len(w) > 3 and w[:1].isalpha()]
