@@ -15,6 +15,11 @@ def sents(text: str, blocks: list[Block] | None = None) -> list[str]:
     ("5.2 Father was absent. He was not invited.", ["Father was absent.", "He was not invited."]),
     ("1. Introduction", ["Introduction"]),
     ("Dr. Smith saw the child. She left.", ["Dr. Smith saw the child.", "She left."]),
+    # a day or month shortening ends the sentence before a capitalised word that is no date
+    ("Gran stayed till Tues. Improving. TAF meeting 18/11.",
+     ["Gran stayed till Tues.", "Improving.", "TAF meeting 18/11."]),
+    ("Seen on Mon. 3rd May. She left.", ["Seen on Mon. 3rd May.", "She left."]),
+    ("Meeting on Wed. June 4th at school.", ["Meeting on Wed. June 4th at school."]),
     ("The wait was approx. two weeks. It was long.", ["The wait was approx. two weeks.", "It was long."]),
     ("Agencies, e.g. health, were told. So were others, i.e. police.",
      ["Agencies, e.g. health, were told.", "So were others, i.e. police."]),

@@ -102,6 +102,19 @@ def _next_starts_sentence(chunk: str, pos: int, mark: re.Match[str]) -> bool:
     return low not in ABBREVIATIONS and low not in _NOTE_ABBREVIATIONS and mark.group(1) != "…"
 
 
+# Day and month shortenings go on into a date ("Tues. 4th", "Jan. 2021"); before a capitalised word that is
+# no date they end the sentence: "Sandra stayed till Tues. Improving."
+_DAY_MONTH = frozenset(["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon",
+                        "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri", "sat", "sun"])
+_NOT_A_DATE_WORD = re.compile(r"\s+(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)[A-Z][a-z]")
+
+
+def _day_or_month_ends(chunk: str, dot: int, end: int) -> bool:
+    """A day or month shortening followed by a capitalised word that is no month: the sentence ends there."""
+    m = re.search(r"(?<![\w.])([A-Za-z]+)$", chunk[:dot])
+    return bool(m and m.group(1).lower() in _DAY_MONTH and _NOT_A_DATE_WORD.match(chunk, end))
+
+
 def _split_chunk(chunk: str) -> Iterator[tuple[int, int]]:
     """Sentence offsets within one cell of text."""
     start = 0
@@ -109,7 +122,8 @@ def _split_chunk(chunk: str) -> Iterator[tuple[int, int]]:
         end = m.end()
         punct = m.group(1)
         # "Dr. Smith", "approx. two", "No. 5": an abbreviation ends a sentence only at the end of its cell
-        if punct == "." and _is_abbreviation(chunk, m.start(1)) and chunk[end:].strip():
+        if punct == "." and _is_abbreviation(chunk, m.start(1)) and chunk[end:].strip() \
+                and not _day_or_month_ends(chunk, m.start(1), end):
             continue
         if not _next_starts_sentence(chunk, end, m):
             continue
