@@ -19,6 +19,8 @@ def sents(text: str, blocks: list[Block] | None = None) -> list[str]:
     ("Gran stayed till Tues. Improving. TAF meeting 18/11.",
      ["Gran stayed till Tues.", "Improving.", "TAF meeting 18/11."]),
     ("Seen on Mon. 3rd May. She left.", ["Seen on Mon. 3rd May.", "She left."]),
+    # initials with Mc, Mac or O' do not end a sentence
+    ("R.McL. to do a daily check-in. She agreed.", ["R.McL. to do a daily check-in.", "She agreed."]),
     ("Meeting on Wed. June 4th at school.", ["Meeting on Wed. June 4th at school."]),
     ("The wait was approx. two weeks. It was long.", ["The wait was approx. two weeks.", "It was long."]),
     ("Agencies, e.g. health, were told. So were others, i.e. police.",

@@ -65,6 +65,8 @@ def _is_abbreviation(chunk: str, dot: int) -> bool:
         return True
     if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word):  # J.M.  U.K.
         return True
+    if re.fullmatch(r"(?:[A-Z]\.)+(?:Ma?c|O['’])[A-Z]", word):  # initials as a key: R.McL.  D.O'N.
+        return True
     if re.fullmatch(r"[A-Z]", word):
         # "Dr A. MacIver", "with J. Smith" are initials; "Child A.", "Appendix B." end a sentence.
         prev = re.search(r"(\S+)\s+$", chunk[: dot - 1])
