@@ -228,6 +228,11 @@ def test_negations_and_questions(sentence: str, kind: str) -> None:
     # an account whose quoted words are a feeling or a judgement
     ('His written account states that the girl was "shaking and very frightened".', "opinion", "account"),
     ('She said she was "tired of everything".', "opinion", "account"),
+    # a verbless note that something is not a worry
+    ("Seasonal travel; not in itself a welfare concern.", "opinion", "note_assessment"),
+    # a longer note subject before "to be done"
+    ("Joint investigative interview of the child under the national interview model to be arranged within ten days.",
+     "intention", "note_plan"),
     # who is to go where, in note style
     ("Concern form to go to the social worker today.", "intention", "note_action"),
     ("Keyworker to go with mum to the dentist.", "intention", "note_action"),
@@ -303,6 +308,7 @@ def test_unfamiliar_writing_positive(sentence: str, kind: str, family: str) -> N
     "Text sent to the mother's mobile.",
     "Referral sent to Gateway 15/10.",
     "Low Moor Primary School.",
+    "Not a concern form but a letter.",
     'He said the car was "parked outside the shop".',
     'Mum texted the office: "running late sorry".',
     "The officer advised that the family were known to social work in 2018.",
