@@ -49,7 +49,7 @@ SECTION_WORDS = frozenset([
     "appendix", "annex", "recommendation", "recommendations", "finding", "findings", "table", "figure", "action",
     "item", "rule", "article", "regulation", "schedule", "version", "v", "no", "number", "step", "point", "question",
     "line", "stage", "phase", "level", "room", "ward", "bus", "route", "platform", "tier", "band", "score", "scored",
-    "grade", "key", "stage", "year"])
+    "grade", "key", "year"])
 PREV_WORD = regex.compile(r"([\p{L}\p{N}.]+)\W*$")
 NEXT_WORD = regex.compile(r"[ \u00a0]*([\p{L}][\p{L}'’]*)")
 INTEGER = regex.compile(r"\d[\d,]*")
