@@ -8,8 +8,9 @@ annotated set laid out the same way, e.g. benchmarks/voices or benchmarks/blind)
 redactor without its safety net (the UNKNOWN findings), so the net's share of recall and its cost in
 precision can be read off. Stock Presidio is
 `AnalyzerEngine()` with its defaults and the same spaCy model (en_core_web_sm). Scores come from
-../shared/eval/score.py; speed is words per second over the whole corpus, the best of --repeat runs,
-after one warm-up run (model loading is excluded for both).
+../shared/eval/score.py; speed is words per second over the whole corpus: both run document by document, interleaved,
+--repeat times after a warm-up (model loading is excluded for both), and each counts its best time for
+each document, so that a change in the machine's load during the run falls on both alike.
 """
 from __future__ import annotations
 
@@ -69,15 +70,21 @@ def stock_analyzer():
     return AnalyzerEngine(nlp_engine=nlp)
 
 
-def timed(fn, texts: list[str], repeat: int) -> tuple[list, float]:
-    fn(texts[0])  # warm-up: loads models and caches
-    best = float("inf")
-    out: list = []
+def timed(fns: list, texts: list[str], repeat: int) -> tuple[list[list], list[float]]:
+    """Run each of `fns` over every text `repeat` times, interleaved document by document (so that a
+    change in the machine's load falls on all of them alike); a function's time is the sum over
+    documents of its best time for each. Returns each function's outputs and its time."""
+    for fn in fns:
+        fn(texts[0])  # warm-up: loads models and caches
+    best = [[float("inf")] * len(texts) for _ in fns]
+    outs: list[list] = [[None] * len(texts) for _ in fns]
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = [fn(t) for t in texts]
-        best = min(best, time.perf_counter() - t0)
-    return out, best
+        for i, text in enumerate(texts):
+            for k, fn in enumerate(fns):
+                t0 = time.perf_counter()
+                outs[k][i] = fn(text)
+                best[k][i] = min(best[k][i], time.perf_counter() - t0)
+    return outs, [sum(b) for b in best]
 
 
 def main() -> int:
@@ -102,15 +109,13 @@ def main() -> int:
     n_words = sum(len(WORDS.findall(t)) for t in texts)
 
     by_text = {d.text: d for d in docs}
-    ours, ours_s = timed(lambda t: analyse(by_text[t]), texts, args.repeat)
-    ours_preds = {p.stem: to_json(d, a) for p, d, a in zip(paths, docs, ours)}
-
     stock = stock_analyzer()
-    theirs, theirs_s = timed(lambda t: stock.analyze(t, language="en"), texts, args.repeat)
+    (ours, theirs, _), (ours_s, theirs_s, st_s) = timed(
+        [lambda t: analyse(by_text[t]), lambda t: stock.analyze(t, language="en"),
+         lambda t: classify_statements(by_text[t].text, by_text[t].blocks)], texts, args.repeat)
+    ours_preds = {p.stem: to_json(d, a) for p, d, a in zip(paths, docs, ours)}
     stock_preds = {p.stem: {"text": t, "spans": [{"start": r.start, "end": r.end} for r in res], "statements": []}
                    for p, t, res in zip(paths, texts, theirs)}
-
-    _, st_s = timed(lambda t: classify_statements(by_text[t].text, by_text[t].blocks), texts, args.repeat)
     n_sentences = sum(len(classify_statements(d.text, d.blocks)) for d in docs)
 
     no_net = {p.stem: to_json(d, Analysis(spans=[s for s in a.spans if s.entity_type != "UNKNOWN"],

@@ -6,13 +6,15 @@ Catriona) are flagged wherever they occur, each span saying which mention it was
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import regex
 
 from redactor.analyse.lexicon import lexicon
 from redactor.analyse.names import (
+    INITIAL,
     NAME_WORD,
+    SPLIT_WORDS,
     TITLES,
     acronyms,
     common_words,
@@ -29,12 +31,13 @@ from redactor.findings import Span
 
 MIN_SEED_SCORE = 0.55
 WORD_RX = regex.compile(r"(?<![\p{L}\p{N}'’-])[\p{L}][\p{L}'’.-]*[\p{L}]|(?<![\p{L}\p{N}])\p{L}(?![\p{L}\p{N}])")
+POSSESSIVE = regex.compile(r"['’]s?$")
 STOP = {"the", "and", "of", "mc", "st"} | {fold(p) for p in lexicon().particles}
 TITLE_WORDS = {fold(t) for t in TITLES}   # "Mr and Mrs Kowalczyk": the titles are not name parts
 
 
 def _parts(name: str) -> list[str]:
-    return [w for w in regex.split(r"[\s,]+", name) if w and not regex.fullmatch(r"\p{Lu}\.?", w)]
+    return [w for w in SPLIT_WORDS.split(name) if w and not INITIAL.fullmatch(w)]
 
 
 def _seeds(spans: Iterable[Span], text: str) -> dict[str, tuple[Span, bool]]:
@@ -83,7 +86,7 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
 
     # 1. other mentions of a name or its parts, in any case (WÓJCIK, Wójcik, Wojcik)
     for m in WORD_RX.finditer(text):
-        word = regex.sub(r"['’]s?$", "", m.group(0).rstrip("."))  # Cat's → Cat
+        word = POSSESSIVE.sub("", m.group(0).rstrip("."))  # Cat's → Cat
         key = fold(word)
         if key not in seeds:
             continue
@@ -291,6 +294,19 @@ def _place_words(span: Span) -> list[str]:
     return words[:1]
 
 
+def whole_words(text: str, form: str) -> Iterator[tuple[int, int]]:
+    """Where `form` occurs in `text` with no letter or digit either side, left to right, not overlapping
+    (what a word-bounded regular expression finds, without compiling one per form)."""
+    i = text.find(form)
+    while i >= 0 and form:
+        j = i + len(form)
+        if (i == 0 or not text[i - 1].isalnum()) and (j == len(text) or not text[j].isalnum()):
+            yield i, j
+            i = text.find(form, j)
+        else:
+            i = text.find(form, i + 1)
+
+
 def propagate_exact(text: str, spans: list[Span],
                     types: tuple[str, ...] = ("LOCATION", "ORG", "ADDRESS")) -> list[Span]:
     """Other mentions of places, organisations and street names already found, word-bounded, same case."""
@@ -311,11 +327,11 @@ def propagate_exact(text: str, spans: list[Span],
     out: list[Span] = []
     for form in sorted(forms, key=len, reverse=True):
         seed = forms[form]
-        for m in regex.finditer(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(form)}(?![\p{{L}}\p{{N}}])", text):
-            if any(taken[m.start():m.end()]):
+        for start, end in whole_words(text, form):
+            if any(taken[start:end]):
                 continue
-            taken[m.start():m.end()] = b"\1" * (m.end() - m.start())
-            out.append(Span(m.start(), m.end(), seed.entity_type, max(0.6, seed.score - 0.1), form, "consistency",
+            taken[start:end] = b"\1" * (end - start)
+            out.append(Span(start, end, seed.entity_type, max(0.6, seed.score - 0.1), form, "consistency",
                             f"another mention of '{form}' found at {seed.start} by {seed.recognizer}",
                             subtype=seed.subtype))
     return out

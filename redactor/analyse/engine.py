@@ -10,7 +10,7 @@ import bisect
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 from presidio_analyzer import (
@@ -24,7 +24,8 @@ from presidio_analyzer import (
 )
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
-from spacy.language import Language
+from spacy.attrs import IDX, IS_PUNCT, IS_STOP, LOWER
+from spacy.tokens import Doc
 
 from redactor.analyse.recognisers import FINDERS
 from redactor.analyse.rules import RuleSpec, load_rules
@@ -94,30 +95,72 @@ class FinderRecognizer(EntityRecognizer):
         return results
 
 
-@Language.component("redactor_lower_lemma")
-def lower_lemma(doc):
-    """Lemmas for Presidio's context matching, without the tagger and lemmatizer: the lower-case form,
-    with a plural 's' dropped ("numbers" → "number")."""
-    for token in doc:
-        low = token.lower_
-        token.lemma_ = low[:-1] if len(low) > 3 and low.endswith("s") and not low.endswith("ss") else low
-    return doc
+def _lemma(low: str) -> str:
+    """Presidio's context words are matched against lemmas; without the tagger and lemmatizer, a lemma is
+    the lower-case form with a plural 's' dropped ("numbers" → "number")."""
+    return low[:-1] if len(low) > 3 and low.endswith("s") and not low.endswith("ss") else low
+
+
+class _Keywords(list):
+    """Presidio's list of context keywords, with membership in constant time (its enhancer asks once per
+    word around every match)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        super().__init__(words)
+        self._set = frozenset(self)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._set
+
+
+class NerOnlyNlpEngine(SpacyNlpEngine):
+    """spaCy reduced to what detection uses: the entity recogniser (which carries its own token
+    embedding). The artefacts Presidio needs (token offsets, lemmas, context keywords) are read off the
+    Doc's arrays in one pass instead of one Token object per word, per list."""
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        strings = doc.vocab.strings
+        offsets, lowers = (doc.to_array([IDX, LOWER]).T.tolist() if len(doc) else ([], []))
+        lemmas = [_lemma(strings[h]) for h in lowers]
+        entities, scores = self._get_updated_entities(self._get_entities(doc), self._get_scores_for_entities(doc))
+        artifacts = NlpArtifacts(entities=entities, tokens=doc, tokens_indices=offsets, lemmas=lemmas,
+                                 nlp_engine=None, language=language, scores=scores)
+        artifacts.nlp_engine = self
+        artifacts.keywords = _Keywords(self._keywords(lemmas, language))
+        return artifacts
+
+    def _keywords(self, lemmas: list[str], language: str) -> list[str]:
+        """Presidio's `NlpArtifacts.set_keywords`: lemmas that are not stop words or punctuation."""
+        out: list[str] = []
+        for k in lemmas:
+            if not self.is_stopword(k, language) and not self.is_punct(k, language) and k not in ("-PRON-", "be"):
+                out.extend(k.lower().split(":"))
+        return out
+
+    @lru_cache(maxsize=65536)  # noqa: B019 (the engine lives as long as the process)
+    def is_stopword(self, word: str, language: str) -> bool:
+        # spaCy's own test of a string, without `vocab[word]`, which would add every word to the
+        # vocabulary of a long-running process
+        return bool(self.nlp[language].vocab.lex_attr_getters[IS_STOP](word))
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def is_punct(self, word: str, language: str) -> bool:
+        return bool(self.nlp[language].vocab.lex_attr_getters[IS_PUNCT](word))
 
 
 def build_nlp_engine() -> SpacyNlpEngine:
-    """spaCy's small English model from its PyPI package, reduced to what detection uses: the entity
-    recogniser (which carries its own token embedding) and cheap lemmas for context words."""
+    """spaCy's small English model from its PyPI package, with only its entity recogniser running."""
     labels = ["PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
               "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"]
     # The finders read spaCy's entities themselves; Presidio's own mapping is kept quiet.
     ner = NerModelConfiguration(model_to_presidio_entity_mapping={lab: lab for lab in labels})
-    engine = SpacyNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": SPACY_MODEL}], ner_model_configuration=ner)
+    engine = NerOnlyNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": SPACY_MODEL}],
+                              ner_model_configuration=ner)
     engine.load()
     nlp = engine.nlp[LANGUAGE]
     for name in ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"):
         if name in nlp.pipe_names:
             nlp.disable_pipe(name)
-    nlp.add_pipe("redactor_lower_lemma", last=True)
     return engine
 
 

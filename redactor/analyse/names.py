@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import gzip
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -18,10 +18,18 @@ TITLE_RX = alternation(TITLES) + r"\.?"
 NAME_WORD = (r"(?:(?:Mac|Mc|M'|O['’]|D['’]|Fitz)?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?|(?:Mc|Mac)\p{Lu}{2,}"
              r"|\p{Lu}{2,}(?:-\p{Lu}{2,})?|O['’]\p{Lu}{2,})")
 NAME_WORD_RX = regex.compile(rf"^{NAME_WORD}$")
+SPLIT_WORDS = regex.compile(r"[\s,]+")      # the words of a name as written ("SMITH, Kirsty")
+INITIAL = regex.compile(r"\p{Lu}\.?")        # "K" or "K." (fullmatch)
+DOTTED_INITIAL = regex.compile(r"\p{Lu}\.")
+GAELIC_PREFIX = regex.compile(r"^(?:mac|mc|o')\p{L}{2,}")
+PREFIX_INITIAL = regex.compile(r"^(Mac|Mc|O['’])(\p{L})", regex.IGNORECASE)
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower-case and strip accents, so that WÓJCIK, Wójcik and Wojcik compare equal."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace("’", "'")
 
@@ -105,7 +113,7 @@ def is_surname(word: str) -> bool:
     w = fold(word)
     if w in surnames():
         return True
-    return bool(regex.match(r"^(?:mac|mc|o')\p{L}{2,}", w))
+    return bool(GAELIC_PREFIX.match(w))
 
 
 def is_ambiguous(word: str) -> bool:
@@ -130,7 +138,7 @@ def initials_of(full_name: str) -> set[str]:
     """Initials people write for a name: Tomasz Wójcik → TW; Catriona McAllister → CMcA, CM;
     Aonghas MacIver → AMacI, AM; Kirsty O'Hare → KO'H, KOH; Morag Stewart-Reid → MSR, MS;
     Caitríona Ní Chonaill → CNíC, CC; Iolo ap Gruffudd → IapG, IG."""
-    words = [w.rstrip(".") if regex.fullmatch(r"\p{Lu}\.", w) else w for w in regex.split(r"[\s,]+", full_name)]
+    words = [w.rstrip(".") if DOTTED_INITIAL.fullmatch(w) else w for w in SPLIT_WORDS.split(full_name)]
     words = [w for w in words if w and not w.endswith(".")]   # "K. Hirst" counts its K; "Dr." and "St." do not
     if len(words) < 2:
         return set()
@@ -143,7 +151,7 @@ def initials_of(full_name: str) -> set[str]:
         options = set()
         plain = "".join(p[0].upper() for p in parts if p)
         options.add(plain)
-        m = regex.match(r"^(Mac|Mc|O['’])(\p{L})", w, flags=regex.IGNORECASE)
+        m = PREFIX_INITIAL.match(w)
         if m:
             prefix = {"mac": "Mac", "mc": "Mc"}.get(m.group(1).lower(), "O'")
             options.add(prefix + m.group(2).upper())

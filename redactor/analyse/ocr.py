@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import regex
 
-TOKEN = regex.compile(r"(?<![\p{L}\p{N}_@.:])[\p{L}\p{N}]+(?![\p{L}\p{N}_@])")
+# A token with both letters and digits in it (the only kind there is anything to repair in)
+TOKEN = regex.compile(r"(?<![\p{L}\p{N}_@.:])(?=[\p{L}\p{N}]*\p{N})(?=[\p{L}\p{N}]*\p{L})"
+                      r"[\p{L}\p{N}]+(?![\p{L}\p{N}_@])")
 # A date or number written with letters for digits: "1O/O3/2O23", "28/O2/2O23", "382 1l7 44O9".
 NUMERIC = regex.compile(r"(?<![\p{L}\p{N}])[\dOolI]{1,4}(?:[/.][\dOolI]{1,4}){1,2}(?![\p{L}\p{N}])")
 # Codes that mix letters and digits on purpose: postcodes, school years, ordinals, units, references.

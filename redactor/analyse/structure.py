@@ -47,8 +47,11 @@ def labels() -> tuple[Label, ...]:
     return tuple(out)
 
 
+NON_LABEL_CHARS = regex.compile(r"[^\p{L}\p{N}&']+")
+
+
 def normalise(label: str) -> str:
-    return " ".join(regex.sub(r"[^\p{L}\p{N}&']+", " ", fold(label)).replace("'s", "").split())
+    return " ".join(NON_LABEL_CHARS.sub(" ", fold(label)).replace("'s", "").split())
 
 
 def label_type(label: str) -> Label | None:

@@ -12,8 +12,10 @@ import regex
 
 from redactor.analyse.lexicon import alternation, lexicon
 from redactor.analyse.names import (
+    INITIAL,
     NAME_WORD,
     PARTICLE_RX,
+    SPLIT_WORDS,
     TITLE_RX,
     acronyms,
     common_words,
@@ -125,15 +127,19 @@ def _span(m: regex.Match[str], group: str, score: float, rule: str, why: str) ->
     return Span(start, end, "PERSON", score, m.group(group), f"people:{rule}", why)
 
 
+PARTICLE_WORD = regex.compile(PARTICLE_RX)
+SENTENCE_START = regex.compile(r"(?:^|[\n\t|]|[.!?:;][\"”’')\]]?[ \u00a0]+|\n[\d.]+[ \u00a0]+|^[\d.]+[ \u00a0]+"
+                               r"|[-•*][ \u00a0]+)$")
+
+
 def _words(name: str) -> list[str]:
-    return [w for w in regex.split(r"[\s,]+", name) if w]
+    return [w for w in SPLIT_WORDS.split(name) if w]
 
 
 def _sentence_start(text: str, pos: int) -> bool:
     """True when `pos` starts a line, a sentence, a table cell or follows a paragraph number."""
     before = text[max(0, pos - 12):pos]
-    return bool(regex.search(r"(?:^|[\n\t|]|[.!?:;][\"”’')\]]?[ \u00a0]+|\n[\d.]+[ \u00a0]+|^[\d.]+[ \u00a0]+"
-                             r"|[-•*][ \u00a0]+)$", before)) or pos == 0
+    return bool(SENTENCE_START.search(before)) or pos == 0
 
 
 def capitalised_names(text: str) -> Iterator[Span]:
@@ -352,13 +358,13 @@ def line_names(text: str) -> Iterator[Span]:
                     and word not in ("http", "https", "mailto", "re", "fw"):
                 yield _span(m, "name", 0.55, "speaker", "a lower-case name taking turns in a quoted message exchange")
     for m in LISTED.finditer(text):
-        words = [w for w in _words(m.group("name")) if not regex.fullmatch(PARTICLE_RX, w)]
+        words = [w for w in _words(m.group("name")) if not PARTICLE_WORD.fullmatch(w)]
         if any(fold(w) in NOT_A_NAME or w in acronyms() for w in words):
             continue
         if unknown(words) or is_first_name(words[0]) and not all(is_word(w) for w in words[1:]):
             yield _span(m, "name", 0.6, "listed", "a name opening a line, followed by initials or a role")
     for m in NAME_LINE.finditer(text):
-        words = [w for w in _words(m.group("name")) if not regex.fullmatch(r"\p{Lu}\.?", w)]
+        words = [w for w in _words(m.group("name")) if not INITIAL.fullmatch(w)]
         if unknown(words) or is_first_name(words[0]) and not is_ambiguous(words[0]) and unknown(words[1:]):
             yield _span(m, "name", 0.5, "name_line", "a line holding only capitalised words that are not English words")
 
@@ -374,7 +380,7 @@ def from_ner(text: str, doc) -> Iterator[Span]:
             continue
         if any(w in acronyms() for w in words):
             continue
-        content = [w for w in words if not regex.fullmatch(r"\p{Lu}\.?", w)] or words  # initials say nothing
+        content = [w for w in words if not INITIAL.fullmatch(w)] or words  # initials say nothing
         if all(is_word(w) for w in content) and not (len(words) > 1 and is_first_name(words[0])
                                                      and is_surname(words[-1])):
             continue  # "Maternal Grandmother", "Case Tracking Number": ordinary words in title case
