@@ -37,7 +37,7 @@ from redactor.review import ReviewedDecision, apply_decisions, normalise_decisio
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RedactionResult", "Reviewed", "analyse", "analyse_document", "net_findings", "parse_file", "plan_document",
+__all__ = ["RedactionResult", "Reviewed", "analyse", "analyse_document", "net_findings", "parse_file", "plan_document", "plan_stored",
            "redact", "redact_document", "review_document", "to_json"]
 
 Analyser = Callable[[Document, "Register | None"], Analysis]
@@ -122,6 +122,21 @@ def plan_document(source: str | Path, profile: Profile, register: Register | Non
     spans = net_findings(rv.spans, profile, attended, rv.decisions)
     planned, warnings = plan_redactions(rv.doc, spans, rv.analysis.statements, profile, pmap)
     return rv, planned, warnings
+
+
+def plan_stored(name: str, fmt: str, analysis: Analysis, profile: Profile, register: Register | None = None,
+                decisions: Iterable[DecisionLike] = (), pseudonyms: PseudonymMap | None = None, *,
+                attended: bool = False) -> tuple[str, list[Planned], list[str]]:
+    """What `redact_document` would change, from a stored analysis alone: the original is not read or parsed
+    again (the review service's previews; planning needs only the analysed text). Returns the text too."""
+    if analysis.text is None:
+        raise InputError(f"{name}: the stored analysis has no text to plan on; analyse the document again")
+    doc = Document(name, fmt, "", analysis.text, [], [])  # type: ignore[arg-type]
+    reviewed = normalise_decisions(decisions)
+    pmap = seed_from_register(pseudonyms if pseudonyms is not None else PseudonymMap(), register)
+    spans = net_findings(apply_decisions(analysis.spans, reviewed, doc.text), profile, attended, reviewed)
+    planned, warnings = plan_redactions(doc, spans, analysis.statements, profile, pmap)
+    return doc.text, planned, warnings
 
 
 def net_findings(spans: Sequence[Span], profile: Profile, attended: bool,

@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        jobs.start()        # the worker processes load the language model now, not on the first upload
         resumed = jobs.resume()
         if resumed:
             log.info("resumed analysis of %d document(s)", resumed)

@@ -87,17 +87,24 @@ def pseudonym_map(case: Case) -> PseudonymMap:
 
 
 def preview(db: Session, settings: Settings, doc: Document, profile_name: str) -> PreviewOut:
-    """The document text as the profile would publish it, without writing anything (the case map is not changed)."""
-    from redactor.pipeline import plan_document
+    """The document text as the profile would publish it, without writing anything (the case map is not changed).
+
+    Planned from the stored analysis and decisions alone: the original is not parsed again for a preview.
+    """
+    from redactor.pipeline import plan_stored
 
     prof = profile(profile_name)
-    st = stored(db, settings, doc)
-    rv, planned, warnings = plan_document(st.path, prof, None, st.decisions,
-                                          pseudonym_map(db.get_one(Case, doc.case_id)), analysis=st.analysis,
-                                          max_bytes=st.max_bytes, attended=True)
+    run = latest_run(db, doc.id)
+    if doc.status != "ready" or run is None:
+        raise Conflict(f"document {doc.id} is {doc.status}; it can be previewed once analysis is ready",
+                       status=doc.status)
+    rows = span_rows(db, doc.id)
+    prog = progress(rows)
+    analysis = analysis_of(rows, statements(db, doc.id), run.text, run.warnings)
+    text, planned, warnings = plan_stored(doc.filename, doc.format, analysis, prof, None, decisions(db, doc.id),
+                                          pseudonym_map(db.get_one(Case, doc.case_id)), attended=True)
     pieces: list[PreviewPiece] = []
     pos = 0
-    text = rv.doc.text
     changes = [p for p in planned if p.changes]
     for p in changes:
         if p.start < pos:
@@ -107,7 +114,7 @@ def preview(db: Session, settings: Settings, doc: Document, profile_name: str) -
         pieces.append(PreviewPiece(text=p.text, changed=True, entity_type=p.entity_type, style=p.style))
         pos = p.end
     pieces.append(PreviewPiece(text=text[pos:]))
-    return PreviewOut(profile=prof.name, pieces=pieces, changes=len(changes), unreviewed=st.unreviewed,
+    return PreviewOut(profile=prof.name, pieces=pieces, changes=len(changes), unreviewed=prog.total - prog.reviewed,
                       warnings=warnings)
 
 

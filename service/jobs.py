@@ -1,36 +1,65 @@
-"""Background analysis: a thread pool parses and analyses uploaded documents, keeping progress in the database."""
+"""Background analysis: threads hand uploaded documents to analysis worker processes and keep progress in the
+database. Each document is analysed in a limited child process (`service/analysis_worker.py`): a document
+that exceeds the memory or time limit fails alone, with the reason shown, and is not retried."""
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from redactor.errors import RedactorError
 from redactor.findings import Analysis
-from redactor.register import register_from_records
+from service.analysis_worker import MIB, AnalysisCancelled, AnalysisFailed, Job, Worker
 from service.audit import record
 from service.models import AnalysisRun, Case, Document, SpanRow, StatementRow, now
-from service.settings import Settings
+from service.settings import Settings, _real_analyser
 
 log = logging.getLogger(__name__)
 
 
 class AnalysisJobs:
-    """Queue documents for analysis; each job moves a document queued → analysing → ready | failed."""
+    """Queue documents for analysis; each job moves a document queued → analysing → ready | failed.
+
+    `analysis_workers` threads each drive one worker process, started when the service starts (so the
+    language model is loaded before the first upload) and replaced whenever one is killed.
+    """
 
     def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
         self.settings = settings
         self.sessions = sessions
         self.executor = ThreadPoolExecutor(max_workers=settings.analysis_workers, thread_name_prefix="analysis")
+        self.stopping = threading.Event()
+        self._idle: queue.SimpleQueue[Worker | None] = queue.SimpleQueue()
+        for _ in range(max(1, settings.analysis_workers)):
+            self._idle.put(None)     # a slot; its worker process is started on `start` or first use
+        self._all: list[Worker] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the worker processes now, so they load the model while the service waits for uploads."""
+        slots = [self._idle.get() for _ in range(max(1, self.settings.analysis_workers))]
+        for w in slots:
+            self._idle.put(w if w is not None and w.alive() else self._new_worker())
+
+    def _new_worker(self) -> Worker:
+        memory = self.settings.analysis_memory_mb * MIB
+        worker = Worker(self.settings.analyser, memory, warm=self.settings.analyser is _real_analyser)
+        with self._lock:
+            self._all = [w for w in self._all if w.alive()] + [worker]
+        return worker
 
     def submit(self, document_id: int) -> Future[None]:
         """Analyse a document in the background."""
         return self.executor.submit(self.run, document_id)
 
     def resume(self) -> int:
-        """Requeue documents a previous process left queued or half-analysed; returns how many."""
+        """Requeue documents a previous process left queued or half-analysed; returns how many.
+
+        A document that failed (a resource limit, a bad file) stays failed: it is never retried here.
+        """
         with self.sessions() as db:
             ids = list(db.scalars(select(Document.id).where(Document.status.in_(("queued", "analysing")))))
         for i in ids:
@@ -38,8 +67,13 @@ class AnalysisJobs:
         return len(ids)
 
     def shutdown(self) -> None:
-        """Stop taking jobs and wait for the running one (queued ones resume on the next start)."""
+        """Stop promptly: running analyses are killed and their documents left queued for the next start."""
+        self.stopping.set()
         self.executor.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            workers, self._all = self._all, []
+        for w in workers:
+            w.close()
 
     def _progress(self, document_id: int, status: str, progress: int, error: str = "") -> None:
         with self.sessions() as db:
@@ -49,35 +83,36 @@ class AnalysisJobs:
                 db.commit()
 
     def run(self, document_id: int) -> None:
-        """Parse and analyse one document and store its spans and statements (one transaction at the end)."""
-        from redactor.pipeline import analyse_document
-
+        """Analyse one document in a worker process and store its spans and statements (one transaction)."""
+        if self.stopping.is_set():
+            return
         with self.sessions() as db:
             doc = db.get(Document, document_id)
             if doc is None or doc.status in ("ready", "failed"):   # already done (a resumed duplicate)
                 return
             case = db.get_one(Case, doc.case_id)
             path = self.settings.data_dir / doc.stored_path
-            people = list(case.register.get("people", []))
+            job = Job(str(path), list(case.register.get("people", [])), f"case {doc.case_id} register",
+                      max(self.settings.max_upload_bytes, path.stat().st_size))
         self._progress(document_id, "analysing", 10)
-
-        def parsed(stage: str, made: object) -> None:
-            if stage == "parse":
-                self._progress(document_id, "analysing", 30)
-
+        worker = self._idle.get()
         try:
-            register = register_from_records(people, f"case {doc.case_id} register") if people else None
-            parsed_doc, analysis = analyse_document(path, register, analyser=self.settings.analyser,
-                                                    max_bytes=max(self.settings.max_upload_bytes,
-                                                                  path.stat().st_size), progress=parsed)
-        except RedactorError as exc:
-            self._fail(document_id, str(exc))
+            if worker is None or not worker.alive():
+                worker = self._new_worker()
+            text, analysis = worker.analyse(job, self.settings.analysis_timeout_seconds, self.stopping)
+        except AnalysisCancelled:
+            worker = None
+            self._progress(document_id, "queued", 0)    # analysed again on the next start
             return
-        except Exception:
-            log.exception("analysis of document %s failed", document_id)
-            self._fail(document_id, "internal error during analysis; the server log has the details")
+        except AnalysisFailed as exc:
+            if exc.resource:
+                worker = None
+                log.warning("analysis of document %s stopped by a limit: %s", document_id, exc.reason)
+            self._fail(document_id, exc.reason)
             return
-        self._store(document_id, parsed_doc.text, analysis)
+        finally:
+            self._idle.put(worker)
+        self._store(document_id, text, analysis)
 
     def _store(self, document_id: int, text: str, analysis: Analysis) -> None:
         with self.sessions() as db:

@@ -19,6 +19,10 @@ Analyser = Callable[["Document", "Register | None"], "Analysis"]
 
 DEFAULT_DATA_DIR = "redactor-data"
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# One document's analysis runs in a worker process with at most this much address space (the language model
+# and a long report need about 0.5 GiB) and this much wall-clock time; past either it fails alone.
+DEFAULT_ANALYSIS_MEMORY_MB = 2048
+DEFAULT_ANALYSIS_TIMEOUT_SECONDS = 300
 SECRET_FILE = "secret.key"
 # The data folder holds originals, full text and outputs: personal data, for the service's own user only.
 PRIVATE_DIR = 0o700
@@ -43,6 +47,8 @@ class Settings:
     session_hours: int = 12
     secure_cookies: bool = False               # set behind HTTPS
     analysis_workers: int = 1
+    analysis_memory_mb: int = DEFAULT_ANALYSIS_MEMORY_MB            # per worker process; 0: no limit
+    analysis_timeout_seconds: int = DEFAULT_ANALYSIS_TIMEOUT_SECONDS  # per document; 0: no limit
     login_max_failures: int = 5                # failed logins per username or address within the window; 0: no limit
     login_window_seconds: int = 900
     analyser: Analyser = field(default=_real_analyser)
@@ -61,7 +67,8 @@ class Settings:
             values["max_upload_bytes"] = int(env["REDACTOR_MAX_UPLOAD_BYTES"])
         if env.get("REDACTOR_SECRET_KEY"):
             values["secret_key"] = env["REDACTOR_SECRET_KEY"]
-        for name in ("login_max_failures", "login_window_seconds"):
+        for name in ("login_max_failures", "login_window_seconds", "analysis_workers", "analysis_memory_mb",
+                     "analysis_timeout_seconds"):
             if env.get(f"REDACTOR_{name.upper()}"):
                 values[name] = int(env[f"REDACTOR_{name.upper()}"])
         if env.get("REDACTOR_SECURE_COOKIES"):

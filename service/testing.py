@@ -55,3 +55,36 @@ def _statements(text: str) -> list[Statement]:
         if kind:
             out.append(Statement(m.start(), m.end(), kind, 0.9, cue=cue.strip()))  # type: ignore[arg-type]
     return out
+
+
+@dataclass
+class HungryAnalyser:
+    """Asks for `mib` MiB at once on a document holding `trigger`, as analysis of a hostile file might (tests
+    of the worker's memory limit); other documents go to `then`."""
+
+    trigger: str
+    mib: int = 8192
+    then: KeywordAnalyser = field(default_factory=KeywordAnalyser)
+
+    def __call__(self, doc: Document, register: Register | None = None) -> Analysis:
+        if self.trigger in doc.text:
+            hoard = bytearray(self.mib * 1024 * 1024)
+            return Analysis([], [], [f"held {len(hoard)} bytes"])
+        return self.then(doc, register)
+
+
+@dataclass
+class SlowAnalyser:
+    """Takes `seconds` over a document holding `trigger` (tests of the time limit and of shutdown); other
+    documents go to `then`."""
+
+    trigger: str
+    seconds: float = 60.0
+    then: KeywordAnalyser = field(default_factory=KeywordAnalyser)
+
+    def __call__(self, doc: Document, register: Register | None = None) -> Analysis:
+        if self.trigger in doc.text:
+            import time
+
+            time.sleep(self.seconds)
+        return self.then(doc, register)

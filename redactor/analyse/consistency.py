@@ -81,7 +81,7 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
             return
         taken[start:end] = b"\1" * (end - start)
         out.append(Span(start, end, "PERSON", score, text[start:end], "consistency",
-                        f"{why} '{seed.text}' found at {seed.start} by {seed.recognizer}",
+                        f"{why} a name found at {seed.start} by {seed.recognizer}: '{seed.text}'",
                         person_id=seed.person_id, role=seed.role))
 
     # 1. other mentions of a name or its parts, in any case (WÓJCIK, Wójcik, Wojcik)
@@ -195,7 +195,7 @@ def propagate_lists(text: str, spans: list[Span]) -> list[Span]:
                 continue
             if all(is_first_name(w) or is_surname(w) or not is_word(w) for w in words):
                 out.append(Span(i.start(), i.end(), "PERSON", 0.5, i.group(0), "consistency",
-                                f"listed with '{seed.text}' found at {seed.start} by {seed.recognizer}"))
+                                f"listed with a name found at {seed.start} by {seed.recognizer}: '{seed.text}'"))
     return out
 
 
@@ -332,6 +332,6 @@ def propagate_exact(text: str, spans: list[Span],
                 continue
             taken[start:end] = b"\1" * (end - start)
             out.append(Span(start, end, seed.entity_type, max(0.6, seed.score - 0.1), form, "consistency",
-                            f"another mention of '{form}' found at {seed.start} by {seed.recognizer}",
+                            f"another mention of a finding at {seed.start} by {seed.recognizer}: '{form}'",
                             subtype=seed.subtype))
     return out

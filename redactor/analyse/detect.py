@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 from redactor.analyse.consistency import propagate_exact, propagate_lists, propagate_people
 from redactor.analyse.engine import run_engine
 from redactor.analyse.lexicon import alternation, lexicon
-from redactor.analyse.names import PARTICLE_RX, TITLE_RX, TITLES, acronyms, fold, is_word
+from redactor.analyse.names import PARTICLE_RX, TITLE_RX, TITLES, acronyms, fold, is_first_name, is_surname, is_word
 from redactor.analyse.ocr import repair_ocr
 from redactor.analyse.rules import RULES_DIR, load_list
 from redactor.analyse.safety_net import find_unknown, usual_forms
@@ -32,6 +32,10 @@ SAINT = regex.compile(r"St\.?[ \u00a0]")
 SAINT_TAIL = regex.compile(r"[\s,.;:!?\"”)\]]+$")
 PLAIN_TAIL = regex.compile(r"[\s,;:!?\"”]+$")
 TRIM_TAIL = regex.compile(r"(?:['’]s|['’]|[\s,.;:!?\"”)\]]+)$")
+# A name ends before a spaced dash ("Shannon Mitchell - CONFIDENTIAL") and before a dash or hyphen left over.
+SPACED_DASH = regex.compile(r"[ \u00a0]+[-–—]+(?:[ \u00a0]|$)")
+DASH_TAIL = regex.compile(r"[\s\-–—]+$")
+HYPHEN_WORD = regex.compile(r"[-–](\p{L}+)$")
 
 
 @cache
@@ -127,9 +131,25 @@ def tidy(text: str, span: Span) -> Span | None:
     m = tail.search(piece)
     if m and m.start() > 0:
         end = start + m.start()
+    if span.entity_type == "PERSON":
+        end = start + len(_name_only(text[start:end]))
     if end <= start or not any(c.isalnum() for c in text[start:end]):
         return None
     return span.with_(start=start, end=end, text=text[start:end])
+
+
+def _name_only(piece: str) -> str:
+    """A name without what follows a dash: "Shannon Mitchell - CONFIDENTIAL" and "Mitchell-Confidential" are
+    the name and a label, while "Smith-Jones" and "Mitchell-Brown" are double-barrelled surnames."""
+    m = SPACED_DASH.search(piece)
+    if m and any(c.isalpha() for c in piece[:m.start()]):
+        piece = piece[:m.start()]
+    while (h := HYPHEN_WORD.search(piece)) and h.start() > 0:
+        word = h.group(1)
+        if is_surname(word) or is_first_name(word) or not (is_word(word) or word.isupper()):
+            break
+        piece = piece[:h.start()]
+    return DASH_TAIL.sub("", piece) or piece
 
 
 LEADING_WORD = regex.compile(r"(\p{L}[\p{L}'’]*)[ \u00a0]+(?=\p{Lu})")
@@ -161,7 +181,7 @@ def register_spans(text: str, register: Register) -> list[Span]:
         for form in sorted(forms, key=len, reverse=True):
             shared = len(owners.get(fold(form), ())) > 1
             why = (f"a name part shared by {len(owners[fold(form)])} people in the register" if shared else
-                   f"register entry '{person.name}' ({person.role or 'no role'}): form '{form}'")
+                   f"register entry ({person.role or 'no role'}): '{person.name}', as '{form}'")
             for m in regex.finditer(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(form)}(?![\p{{L}}\p{{N}}])", text,
                                     flags=regex.IGNORECASE):
                 spans.append(Span(m.start(), m.end(), "PERSON", 0.9 if shared else 0.95, m.group(0), "register", why,
@@ -171,19 +191,19 @@ def register_spans(text: str, register: Register) -> list[Span]:
             w = fold(m.group(0))
             if w not in name_words and any(fuzz.ratio(w, n) >= 80 for n in name_words) and m.group(0)[0].isupper():
                 spans.append(Span(m.start(), m.end(), "PERSON", 0.7, m.group(0), "register:fuzzy",
-                                  f"close to a name in register entry '{person.name}' (possible misspelling)",
+                                  f"close to a name in a register entry (possible misspelling): '{person.name}'",
                                   person_id=person.id, role=person.role))
         for addr in person.addresses:
             for m in regex.finditer(regex.escape(addr), text, flags=regex.IGNORECASE):
                 spans.append(Span(m.start(), m.end(), "ADDRESS", 0.95, m.group(0), "register",
-                                  f"address of register entry '{person.name}'", person_id=person.id, role=person.role))
+                                  f"address of a register entry ({person.role or 'no role'}): '{person.name}'", person_id=person.id, role=person.role))
         if person.dob:
             y, mo, d = person.dob.split("-")
             for form in {f"{d}/{mo}/{y}", f"{int(d)}/{int(mo)}/{y}", f"{d}.{mo}.{y}", f"{d}/{mo}/{y[2:]}",
                          f"{d}.{mo}.{y[2:]}"}:
                 for m in regex.finditer(rf"(?<!\d){regex.escape(form)}(?!\d)", text):
                     spans.append(Span(m.start(), m.end(), "DATE", 0.95, m.group(0), "register",
-                                      f"date of birth of register entry '{person.name}'", subtype="DOB",
+                                      f"date of birth of a register entry ({person.role or 'no role'}): '{person.name}'", subtype="DOB",
                                       person_id=person.id, role=person.role))
     return spans
 
@@ -253,7 +273,8 @@ def detect(doc: Document, register: Register | None = None, threshold: float = T
     raw += structure_spans(doc)
     if register is not None:
         raw += register_spans(text, register)
-    cleaned = [t for t in (tidy(text, s) for s in raw) if t is not None and not allowed(t, text)]
+    # cut at block edges before tidying, so a name that ran on into the next block is tidied as cut
+    cleaned = [t for t in (tidy(text, s) for s in _within_blocks(doc, raw)) if t is not None and not allowed(t, text)]
     cleaned = _within_blocks(doc, cleaned)
     confident = [s for s in cleaned if s.score >= threshold]
     if register is not None:

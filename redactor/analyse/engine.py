@@ -218,8 +218,8 @@ def _explain(r: RecognizerResult) -> tuple[str, str]:
     if e is not None:
         if e.textual_explanation:
             parts.append(e.textual_explanation)
-        if e.pattern_name:
-            parts.append(f"pattern '{e.pattern_name}'")
+        if e.pattern_name and f"`{e.pattern_name}`" not in (e.textual_explanation or ""):
+            parts.append(f"pattern `{e.pattern_name}`")
         if e.validation_result is not None:
             parts.append(f"checksum/structure check gave {e.validation_result}")
         if e.supportive_context_word:

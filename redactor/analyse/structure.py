@@ -222,7 +222,7 @@ def form_values(doc: Document) -> Iterator[Span]:
         if label is None:
             continue
         yield from _typed(doc, label, m.start("value"), m.end("value"),
-                          f"after the form label '{normalise(m.group('label'))}'")
+                          f"after a form label: '{normalise(m.group('label'))}'")
 
 
 def table_values(doc: Document) -> Iterator[Span]:
@@ -235,10 +235,10 @@ def table_values(doc: Document) -> Iterator[Span]:
             for row in rows[1:]:
                 for col, (a, b) in enumerate(row):
                     if col < len(types) and types[col] is not None:
-                        yield from _typed(doc, types[col], a, b, f"in the '{normalise(header[col])}' column of a table")
+                        yield from _typed(doc, types[col], a, b, f"in a typed column of a table: '{normalise(header[col])}'")
         for row in rows:
             if len(row) == 2 and (label := label_type(text[row[0][0]:row[0][1]])) is not None:
-                yield from _typed(doc, label, *row[1], f"beside the form label '{normalise(text[slice(*row[0])])}'")
+                yield from _typed(doc, label, *row[1], f"beside a form label: '{normalise(text[slice(*row[0])])}'")
 
 
 def structure_spans(doc: Document) -> list[Span]:

@@ -39,7 +39,7 @@ def plan_redactions(doc: Document, spans: Sequence[Span], statements: Sequence[S
         rule = profile.statements.get(st.kind)
         if rule and rule.action == "remove" and 0 <= st.start < st.end <= len(text):
             good.append(Span(st.start, st.end, st.entity_type, st.confidence, text[st.start:st.end], "statements",
-                             f"{st.kind} statement" + (f" (cue {st.cue!r})" if st.cue else "")))
+                             f"{st.kind} statement" + (f", by its cue: '{st.cue}'" if st.cue else "")))
     if pseudonyms.anchor is None:
         pseudonyms.anchor = date_anchor(s.text for s in good if s.entity_type == "DATE")
     names = pseudonyms.resolve(good, text)

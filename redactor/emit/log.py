@@ -2,7 +2,9 @@
 
 The log is an internal record of what was changed, where, why and under which profile and decisions.
 It leaves out the original personal data unless asked (`log_originals`): a log that repeated every
-name would be a second copy of the data the redaction removed. The schedule, which goes to the
+name would be a second copy of the data the redaction removed. So explanations keep the rule that fired
+without the words it saw (`redactor.explain.without_quotes`), and person ids are opaque ("person-2"),
+numbered in the order people first appear in the log. The schedule, which goes to the
 requester with an FOI disclosure, never holds originals: number, place, kind of data, exemption.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from redactor import __version__
 from redactor.document import Block, Document
+from redactor.explain import mentions, without_quotes
 
 if TYPE_CHECKING:
     from redactor.anonymise.profiles import Profile
@@ -55,13 +58,17 @@ def build_log(doc: Document, profile: Profile, planned: Sequence[Planned], outpu
               verification: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON-able redaction log for one output."""
     items = []
+    people: dict[str, str] = {}
     for n, p in enumerate(planned, start=1):
         block = doc.block_at(p.start)
         span = p.span
+        explanation = span.explanation if span else ""
+        if span and not log_originals:
+            explanation = logged_explanation(explanation, span.recognizer, doc.text[p.start:p.end])
         item: dict[str, Any] = {
             "n": n, "start": p.start, "end": p.end, "entity_type": p.entity_type,
             "subtype": span.subtype if span else "", "recogniser": span.recognizer if span else "",
-            "explanation": span.explanation if span else "", "score": round(span.score, 3) if span else None,
+            "explanation": explanation, "score": round(span.score, 3) if span else None,
             "block_kind": block.kind if block else "", "location": block.location if block else {},
             "where": describe_location(block), "action": p.action, "method": p.method,
             "replacement": p.text if p.action in ("pseudonym", "generalise", "remove") else "",
@@ -71,7 +78,8 @@ def build_log(doc: Document, profile: Profile, planned: Sequence[Planned], outpu
         if p.note:
             item["note"] = p.note
         if span and span.person_id:
-            item["person_id"] = span.person_id
+            item["person_id"] = span.person_id if log_originals else people.setdefault(span.person_id,
+                                                                                       f"person-{len(people) + 1}")
         if log_originals:
             item["original"] = doc.text[p.start:p.end]
         items.append(item)
@@ -92,6 +100,13 @@ def build_log(doc: Document, profile: Profile, planned: Sequence[Planned], outpu
         "warnings": list(warnings),
         "redactions": items,
     }
+
+
+def logged_explanation(explanation: str, recogniser: str, original: str) -> str:
+    """The explanation as a log keeps it: the rule without the quoted text, and never a word of the original
+    (an explanation that would still hold one is cut back to the recogniser's name)."""
+    kept = without_quotes(explanation)
+    return kept if kept and not mentions(kept, original) else f"found by {recogniser}"
 
 
 def _counts(planned: Sequence[Planned]) -> dict[str, dict[str, int]]:

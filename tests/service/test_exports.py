@@ -149,3 +149,17 @@ def test_concurrent_exports_of_one_case_give_distinct_people_distinct_pseudonyms
         people = db.get_one(Case, env.case).pseudonyms["people"]
     pseudonyms = [p["pseudonym"] for p in people.values()]
     assert len(people) == 2 and len(set(pseudonyms)) == 2, people
+
+
+def test_preview_reuses_the_stored_analysis_without_reading_the_original(env: Env) -> None:
+    doc = env.ready_document()
+    before = env.admin.get(f"/api/documents/{doc}/preview?profile=publication").json()
+    with env.app.state.services.sessions() as db:
+        from service.models import Document
+
+        stored = env.app.state.services.settings.data_dir / db.get_one(Document, doc).stored_path
+    stored.write_bytes(b"not a DOCX any more")     # a preview that parsed the original again would fail now
+    after = env.admin.get(f"/api/documents/{doc}/preview?profile=publication")
+    assert after.status_code == 200, after.text
+    assert after.json()["pieces"] == before["pieces"] and after.json()["changes"] == before["changes"]
+    assert env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"}).status_code == 422

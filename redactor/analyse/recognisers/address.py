@@ -168,7 +168,7 @@ def other_mentions(text: str, spans: list[Span]) -> list[Span]:
     for street in streets:
         for m in regex.finditer(rf"(?i)(?<![\p{{L}}\p{{N}}]){regex.escape(street)}(?![\p{{L}}\p{{N}}])", text):
             out.append(Span(m.start(), m.end(), "ADDRESS", 0.65, m.group(0), "address:other_mention",
-                            f"another mention of the street '{street}'", subtype="STREET"))
+                            f"another mention of a street found in an address: '{street}'", subtype="STREET"))
     return out
 
 
@@ -199,7 +199,7 @@ def find(text: str, doc=None) -> list[Span]:
         if PUBLIC_BUILDING.fullmatch(m.group(0).strip()):
             continue  # courts and halls that every town has are not a home
         spans.append(Span(m.start(), m.end(), "ADDRESS", 0.65, m.group(0), "address:named_house",
-                          "a named house (Cottage, Farm, House, ...)", subtype="NAMED_HOUSE"))
+                          "a named house (a name and a word for a house)", subtype="NAMED_HOUSE"))
     for m in bare_street.finditer(text):
         if m.group(0).endswith(_org_heads()):
             continue  # "St Bega's Food Bank": an organisation whose last word is also a street type
@@ -252,7 +252,7 @@ def block_lines(text: str, streets: list[Span]) -> list[Span]:
         closing = _postcode_line(text, lines)
         if closing is not None:
             out += _line_spans(text, lines[:closing + 1], 0.8, "address:block",
-                               f"a line of the address block under '{street.text}'")
+                               f"a line of an address block: under '{street.text}'")
     return out
 
 

@@ -110,7 +110,7 @@ def defined_abbreviations(text: str, spans: list[Span]) -> list[Span]:
         abbr = m.group("abbr")
         for hit in regex.finditer(rf"(?<![\p{{L}}\p{{N}}]){abbr}(?![\p{{L}}\p{{N}}])", text):
             out.append(Span(hit.start(), hit.end(), "ORG", 0.7, abbr, "org:defined_abbreviation",
-                            f"the abbreviation defined for '{s.text}'", subtype=s.subtype))
+                            f"the abbreviation defined for a local organisation: '{s.text}'", subtype=s.subtype))
     return out
 
 
@@ -158,7 +158,7 @@ def lower_case_orgs(text: str) -> list[Span]:
         for w in reversed(words[len(words) - taken:]):
             start = text.rindex(w, 0, start)
         out.append(Span(start, m.end(), "ORG", 0.6, text[start:m.end()], "org:lower_case",
-                        f"a name that is not an English word before '{m.group(0)}', without capitals",
+                        f"a name that is not an English word before a kind of place, without capitals: '{m.group(0)}'",
                         subtype="LOCAL_ORG"))
     return out
 
@@ -186,7 +186,7 @@ def find(text: str, doc=None) -> list[Span]:
         if head in WEAK_HEADS and all(is_word(w) or not w[:1].isupper() for w in name_words):
             continue  # "Public Protection Unit", "Information Governance Team": a service, not a place
         spans.append(Span(start, end, "ORG", 0.7, text[start:end], "org:head_noun",
-                          f"a capitalised name ending in '{head}'", subtype="LOCAL_ORG"))
+                          f"a capitalised name ending in a local-organisation head noun: '{head}'", subtype="LOCAL_ORG"))
     for m in _caps_pattern().finditer(text):
         words = m.group("name").split()
         if all(is_word(w) or is_first_name(w) for w in words):
@@ -199,7 +199,7 @@ def find(text: str, doc=None) -> list[Span]:
         if english_lead and all(is_word(w) for w in words if w[:1].isupper()):
             continue  # "Hospital Trust Board", "Health Centre Staff": English words after an English kind
         spans.append(Span(m.start(), m.end(), "ORG", 0.7, m.group(0), "org:kind_first",
-                          f"a name after the kind of place ('{m.group('lead')}')", subtype="LOCAL_ORG"))
+                          f"a name after the kind of place: '{m.group('lead')}'", subtype="LOCAL_ORG"))
     for m in SAINT.finditer(text):
         spans.append(Span(m.start(), m.end(), "ORG", 0.6, m.group(0), "org:saint",
                           "a saint's name standing alone (a church, school or charity)", subtype="LOCAL_ORG"))
@@ -208,7 +208,7 @@ def find(text: str, doc=None) -> list[Span]:
         if any(fold(w) in NOT_NAMES for w in words) or (len(words) == 1 and is_word(words[0])):
             continue  # "the Saturday club", "the Village shop": a kind of place, not a name
         spans.append(Span(m.start("name"), m.end("name"), "ORG", 0.6, m.group("name"), "org:kind_after",
-                          f"a capitalised name before '{m.group('kind')}'", subtype="EMPLOYER"))
+                          f"a capitalised name before a kind of workplace: '{m.group('kind')}'", subtype="EMPLOYER"))
     spans += lower_case_orgs(text)
     spans += defined_abbreviations(text, [s for s in spans if s.entity_type == "ORG"])
     for m in WARD.finditer(text):

@@ -151,7 +151,7 @@ def capitalised_names(text: str) -> Iterator[Span]:
         if (len(word) < 4 or word in acronyms() or is_word(word) or fold(word) in NOT_A_NAME
                 or fold(word) in common_words() or not is_surname(word) or in_capitals_line(text, m.start())):
             continue
-        yield _span(m, "name", 0.55, "capitals", f"'{word}' is a known surname written in capitals in ordinary text")
+        yield _span(m, "name", 0.55, "capitals", f"a known surname written in capitals in ordinary text: '{word}'")
 
 
 def titled(text: str) -> Iterator[Span]:
@@ -195,8 +195,8 @@ def full_names(text: str) -> Iterator[Span]:
                 continue  # "In May 2022", "Will Hunter" opening a sentence: too likely ordinary words
             score = (0.6 if both_words and fold(last) in common_words()
                      else 0.85 if (not is_ambiguous(first) or mid) else 0.6)
-            why = (f"'{first}' is a known first name and '{last}' "
-                   f"{'a known surname' if is_surname(last) else 'a capitalised name word'}")
+            why = (f"a known first name + {'a known surname' if is_surname(last) else 'a capitalised name word'}: "
+                   f"'{first}', '{last}'")
             start = m.start("name")
             yield Span(start, end, "PERSON", score, text[start:end], "people:full_name", why)
 
@@ -223,7 +223,7 @@ def initial_surname(text: str) -> Iterator[Span]:
         if fold(last) in NOT_NAMES or last.isupper() and len(last) <= 3:
             continue
         if is_surname(last) or not is_word(last):
-            yield _span(m, "name", 0.75, "initial_surname", f"an initial followed by the surname-like word '{last}'")
+            yield _span(m, "name", 0.75, "initial_surname", f"an initial followed by a surname-like word: '{last}'")
 
 
 def surname_first(text: str) -> Iterator[Span]:
@@ -247,9 +247,9 @@ def single_first_names(text: str) -> Iterator[Span]:
         if is_ambiguous(word):
             if not mid:
                 continue
-            score, why = 0.35, f"'{word}' is a first name that is also a word; capitalised mid-sentence"
+            score, why = 0.35, f"a first name that is also a word, capitalised mid-sentence: '{word}'"
         else:
-            score, why = (0.7 if mid else 0.55), f"'{word}' is a known first name"
+            score, why = (0.7 if mid else 0.55), f"a known first name: '{word}'"
         yield _span(m, "name", score, "first_name", why)
 
 
@@ -270,20 +270,20 @@ def context_patterns(text: str) -> Iterator[Span]:
         word = m.group("name")
         if fold(word) in NOT_NAMES or word.isupper() and len(word) <= 4 and word in acronyms():
             continue
-        yield _span(m, "name", 0.6, "possessive_role", f"possessive before a family or care word ('{m.group(0)}')")
+        yield _span(m, "name", 0.6, "possessive_role", f"possessive before a family or care word: '{m.group(0)}'")
     for m in POSSESSIVE.finditer(text):
         word = m.group("name")
         if (fold(word) in NOT_NAMES or word.isupper() or is_ambiguous(word) and not is_first_name(word)
                 or _sentence_start(text, m.start("name")) or is_word(word) and not is_first_name(word)
                 or label_type(word) is not None):
             continue
-        yield _span(m, "name", 0.5, "possessive", f"'{word}' is a capitalised possessive mid-sentence")
+        yield _span(m, "name", 0.5, "possessive", f"a capitalised possessive mid-sentence: '{word}'")
     for m in NAMED.finditer(text):
-        yield _span(m, "name", 0.8, "named", f"follows '{m.group(0)[: m.start('name') - m.start()].strip()}'")
+        yield _span(m, "name", 0.8, "named", f"follows a naming word: '{m.group(0)[: m.start('name') - m.start()].strip()}'")
     for m in GREETING.finditer(text):
         words = _words(m.group("name"))
         if fold(words[0]) not in NOT_NAMES and not all(is_word(w) and not is_first_name(w) for w in words):
-            yield _span(m, "name", 0.7, "greeting", f"greeted by name ('{m.group(0).strip().split()[0]}')")
+            yield _span(m, "name", 0.7, "greeting", f"greeted by name: '{m.group(0).strip().split()[0]}'")
     for m in SIGN_OFF.finditer(text):
         words = _words(m.group("name"))
         if fold(words[0]) in NOT_A_NAME or words[0] in acronyms():
@@ -295,11 +295,11 @@ def context_patterns(text: str) -> Iterator[Span]:
         if (fold(words[0]) in NOT_NAMES or words[0] in acronyms()
                 or all(is_word(w) and not is_first_name(w) for w in words)):
             continue
-        yield _span(m, "name", 0.65, "kin", "a name after a family or friendship word"
-                    f" ('{m.group(0)[: m.start('name') - m.start()].strip()}')")
+        yield _span(m, "name", 0.65, "kin", "a name after a family or friendship word: "
+                    f"'{m.group(0)[: m.start('name') - m.start()].strip()}'")
     for m in ROLE_INITIALS.finditer(text):
         if m.group("name").rstrip(".") not in acronyms() or len(m.group("name")) == 2:
-            yield _span(m, "name", 0.6, "role_initials", f"initials after a role ('{m.group(0).split()[0]}')")
+            yield _span(m, "name", 0.6, "role_initials", f"initials after a role: '{m.group(0).split()[0]}'")
     for m in DISPLAY_NAME.finditer(text):
         local = fold(m.group("local"))
         words = [w for w in regex.finditer(r"[\p{L}][\p{L}'’-]+", m.group("name"))
@@ -329,8 +329,9 @@ def context_patterns(text: str) -> Iterator[Span]:
         if doubtful and not short:
             continue
         yield _span(m, "name", 0.45 if doubtful else 0.55, "speech",
-                    f"'{word}' is a name-like word used as the subject of '{m.group(0).split()[-1]}'"
-                    + (" (also an ordinary word, at the start of a sentence)" if doubtful else ""))
+                    "a name-like word used as the subject of a verb"
+                    + (" (also an ordinary word, at the start of a sentence)" if doubtful else "")
+                    + f": '{word}', '{m.group(0).split()[-1]}'")
 
 
 def line_names(text: str) -> Iterator[Span]:

@@ -83,7 +83,7 @@ def find(text: str, doc=None) -> list[Span]:
         bracketed = m.group(0).startswith("(0")   # "(074) 95 41 388": an area code in brackets is a phone number
         if not 9 <= len(digits) <= 11 or any(taken[m.start():m.end()]) or not (near or bracketed):
             continue
-        why = f"after '{near.group(0).split()[0]}'" if near else "with its area code in brackets"
+        why = f"after a phone word: '{near.group(0).split()[0]}'" if near else "with its area code in brackets"
         spans.append(_found(m, 0.55, "phone:national", f"a national phone number shape {why}"))
     return spans
 

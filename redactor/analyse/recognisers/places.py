@@ -43,8 +43,8 @@ def _ok(name: str) -> bool:
 def find(text: str, doc=None) -> list[Span]:
     """Named places: towns, villages, islands, neighbourhoods and estates."""
     spans: list[Span] = []
-    for rx, score, why in ((CONTEXT, 0.7, "after a verb of living or moving"), (AREA, 0.75, "'the X area'"),
-                           (AREA_OF, 0.7, "'area of X'")):
+    for rx, score, why in ((CONTEXT, 0.7, "after a verb of living or moving"), (AREA, 0.75, "`the X area`"),
+                           (AREA_OF, 0.7, "`area of X`")):
         for m in rx.finditer(text):
             name = m.group("place")
             if _ok(name):
@@ -67,7 +67,7 @@ def find(text: str, doc=None) -> list[Span]:
         words = name.split()
         if _ok(name) and not all(is_word(w) for w in words) and not is_first_name(words[0]):
             spans.append(Span(m.start("place"), m.end("place"), "LOCATION", 0.6, name, "places:station",
-                              "a capitalised name before 'station'"))
+                              "a capitalised name before `station`"))
     for m in CAPS_PLACE.finditer(text):
         name = m.group("place")
         words = regex.split(r"[ \u00a0-]", name)
