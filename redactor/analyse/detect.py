@@ -140,14 +140,16 @@ def tidy(text: str, span: Span) -> Span | None:
 
 def _name_only(piece: str) -> str:
     """A name without what follows a dash: "Shannon Mitchell - CONFIDENTIAL" and "Mitchell-Confidential" are
-    the name and a label, while "Smith-Jones" and "Mitchell-Brown" are double-barrelled surnames."""
+    the name and a label, while "Smith-Jones" and "Wynne-Harries" are double-barrelled surnames (a
+    capitalised word after a hyphen is cut only when it is a document marking)."""
     m = SPACED_DASH.search(piece)
     if m and any(c.isalpha() for c in piece[:m.start()]):
         piece = piece[:m.start()]
     while (h := HYPHEN_WORD.search(piece)) and h.start() > 0:
         word = h.group(1)
-        if is_surname(word) or is_first_name(word) or not (is_word(word) or word.isupper()):
-            break
+        marking = fold(word) in lexicon().markings or (word.isupper() or word.islower()) and is_word(word)
+        if not marking or is_surname(word) or is_first_name(word):
+            break  # "Wynne-Harries", "Smith-Jones": a double-barrelled name
         piece = piece[:h.start()]
     return DASH_TAIL.sub("", piece) or piece
 

@@ -11,7 +11,7 @@ from redactor.analyse.rules import RULES_DIR
 from redactor.errors import RulesError
 
 SECTIONS = ("titles", "particles", "initial_particles", "kin", "role_prefixes", "labels", "speaker_roles",
-            "letter_heads", "eponym_heads")
+            "letter_heads", "eponym_heads", "markings")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,7 @@ class Lexicon:
     speaker_roles: frozenset[str]
     letter_heads: frozenset[str]
     eponym_heads: tuple[str, ...]
+    markings: frozenset[str]
 
 
 @cache
@@ -40,7 +41,7 @@ def lexicon() -> Lexicon:
                    initial_particles=lower["initial_particles"], kin=tuple(data["kin"]),
                    role_prefixes=tuple(data["role_prefixes"]), labels=lower["labels"],
                    speaker_roles=lower["speaker_roles"], letter_heads=lower["letter_heads"],
-                   eponym_heads=tuple(data["eponym_heads"]))
+                   eponym_heads=tuple(data["eponym_heads"]), markings=lower["markings"])
 
 
 def alternation(words: tuple[str, ...]) -> str:

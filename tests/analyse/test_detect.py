@@ -155,3 +155,11 @@ def test_quotes_and_brackets_stay_outside_places_and_organisations(analyse_text)
     text = 'She joined (Glenburn Primary School).\nAddress: "Rose Cottage, Auchterlea"'
     spans = {s.text for s in analyse_text(text).spans}
     assert {"Glenburn Primary School", 'Rose Cottage, Auchterlea'} <= spans
+
+
+def test_a_double_barrelled_name_keeps_both_halves_but_not_a_marking(analyse_text):
+    people = {s.text for s in analyse_text(
+        "Business support: Sara Wynne-Harries, by e-mail.\nThe header read Kayden Mitchell-Confidential and "
+        "Shannon Mitchell - DRAFT.").spans if s.entity_type == "PERSON"}
+    assert "Sara Wynne-Harries" in people, people
+    assert not any("Confidential" in p or "DRAFT" in p or p.endswith("-") for p in people), people
