@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DEV = ROOT.parent / "shared" / "eval" / "corpus" / "dev" / "rendered"
 
-from benchmarks.hostile import MIB, free_port, status_kib, tree  # noqa: E402
+from benchmarks.hostile import MIB, free_port, status_kib, tree
 
 
 def main() -> int:

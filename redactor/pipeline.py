@@ -37,8 +37,8 @@ from redactor.review import ReviewedDecision, apply_decisions, normalise_decisio
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RedactionResult", "Reviewed", "analyse", "analyse_document", "net_findings", "parse_file", "plan_document", "plan_stored",
-           "redact", "redact_document", "review_document", "to_json"]
+__all__ = ["RedactionResult", "Reviewed", "analyse", "analyse_document", "net_findings", "parse_file", "plan_document",
+           "plan_stored", "redact", "redact_document", "review_document", "to_json"]
 
 Analyser = Callable[[Document, "Register | None"], Analysis]
 Progress = Callable[[str, Any], None]   # called after each stage with its name and what it made

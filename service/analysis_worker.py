@@ -112,7 +112,8 @@ class Worker:
                 raise AnalysisFailed(self._died_reason(), resource=True) from exc
             if kind == "done":
                 return payload[0], payload[1]
-            self.kill() if kind == "memory" else None
+            if kind == "memory":
+                self.kill()     # the worker exits after a MemoryError; a fresh one takes the next document
             raise AnalysisFailed(payload[0], resource=kind == "memory")
 
     def _died_reason(self) -> str:

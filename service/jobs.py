@@ -110,6 +110,11 @@ class AnalysisJobs:
                 log.warning("analysis of document %s stopped by a limit: %s", document_id, exc.reason)
             self._fail(document_id, exc.reason)
             return
+        except Exception:   # the worker could not start (an analyser that does not pickle, no fork server)
+            log.exception("analysis of document %s could not run in a worker process", document_id)
+            worker = None
+            self._fail(document_id, "internal error during analysis; the server log has the details")
+            return
         finally:
             self._idle.put(worker)
         self._store(document_id, text, analysis)

@@ -51,7 +51,7 @@ class Settings:
     analysis_timeout_seconds: int = DEFAULT_ANALYSIS_TIMEOUT_SECONDS  # per document; 0: no limit
     login_max_failures: int = 5                # failed logins per username or address within the window; 0: no limit
     login_window_seconds: int = 900
-    analyser: Analyser = field(default=_real_analyser)
+    analyser: Analyser = field(default=_real_analyser)   # runs in a worker process: must pickle
     password_hasher: PasswordHasher = field(default_factory=PasswordHasher)   # argon2id, library defaults
 
     @classmethod

@@ -88,3 +88,15 @@ class SlowAnalyser:
 
             time.sleep(self.seconds)
         return self.then(doc, register)
+
+
+@dataclass
+class FailingAnalyser:
+    """Refuses every document with `message` (tests of a failed analysis and its reason)."""
+
+    message: str
+
+    def __call__(self, doc: Document, register: Register | None = None) -> Analysis:
+        from redactor.errors import InputError
+
+        raise InputError(self.message)

@@ -200,7 +200,8 @@ def test_service_export_logs_and_schedules_hold_no_originals(corpus: Path, tmp_p
 def test_explanations_keep_the_rule_without_the_quoted_text() -> None:
     assert without_quotes("register entry (mother): 'Shannon Mitchell', as 'Shannon'") == "register entry (mother)"
     assert without_quotes("a known first name + a known surname: 'Kayden', 'Mitchell'; also found by spacy:PERSON "
-                          "(PERSON 0.85)") == "a known first name + a known surname; also found by spacy:PERSON (PERSON 0.85)"
+                          "(PERSON 0.85)") == ("a known first name + a known surname; also found by spacy:PERSON "
+                                               "(PERSON 0.85)")
     assert without_quotes("possessive before a family or care word: 'Kayden's mum'") == \
         "possessive before a family or care word"
     assert without_quotes("a known surname: 'O'Brien'") == "a known surname"

@@ -198,14 +198,16 @@ def register_spans(text: str, register: Register) -> list[Span]:
         for addr in person.addresses:
             for m in regex.finditer(regex.escape(addr), text, flags=regex.IGNORECASE):
                 spans.append(Span(m.start(), m.end(), "ADDRESS", 0.95, m.group(0), "register",
-                                  f"address of a register entry ({person.role or 'no role'}): '{person.name}'", person_id=person.id, role=person.role))
+                                  f"address of a register entry ({person.role or 'no role'}): '{person.name}'",
+                                  person_id=person.id, role=person.role))
         if person.dob:
             y, mo, d = person.dob.split("-")
             for form in {f"{d}/{mo}/{y}", f"{int(d)}/{int(mo)}/{y}", f"{d}.{mo}.{y}", f"{d}/{mo}/{y[2:]}",
                          f"{d}.{mo}.{y[2:]}"}:
                 for m in regex.finditer(rf"(?<!\d){regex.escape(form)}(?!\d)", text):
                     spans.append(Span(m.start(), m.end(), "DATE", 0.95, m.group(0), "register",
-                                      f"date of birth of a register entry ({person.role or 'no role'}): '{person.name}'", subtype="DOB",
+                                      f"date of birth of a register entry ({person.role or 'no role'}): "
+                                      f"'{person.name}'", subtype="DOB",
                                       person_id=person.id, role=person.role))
     return spans
 

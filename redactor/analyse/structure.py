@@ -235,7 +235,8 @@ def table_values(doc: Document) -> Iterator[Span]:
             for row in rows[1:]:
                 for col, (a, b) in enumerate(row):
                     if col < len(types) and types[col] is not None:
-                        yield from _typed(doc, types[col], a, b, f"in a typed column of a table: '{normalise(header[col])}'")
+                        yield from _typed(doc, types[col], a, b,
+                                          f"in a typed column of a table: '{normalise(header[col])}'")
         for row in rows:
             if len(row) == 2 and (label := label_type(text[row[0][0]:row[0][1]])) is not None:
                 yield from _typed(doc, label, *row[1], f"beside a form label: '{normalise(text[slice(*row[0])])}'")

@@ -97,14 +97,13 @@ def test_unknown_ids_are_404(env: Env, method: str, path: str) -> None:
 def test_failed_analysis_is_reported_with_its_reason(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
-    from redactor.errors import InputError
     from service.app import create_app
+    from service.testing import FailingAnalyser
     from tests.service.conftest import add_user, login, make_settings
 
-    def broken(doc, register):  # type: ignore[no-untyped-def]
-        raise InputError("the document has no text the analyser understands")
-
-    app = create_app(make_settings(tmp_path, analyser=broken))
+    # the analyser runs in a worker process, so it is an object that pickles (not a local function)
+    app = create_app(make_settings(tmp_path, analyser=FailingAnalyser("the document has no text the analyser "
+                                                                      "understands")))
     add_user(app, "ada", "admin")
     with TestClient(app) as c:
         login(c, "ada")

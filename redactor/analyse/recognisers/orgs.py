@@ -186,7 +186,8 @@ def find(text: str, doc=None) -> list[Span]:
         if head in WEAK_HEADS and all(is_word(w) or not w[:1].isupper() for w in name_words):
             continue  # "Public Protection Unit", "Information Governance Team": a service, not a place
         spans.append(Span(start, end, "ORG", 0.7, text[start:end], "org:head_noun",
-                          f"a capitalised name ending in a local-organisation head noun: '{head}'", subtype="LOCAL_ORG"))
+                          "a capitalised name ending in a local-organisation head noun: "
+                          f"'{head}'", subtype="LOCAL_ORG"))
     for m in _caps_pattern().finditer(text):
         words = m.group("name").split()
         if all(is_word(w) or is_first_name(w) for w in words):

@@ -279,7 +279,8 @@ def context_patterns(text: str) -> Iterator[Span]:
             continue
         yield _span(m, "name", 0.5, "possessive", f"a capitalised possessive mid-sentence: '{word}'")
     for m in NAMED.finditer(text):
-        yield _span(m, "name", 0.8, "named", f"follows a naming word: '{m.group(0)[: m.start('name') - m.start()].strip()}'")
+        lead = m.group(0)[: m.start('name') - m.start()].strip()
+        yield _span(m, "name", 0.8, "named", f"follows a naming word: '{lead}'")
     for m in GREETING.finditer(text):
         words = _words(m.group("name"))
         if fold(words[0]) not in NOT_NAMES and not all(is_word(w) and not is_first_name(w) for w in words):
