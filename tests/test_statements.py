@@ -11,7 +11,7 @@ import yaml
 
 from benchmarks.statements_eval import line_blocks, statement_scores
 from redactor.analyse.sentences import split_sentences
-from redactor.analyse.statement_rules import RULES_FILE, load_rules_file, parse_rules, statement_rules
+from redactor.analyse.statement_rules import RULES_FILE, leading_words, load_rules_file, parse_rules, statement_rules
 from redactor.analyse.statements import _hits, classify_sentence, classify_statements, opinions_about_people
 from redactor.errors import RulesError
 from redactor.findings import Span, Statement
@@ -546,3 +546,31 @@ def test_dev_corpus_statement_f1() -> None:
     ours = statement_scores(GOLD)
     assert abs(ours["f1"] - score.f1(p, r)) < 1e-3  # statements_eval agrees with score.py
     assert sentences / cpu > 1000, sentences / cpu
+
+
+@pytest.mark.parametrize("pattern, words", [
+    (r"\b(?:believe|believes|believed)\b", ("believe", "believes", "believed")),
+    (r"(?<!\breason\s+to\s+)\b(?:believe|believed)\b", ("believe", "believed")),   # a lookbehind takes nothing
+    (r"\bpresent(?:s|ed)?\s+as\b|\b(?:seem|appear)", ("present", "seem", "appear")),  # top-level alternatives
+    (r"\b(?P<cue>said|told\s+[\w\s]{1,20}?)", ("said", "told")),
+    (r"\bcolou?r", ("colo",)),                       # an optional letter ends the word
+    (r"\b(?:I|we)\s+will", ()),                       # one letter is no evidence
+    (r"^\W*(?:please|pls)", ()),                      # the start is not a word
+    (r"(?:foo|bar)?baz", ()),                         # an optional group
+    (r"(?-i:\b[A-Z]\w+)\s+said", ()),
+])
+def test_a_cue_is_tried_only_on_sentences_with_a_word_its_pattern_starts_with(pattern, words):
+    assert leading_words(pattern) == words
+
+
+def test_leading_words_never_hide_a_match_of_any_cue_example():
+    """Every cue that matches a family's example still matches with its leading words required."""
+    rules = statement_rules()
+    examples = [e for fam in rules.families for e in fam.examples_match + fam.examples_no_match]
+    checked = 0
+    for cue in (c for c in rules.cues if c.needs):
+        for example in examples:
+            if cue.pattern.search(example):
+                checked += 1
+                assert any(w in example.lower() for w in cue.needs), (cue.name, example)
+    assert checked > 50

@@ -31,7 +31,8 @@ class Cue:
     in_condition: bool = False   # still counts inside an if-clause ("if nobody replies I'll go to the papers")
     default_holder: str = ""     # whose view it is when the sentence names nobody (a recommendation: the review)
     max_words: int = 0           # only in sentences of at most this many words (verbless notes); 0: any length
-    needs: tuple[str, ...] = ()  # tried only when the lower-cased sentence contains one of these (speed only)
+    needs: tuple[str, ...] = ()  # tried only when the lower-cased sentence contains one of these (speed only;
+                                 # given in the rules, or read off the pattern's start by `leading_words`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,94 @@ def _needs(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _group_end(p: str, i: int) -> int:
+    """The index just after the group that opens at p[i] ('('), or -1."""
+    depth, j = 0, i
+    while j < len(p):
+        c = p[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j = p.find("]", j + 2)
+            if j < 0:
+                return -1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return -1
+
+
+def _alternatives(p: str) -> list[str] | None:
+    """The top-level alternatives of a pattern, or None if its brackets do not balance."""
+    out, depth, start, j = [], 0, 0, 0
+    while j < len(p):
+        c = p[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j = p.find("]", j + 2)
+            if j < 0:
+                return None
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(p[start:j])
+            start = j + 1
+        j += 1
+    return out + [p[start:]]
+
+
+_OPEN_GROUP = regex.compile(r"\(\?(?::|P<\w+>)")
+
+
+def leading_words(pattern: str) -> tuple[str, ...]:
+    """Lower-case words one of which every match of `pattern` starts with, read off the pattern's start
+    ("\\b(?:believe|believed)" gives believe, believed); () when the start is not that simple. A cue is
+    tried only on sentences containing one of them: the same result, without searching most sentences."""
+    alts = _alternatives(pattern)
+    if not alts:
+        return ()
+    words: list[str] = []
+    for alt in alts:
+        i = 0
+        while True:  # lookbehinds and word boundaries take no characters
+            if alt.startswith(("(?<!", "(?<="), i) and (j := _group_end(alt, i)) > 0:
+                i = j
+            elif alt.startswith("\\b", i):
+                i += 2
+            else:
+                break
+        if (m := _OPEN_GROUP.match(alt, i)) is not None:
+            j = _group_end(alt, i)
+            if j < 0 or alt[j:j + 1] in ("?", "*", "{"):
+                return ()
+            inner = leading_words(alt[m.end():j - 1])
+            if not inner:
+                return ()
+            words.extend(inner)
+            continue
+        lit = ""
+        for k in range(i, len(alt)):
+            c = alt[k]
+            if not (c.isalpha() or c in "'’") or alt[k + 1:k + 2] in ("?", "*", "{"):
+                break
+            lit += c
+            if alt[k + 1:k + 2] == "+":
+                break
+        if len(lit) < 2:
+            return ()
+        words.append(lit.lower())
+    return tuple(dict.fromkeys(words))
+
+
 def _compile(pattern: Any, vocab: dict[str, str], where: str) -> regex.Pattern[str]:
     if not isinstance(pattern, str) or not pattern:
         raise RulesError(f"{where}: needs a non-empty 'pattern' string")
@@ -119,10 +208,13 @@ def parse_rules(data: Any, source: str) -> StatementRules:
             if not isinstance(raw, dict):
                 raise RulesError(f"{cwhere}: must be a mapping with name, pattern and weight")
             unless = _compile(raw["unless"], vocab, cwhere + " (unless)") if raw.get("unless") else None
+            compiled = _compile(raw.get("pattern"), vocab, cwhere)
+            pattern_text = compiled.pattern
             cues.append(Cue(str(cname), str(fname), kind, holder, _weight(raw.get("weight"), cwhere, "weight"),
-                            _compile(raw.get("pattern"), vocab, cwhere), unless, as_fact,
+                            compiled, unless, as_fact,
                             bool(raw.get("in_condition", False)), default_holder,
-                            _max_words(raw.get("max_words", 0), cwhere), _needs(raw.get("needs", []), cwhere)))
+                            _max_words(raw.get("max_words", 0), cwhere),
+                            _needs(raw.get("needs", []), cwhere) or leading_words(pattern_text)))
         ex = fam.get("examples") or {}
         families.append(Family(str(fname), kind, holder, as_fact, default_holder, str(fam.get("description", "")),
                                tuple(ex.get("match") or ()), tuple(ex.get("no_match") or ())))
