@@ -10,16 +10,22 @@ precision can be read off. Stock Presidio is
 `AnalyzerEngine()` with its defaults and the same spaCy model (en_core_web_sm). Scores come from
 ../shared/eval/score.py; speed is words per second over the whole corpus: both run document by document, interleaved,
 --repeat times after a warm-up (model loading is excluded for both), and each counts its best time for
-each document, so that a change in the machine's load during the run falls on both alike.
+each document, so that a change in the machine's load during the run falls on both alike. Numeric
+libraries run single-threaded for both (set OPENBLAS_NUM_THREADS to change it).
 """
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import sys
 import time
 from pathlib import Path
 
+# Single-threaded numeric libraries for both engines, as every batch worker and the service's analysis
+# worker run them: the figure is throughput per core, not how many cores BLAS can borrow.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
 GOLD = EVAL / "corpus" / "dev" / "gold"

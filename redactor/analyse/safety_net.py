@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -122,6 +122,7 @@ def _known(key: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=100_000)
 def _word_safe(word: str) -> bool:
     """A word any list vouches for; hyphenated and dotted words when each part is."""
     key = fold(word).rstrip("'")
@@ -217,7 +218,10 @@ def _mixed_harmless(tok: str) -> bool:
 
 def _suspect(tok: str, text: str, start: int, end: int) -> str | None:
     """Why the token is suspect ("word", "number", "code"), or None when it is known to be safe."""
-    has_digit, has_letter = bool(DIGIT.search(tok)), bool(LETTER.search(tok))
+    if tok.isalpha():   # most tokens: letters only
+        has_digit, has_letter = False, True
+    else:
+        has_digit, has_letter = bool(DIGIT.search(tok)), bool(LETTER.search(tok))
     if has_digit and has_letter or "_" in tok:
         if _mixed_harmless(tok) or fold(tok) in field_terms():
             return None
