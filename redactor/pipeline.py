@@ -209,10 +209,13 @@ def to_json(doc: Document, analysis: Analysis) -> dict[str, Any]:
 
 
 def _parse(source: str | Path, data: bytes | None, max_bytes: int) -> tuple[Document, bytes]:
+    """The parsed document and the bytes its emitter edits: the file's own, or the package LibreOffice made."""
     if data is None:
         doc = parse_file(source, max_bytes=max_bytes)
-        return doc, Path(source).read_bytes()
-    return parse_bytes(source, data), data
+        data = Path(source).read_bytes()
+    else:
+        doc = parse_bytes(source, data)
+    return doc, doc.converted or data
 
 
 def _decisions_note(decisions: Sequence[ReviewedDecision], provenance: Any) -> Any:

@@ -81,7 +81,11 @@ def build_log(doc: Document, profile: Profile, planned: Sequence[Planned], outpu
         "profile": {"name": profile.name, "file": profile.path.replace("\\", "/").rsplit("/", 1)[-1],
                     "sha256": profile.sha256},
         "source": {"file": doc.path.replace("\\", "/").rsplit("/", 1)[-1], "format": doc.format,
-                   "sha256": doc.sha256},
+                   "sha256": doc.sha256,
+                   **({"converted_from": doc.metadata["converted_from"],
+                       "note": f"converted from .{doc.metadata['converted_from']} to .{doc.format} by LibreOffice; "
+                               f"the redacted copy is a .{doc.format}"}
+                      if doc.metadata.get("converted_from") else {})},
         "output": {"sha256": hashlib.sha256(output).hexdigest(), "bytes": len(output)},
         "originals": "included (--log-originals)" if log_originals else
                      "omitted: the log records offsets and kinds, not the personal data itself; "

@@ -1,0 +1,30 @@
+"""Formats read through a LibreOffice conversion: .doc, .rtf and .odt become DOCX and are read as DOCX.
+
+The `Document` keeps the original's name and checksum; its nodes point into the converted package,
+which it carries in `Document.converted` for the emitter, so the redacted copy is a .docx.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from redactor.convert import convert
+from redactor.document import Document
+from redactor.parse.docx import parse_docx
+
+
+def parse_word(path: Path, data: bytes, sha256: str) -> Document:
+    """A word-processor file in another format, converted to DOCX by LibreOffice and parsed as DOCX."""
+    source_format = _format_of(path, data)
+    made = convert(path.name, data, source_format, "docx")
+    doc = parse_docx(path, made.data, sha256)
+    doc.converted = made.data
+    doc.metadata["converted_from"] = source_format
+    doc.warnings[:0] = [f"{path.name}: converted from .{source_format} to .docx by LibreOffice; the redacted copy "
+                        "is a .docx", *made.warnings]
+    return doc
+
+
+def _format_of(path: Path, data: bytes) -> str:
+    from redactor.parse import sniff
+
+    return sniff(path, data[:2048])
