@@ -13,8 +13,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -81,7 +81,8 @@ def _offline_prefix() -> tuple[str, ...]:
     unshare = shutil.which("unshare")
     if unshare:
         try:
-            if subprocess.run([unshare, "--net", "true"], capture_output=True, timeout=10).returncode == 0:
+            if subprocess.run([unshare, "--net", "true"], capture_output=True, timeout=10,
+                              check=False).returncode == 0:
                 return (unshare, "--net")
         except (OSError, subprocess.TimeoutExpired):
             pass

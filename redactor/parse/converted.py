@@ -19,8 +19,8 @@ def parse_word(path: Path, data: bytes, sha256: str) -> Document:
     doc = parse_docx(path, made.data, sha256)
     doc.converted = made.data
     doc.metadata["converted_from"] = source_format
-    doc.warnings[:0] = [f"{path.name}: converted from .{source_format} to .docx by LibreOffice; the redacted copy "
-                        "is a .docx", *made.warnings]
+    note = f"{path.name}: converted from .{source_format} to .docx by LibreOffice; the redacted copy is a .docx"
+    doc.warnings[:0] = [note, *made.warnings]
     return doc
 
 
