@@ -27,7 +27,7 @@ Format = Literal["docx", "pdf", "text", "xlsx", "eml"]
 BLOCK_KINDS = (
     "heading", "paragraph", "list_item", "table_cell", "header", "footer", "footnote", "endnote",
     "comment", "text_box", "hyperlink_target", "alt_text", "field_code", "deleted_text", "property",
-    "page_text", "annotation", "form_field",
+    "page_text", "annotation", "form_field", "email_header", "attachment_name", "sheet_name", "defined_name",
 )
 
 BLOCK_SEPARATOR = "\n"

@@ -58,7 +58,40 @@ def output_text(output: bytes, fmt: str) -> str:
         return _docx_text(output)
     if fmt == "pdf":
         return _pdf_text(output)
+    if fmt == "eml":
+        return _eml_text(output)
     return output.decode("utf-8", "replace")
+
+
+def _eml_text(data: bytes) -> str:
+    """Every header, decoded and raw, the preambles, every body decoded, and every attachment read by its format."""
+    from email import message_from_bytes, policy
+
+    from redactor.mail import attachment_bytes, containers, parts
+    from redactor.parse import sniff
+
+    msg = message_from_bytes(data, policy=policy.default)
+    out = [data.decode("utf-8", "replace")]     # the raw message: encoded words, boundaries, raw headers
+    for c in containers(msg):                    # type: ignore[arg-type]
+        out += [str(v) for v in c.values()] + [c.preamble or "", c.epilogue or ""]
+    for p in parts("the output", msg):           # type: ignore[arg-type]
+        out += [str(v) for v in p.part.values()] + [p.part.get_filename() or ""]
+        if p.role != "attachment":
+            out.append(str(p.part.get_content()))
+            continue
+        payload = attachment_bytes(p.part)
+        try:
+            fmt = sniff(Path(p.part.get_filename() or "attachment"), payload[:2048])
+        except Exception:  # noqa: BLE001 - an attachment of no known type is read as bytes below
+            fmt = ""
+        if fmt in ("doc", "rtf", "odt", "xls", "ods"):   # an original's attachment, read as the redactor read it
+            from redactor.convert import convert
+
+            target = "xlsx" if fmt in ("xls", "ods") else "docx"
+            payload, fmt = convert("an attachment", payload, fmt, target).data, target
+        out.append(output_text(payload, fmt) if fmt in ("docx", "pdf", "eml", "xlsx") else
+                   payload.decode("utf-8", "replace"))
+    return "\n".join(out)
 
 
 def _docx_text(data: bytes) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from redactor.document import Document
 from redactor.errors import EncryptedDocument, FileTooLarge, InputError, NeedsOCR, UnsupportedFormat
-from redactor.parse import converted, docx, pdf, text
+from redactor.parse import converted, docx, eml, pdf, text
 
 Parser = Callable[[Path, bytes, str], Document]
 
@@ -18,6 +18,7 @@ PARSERS: dict[str, Parser] = {
     "doc": converted.parse_word,     # .doc, .rtf and .odt: converted to DOCX by LibreOffice, then read as DOCX
     "rtf": converted.parse_word,
     "odt": converted.parse_word,
+    "eml": eml.parse_eml,            # headers, bodies and attachments (each through its own parser)
 }
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -25,8 +26,9 @@ WORD_SUFFIXES = {".docx", ".docm", ".dotx"}
 # Suffixes whose files LibreOffice converts, by the format they are read as.
 CONVERTED_SUFFIXES = {".doc": "doc", ".dot": "doc", ".rtf": "rtf", ".odt": "odt", ".ott": "odt"}
 IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
-SUPPORTED = ("DOCX (.docx), legacy Word (.doc), RTF (.rtf), OpenDocument text (.odt), PDF (.pdf) "
-             "and plain text (.txt, .md)")
+MAIL_SUFFIXES = {".eml"}
+SUPPORTED = ("DOCX (.docx), legacy Word (.doc), RTF (.rtf), OpenDocument text (.odt), PDF (.pdf), "
+             "e-mail (.eml) and plain text (.txt, .md)")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -59,6 +61,10 @@ def sniff(path: Path, head: bytes) -> str:
         if odf is not None and odf.startswith("odf:"):
             raise UnsupportedFormat(f"{path.name}: an OpenDocument {odf[4:]} file; supported types are {SUPPORTED}")
         return odf or CONVERTED_SUFFIXES.get(suffix, "docx")
+    if suffix == ".msg":
+        raise UnsupportedFormat(f"{path.name}: an Outlook .msg message; it cannot be read here (no permissively "
+                                "licensed .msg reader is installed). Save or forward it as .eml (in Outlook: drag "
+                                "the message to a folder, or use 'Save as' in the new Outlook)")
     if head.startswith(OLE_MAGIC):
         if suffix in WORD_SUFFIXES:
             raise EncryptedDocument(f"{path.name}: this .docx is password-protected (an encrypted OLE container); "
@@ -75,6 +81,8 @@ def sniff(path: Path, head: bytes) -> str:
         return "docx"
     if suffix in CONVERTED_SUFFIXES:
         return CONVERTED_SUFFIXES[suffix]
+    if suffix in MAIL_SUFFIXES:
+        return "eml"
     if suffix in TEXT_SUFFIXES:
         return "text"
     raise UnsupportedFormat(f"{path.name}: unsupported file type {suffix or '(no extension)'!r}; "
