@@ -23,7 +23,8 @@ from tests.conftest import FIXTURES
 
 NAMES = ("12 Birchfield Crescent, Paisley PA2 7QT", "dolina.farquharson@strathcairn.scot.nhs.uk", "kq@example.org",
          "Morag Quinnell", "Kirsteen Quinnell", "Dolina Farquharson", "Kirsteen")
-BODY = "Hi Kirsteen,\n\nMorag Quinnell was seen at 12 Birchfield Crescent, Paisley PA2 7QT today.\n\nDolina Farquharson\n"
+BODY = ("Hi Kirsteen,\n\nMorag Quinnell was seen at 12 Birchfield Crescent, Paisley PA2 7QT today.\n\n"
+        "Dolina Farquharson\n")
 HTML = ("<html><head><style>p {color: red}</style></head><body><p>Hi <b>Kirsteen</b>,</p>"
         "<p>Morag Quinnell was seen at 12 Birchfield Crescent, Paisley PA2 7QT today.</p>"
         "<!-- draft by Dolina Farquharson --><p><a href='mailto:dolina.farquharson@strathcairn.scot.nhs.uk'>"
