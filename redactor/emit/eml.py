@@ -9,7 +9,6 @@ are cleared; an HTML body loses its scripts, styles and comments.
 from __future__ import annotations
 
 import mimetypes
-from collections import defaultdict
 from collections.abc import Sequence
 from email import policy
 from email.message import EmailMessage
@@ -18,9 +17,8 @@ from typing import Any
 
 from lxml import etree
 
-from redactor.anonymise.anonymizer import BOX
 from redactor.document import Document
-from redactor.emit.base import Replacement
+from redactor.emit.base import Replacement, edited_text, node_edits
 from redactor.errors import InputError, VerificationError
 from redactor.mail import (
     KEPT_HEADERS,
@@ -36,27 +34,6 @@ from redactor.mail import (
 
 REMOVED_NOTE = ("This attachment was removed from the redacted copy: it is not a document type the redactor "
                 "reads, so its content could not be checked.\n")
-
-
-def _new_text(text: str, edits: list[tuple[int, int, str]]) -> str:
-    out, pos = [], 0
-    for start, end, new in sorted(edits):
-        if start < pos:
-            continue
-        out += [text[pos:start], new]
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def node_edits(doc: Document, replacements: Sequence[Replacement]) -> dict[int, list[tuple[int, int, str]]]:
-    """Node index -> (start, end, new text) edits: the first source piece of a replacement takes its text."""
-    edits: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for r in replacements:
-        text = BOX.format(r.text) if r.style == "box" and r.text else r.text
-        for n, piece in enumerate(doc.source_of(r.start, r.end)):
-            edits[piece.node].append((piece.start, piece.end, text if n == 0 else ""))
-    return edits
 
 
 def emit_eml(doc: Document, source: bytes, replacements: Sequence[Replacement]) -> bytes:
@@ -81,7 +58,7 @@ def emit_eml(doc: Document, source: bytes, replacements: Sequence[Replacement]) 
             text = str(p.part.get_content())
             if key in by_locator:
                 _check(by_locator[key][0], text, name)
-                text = _new_text(text, by_locator[key][1])
+                text = edited_text(text, by_locator[key][1])
             _replace(p.part, text, "plain")
         elif p.role == "html":
             _replace(p.part, _html(str(p.part.get_content()), p.index, by_locator, name), "html")
@@ -133,7 +110,7 @@ def _headers(msg: EmailMessage, by_locator: dict[tuple[Any, ...], tuple[str, lis
             found = by_locator.get((0, "header", canon, occurrence))
             if found is not None:
                 _check(found[0], text, "the message")
-                text = _new_text(text, found[1])
+                text = edited_text(text, found[1])
             msg[key] = text
         else:
             msg[key] = value
@@ -152,7 +129,7 @@ def _html(source: str, index: int, by_locator: dict[tuple[Any, ...], tuple[str, 
             continue
         current = el.get(where) if where not in ("text", "tail") else (el.text if where == "text" else el.tail)
         _check(found[0], current or "", name)
-        new = _new_text(current or "", found[1])
+        new = edited_text(current or "", found[1])
         if where == "text":
             el.text = new
         elif where == "tail":
@@ -174,7 +151,7 @@ def _filename(part: EmailMessage, index: int,
     if filename and (index, "filename") in by_locator:
         original, edits = by_locator[(index, "filename")]
         _check(original, filename, "the message")
-        filename = _new_text(filename, edits).strip() or f"attachment-{index}"
+        filename = edited_text(filename, edits).strip() or f"attachment-{index}"
     return filename
 
 

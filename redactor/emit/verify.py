@@ -41,6 +41,11 @@ RUN_TAG = re.compile(r"</?w:(?:r|t|rPr|b|bCs|i|iCs|u|color|sz|szCs|rFonts|lang|p
                      r"strike|dstrike|vanish|shd|lastRenderedPageBreak|softHyphen)(?:\s[^>]*)?/?>")
 
 
+# Excel's rich-text run tags (shared strings, inline strings, comments): "Mor</t></r><r><t>ag" reads "Morag".
+XLSX_RUN_TAG = re.compile(r"</?(?:x:)?(?:r|t|rPr|rFont|b|i|u|sz|color|family|scheme|charset|strike|vertAlign|"
+                          r"outline|shadow|condense|extend)(?:\s[^>]*)?/?>")
+
+
 @lru_cache(maxsize=1)
 def ordinary_words() -> frozenset[str]:
     """Lower-case words that are both names and ordinary English words, plus document-format vocabulary."""
@@ -56,6 +61,8 @@ def output_text(output: bytes, fmt: str) -> str:
     """All the text an adversary could read from the output bytes (raises on unreadable output)."""
     if fmt == "docx":
         return _docx_text(output)
+    if fmt == "xlsx":
+        return _docx_text(output, XLSX_RUN_TAG)
     if fmt == "pdf":
         return _pdf_text(output)
     if fmt == "eml":
@@ -94,7 +101,10 @@ def _eml_text(data: bytes) -> str:
     return "\n".join(out)
 
 
-def _docx_text(data: bytes) -> str:
+def _docx_text(data: bytes, run_tag: re.Pattern[str] | None = None) -> str:
+    """Every part of a zip package (DOCX, XLSX): XML as element text with `run_tag` joined, attributes and
+    tag-free text; other parts as bytes."""
+    run_tag = run_tag or RUN_TAG
     parts: list[str] = []
     for name, raw in read_package("the output", data).items():
         if not name.endswith((".xml", ".rels")):
@@ -103,7 +113,7 @@ def _docx_text(data: bytes) -> str:
             continue
         xml = raw.decode("utf-8", "ignore")
         parts += _unescape_all(re.findall(r'="([^"]*)"', xml))
-        parts.append(_unescape(re.sub(r"<[^>]+>", "\n", RUN_TAG.sub("", xml))))
+        parts.append(_unescape(re.sub(r"<[^>]+>", "\n", run_tag.sub("", xml))))
         parts.append(_unescape(re.sub(r"<[^>]+>", " ", xml)))
     return "\n".join(parts)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from redactor.document import Document
 from redactor.errors import EncryptedDocument, FileTooLarge, InputError, NeedsOCR, UnsupportedFormat
-from redactor.parse import converted, docx, eml, pdf, text
+from redactor.parse import converted, docx, eml, pdf, text, xlsx
 
 Parser = Callable[[Path, bytes, str], Document]
 
@@ -19,22 +19,27 @@ PARSERS: dict[str, Parser] = {
     "rtf": converted.parse_word,
     "odt": converted.parse_word,
     "eml": eml.parse_eml,            # headers, bodies and attachments (each through its own parser)
+    "xlsx": xlsx.parse_xlsx,
+    "xls": converted.parse_sheet,    # .xls and .ods: converted to XLSX by LibreOffice, then read as XLSX
+    "ods": converted.parse_sheet,
 }
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 WORD_SUFFIXES = {".docx", ".docm", ".dotx"}
+SHEET_SUFFIXES = {".xlsx", ".xlsm"}
 # Suffixes whose files LibreOffice converts, by the format they are read as.
-CONVERTED_SUFFIXES = {".doc": "doc", ".dot": "doc", ".rtf": "rtf", ".odt": "odt", ".ott": "odt"}
+CONVERTED_SUFFIXES = {".doc": "doc", ".dot": "doc", ".rtf": "rtf", ".odt": "odt", ".ott": "odt", ".xls": "xls",
+                      ".ods": "ods"}
 IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 MAIL_SUFFIXES = {".eml"}
-SUPPORTED = ("DOCX (.docx), legacy Word (.doc), RTF (.rtf), OpenDocument text (.odt), PDF (.pdf), "
-             "e-mail (.eml) and plain text (.txt, .md)")
+SUPPORTED = ("DOCX (.docx), legacy Word (.doc), RTF (.rtf), OpenDocument text (.odt), Excel (.xlsx, .xls), "
+             "OpenDocument spreadsheets (.ods), PDF (.pdf), e-mail (.eml) and plain text (.txt, .md)")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 ODF_MIMETYPE = b"application/vnd.oasis.opendocument."
-ODF_KINDS = {b"text": "odt", b"text-template": "odt"}
+ODF_KINDS = {b"text": "odt", b"text-template": "odt", b"spreadsheet": "ods", b"spreadsheet-template": "ods"}
 
 
 def _odf_kind(head: bytes) -> str | None:
@@ -60,7 +65,9 @@ def sniff(path: Path, head: bytes) -> str:
         odf = _odf_kind(head)
         if odf is not None and odf.startswith("odf:"):
             raise UnsupportedFormat(f"{path.name}: an OpenDocument {odf[4:]} file; supported types are {SUPPORTED}")
-        return odf or CONVERTED_SUFFIXES.get(suffix, "docx")
+        if odf:
+            return odf
+        return "xlsx" if suffix in SHEET_SUFFIXES else CONVERTED_SUFFIXES.get(suffix, "docx")
     if suffix == ".msg":
         raise UnsupportedFormat(f"{path.name}: an Outlook .msg message; it cannot be read here (no permissively "
                                 "licensed .msg reader is installed). Save or forward it as .eml (in Outlook: drag "
@@ -71,14 +78,21 @@ def sniff(path: Path, head: bytes) -> str:
                                     "remove the password in Word and try again")
         if suffix in (".doc", ".dot"):
             return "doc"
-        raise UnsupportedFormat(f"{path.name}: a legacy Office (OLE) file that is not a Word document; supported "
-                                f"types are {SUPPORTED}. Save it as .docx first")
+        if suffix in SHEET_SUFFIXES:
+            raise EncryptedDocument(f"{path.name}: this .xlsx is password-protected (an encrypted OLE container); "
+                                    "remove the password in Excel and try again")
+        if suffix in (".xls", ".xlt"):
+            return "xls"
+        raise UnsupportedFormat(f"{path.name}: a legacy Office (OLE) file that is neither a Word document nor an "
+                                f"Excel workbook; supported types are {SUPPORTED}. Save it as .docx or .xlsx first")
     if suffix == ".pdf":
         if not head:
             raise InputError(f"{path.name}: the file is empty (0 bytes)")
         return "pdf"
     if suffix in WORD_SUFFIXES:
         return "docx"
+    if suffix in SHEET_SUFFIXES:
+        return "xlsx"
     if suffix in CONVERTED_SUFFIXES:
         return CONVERTED_SUFFIXES[suffix]
     if suffix in MAIL_SUFFIXES:
