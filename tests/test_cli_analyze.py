@@ -87,7 +87,8 @@ def test_every_fixture_analyses_or_fails_clearly(capsys, path):
 
 
 @pytest.mark.parametrize("name, data, message", [
-    ("report.xlsx", b"PK\x03\x04junk", "not a valid .docx"),
+    ("report.xlsx", b"PK\x03\x04junk", "not a valid .xlsx"),
+    ("report.docx", b"PK\x03\x04junk", "not a valid .docx"),
     ("report.key", b"hello", "unsupported file type '.key'"),
     ("empty.txt", b"", "empty"),
     ("blank.txt", b"   \n\n", "no text"),
