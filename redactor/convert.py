@@ -116,11 +116,11 @@ def convert(name: str, data: bytes, source_format: str, target_format: str) -> C
         said = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()
                 if line.strip() and not any(n in line for n in NOISE)]
         if returncode != 0 or not out.is_file() or out.stat().st_size == 0:
-            detail = f": {said[-1]}" if said else ""
+            detail = said[-1] if said else f"exit status {returncode}"
             raise ConversionError(f"{name}: LibreOffice could not convert this .{source_format} file to "
-                                  f".{target_format} (exit status {returncode}{detail}); the file may be "
-                                  "damaged, encrypted or not what its name says: open it in Word or LibreOffice "
-                                  "and save it as .docx/.xlsx")
+                                  f".{target_format} ({detail}); the file may be "
+                                  "damaged, encrypted or not what its name says: open it in Word, Excel or "
+                                  f"LibreOffice and save it as .{target_format}")
         warnings = [f"{name}: LibreOffice said while converting: {line}" for line in said]
         return Converted(out.read_bytes(), source_format, target_format, warnings)
 

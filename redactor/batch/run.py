@@ -276,9 +276,10 @@ def _task(job: Job, opts: BatchOptions, profile: Any, register: Any, manifest: M
 
 
 def output_rel(rel: str, fmt: str) -> str:
-    """Where a file's redacted copy goes, relative to OUT_DIR: the same path (DOCX variants saved as .docx)."""
+    """Where a file's redacted copy goes, relative to OUT_DIR: the same path, except that what is written as
+    DOCX (Word variants, .doc, .rtf, .odt) or XLSX (.xls, .ods) takes that suffix."""
     path = PurePosixPath(rel)
-    return str(path.with_suffix(".docx")) if fmt == "docx" else rel
+    return str(path.with_suffix(f".{fmt}")) if fmt in ("docx", "xlsx") else rel
 
 
 def _finish(job: Job, result: FileResult, opts: BatchOptions, profile: Any, manifest: Manifest,
