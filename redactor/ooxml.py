@@ -128,7 +128,7 @@ def parse_xml(part: str, data: bytes) -> etree._Element:
 
 
 # What a package is called in messages, and the program that saves it, by its suffix.
-KINDS = {".docx": "Word", ".xlsx": "Excel"}
+KINDS = {".docx": "Word", ".xlsx": "Excel", ".odt": "LibreOffice Writer", ".ods": "LibreOffice Calc"}
 
 
 def read_package(name: str, data: bytes, limits: Limits | None = None, kind: str = ".docx") -> dict[str, bytes]:

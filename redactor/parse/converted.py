@@ -12,6 +12,7 @@ from pathlib import Path
 from redactor.convert import convert
 from redactor.document import Document
 from redactor.errors import ConversionError
+from redactor.ooxml import read_package
 from redactor.parse.docx import parse_docx
 from redactor.parse.xlsx import parse_xlsx
 
@@ -30,6 +31,8 @@ def _converted(path: Path, data: bytes, sha256: str, target: str,
                parser: Callable[[Path, bytes, str], Document]) -> Document:
     source_format = _format_of(path, data)
     _check_ole(path.name, data, source_format)
+    if data.startswith(b"PK\x03\x04"):
+        read_package(path.name, data, kind=f".{source_format}")   # an .odt/.ods inflates within the DOCX limits
     made = convert(path.name, data, source_format, target)
     doc = parser(path, made.data, sha256)
     if not any(b.kind not in ("property", "sheet_name") for b in doc.blocks):
