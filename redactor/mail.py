@@ -7,9 +7,12 @@ attached message/rfc822 is a leaf: it is read as an attached document of its own
 from __future__ import annotations
 
 import email
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 
 from lxml import etree, html
@@ -119,13 +122,23 @@ def header_items(msg: EmailMessage) -> list[tuple[str, str, int]]:
     """The person headers a message carries, as (name, decoded value, occurrence), in file order."""
     seen: dict[str, int] = {}
     out = []
-    for key, value in msg.items():
+    for key, raw in msg.raw_items():
         canon = next((h for h in PERSON_HEADERS if h.lower() == key.lower()), None)
         if canon is None:
             continue
         seen[canon] = seen.get(canon, 0) + 1
-        out.append((canon, str(value), seen[canon] - 1))
+        out.append((canon, header_text(raw), seen[canon] - 1))
     return out
+
+
+def header_text(raw: str) -> str:
+    """A header's value as written, unfolded, with encoded words decoded. Not the parsed address list: that
+    drops what it cannot parse ("Joanne Pettigrew; Euan MacSween <e@x>" would read "Joanne Pettigrew")."""
+    unfolded = re.sub(r"\r?\n(?=[ \t])", "", str(raw))
+    try:
+        return str(make_header(decode_header(unfolded)))
+    except (UnicodeError, LookupError, HeaderParseError):
+        return unfolded
 
 
 def parse_html(name: str, source: str) -> etree._Element:

@@ -25,6 +25,7 @@ from redactor.mail import (
     PERSON_HEADERS,
     attachment_bytes,
     containers,
+    header_text,
     html_pieces,
     parse_html,
     parts,
@@ -95,7 +96,7 @@ def _check(expected: str, found: str, name: str) -> None:
 
 def _headers(msg: EmailMessage, by_locator: dict[tuple[Any, ...], tuple[str, list[tuple[int, int, str]]]]) -> None:
     """Person headers rewritten with their edits, in their order; every other non-MIME header dropped."""
-    items = list(msg.items())
+    items = list(msg.raw_items())
     for key in {k for k, _ in items}:
         del msg[key]
     seen: dict[str, int] = {}
@@ -103,7 +104,7 @@ def _headers(msg: EmailMessage, by_locator: dict[tuple[Any, ...], tuple[str, lis
         canon = next((h for h in PERSON_HEADERS if h.lower() == key.lower()), None)
         if key.lower() not in KEPT_HEADERS:
             continue
-        text = str(value)
+        text = header_text(value)
         if canon is not None:
             occurrence = seen.get(canon, 0)
             seen[canon] = occurrence + 1
@@ -113,7 +114,7 @@ def _headers(msg: EmailMessage, by_locator: dict[tuple[Any, ...], tuple[str, lis
                 text = edited_text(text, found[1])
             msg[key] = text
         else:
-            msg[key] = value
+            msg[key] = text
 
 
 def _replace(part: EmailMessage, text: str, subtype: str) -> None:
