@@ -10,6 +10,7 @@ its own format's emitter.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ from redactor.mail import (
     read_message,
 )
 
+# The time zone at the end of a Date header ("+0100", "-0000 (UTC)"): read by no one, so not analysed.
+ZONE = re.compile(r"\s*[+-]\d{4}(\s*\([^()]*\))?\s*$|\s*\((UTC|GMT|BST)\)\s*$")
+
 
 def parse_eml(path: Path, data: bytes, sha256: str) -> Document:
     """Parse an e-mail message and its attached documents into one `Document`."""
@@ -36,7 +40,8 @@ def parse_eml(path: Path, data: bytes, sha256: str) -> Document:
     for field, value, occurrence in header_items(msg):
         if value.strip():
             n = b.node(value, part=0, header=field, occurrence=occurrence)
-            b.block("email_header", [(value, n, 0)], part=0, field=field)
+            shown = ZONE.sub("", value) if field == "Date" else value    # "+0000" is no one's data
+            b.block("email_header", [(shown, n, 0)], part=0, field=field)
     attachments: list[dict[str, Any]] = []
     removed: list[dict[str, Any]] = []
     budget = current().docx_total_bytes
