@@ -167,6 +167,9 @@ def _with_date_header(part: dict[str, Any], headers: list[tuple[str, str]], msg:
 
 # ------------------------------------------------------------------ analysis, scores, redaction
 
+REGISTER: Any = None    # the case register given with --register, if any
+
+
 def analyse_all(paths: list[Path], pred_dir: Path) -> dict[Path, Any]:
     from redactor.pipeline import analyse, parse_file, to_json
 
@@ -174,7 +177,7 @@ def analyse_all(paths: list[Path], pred_dir: Path) -> dict[Path, Any]:
     done = {}
     for path in paths:
         doc = parse_file(path)
-        analysis = analyse(doc)
+        analysis = analyse(doc, REGISTER)
         (pred_dir / f"{path.stem}.json").write_text(json.dumps(to_json(doc, analysis), ensure_ascii=False),
                                                    encoding="utf-8")
         done[path] = (doc, analysis)
@@ -209,12 +212,21 @@ def redact_all(analysed: dict[Path, Any], out_dir: Path) -> dict[str, Any]:
         folder.mkdir(parents=True, exist_ok=True)
         for path, (_, analysis) in analysed.items():
             try:
-                result = redact_document(path, profile, analysis=analysis)
+                result = redact_document(path, profile, REGISTER, analysis=analysis)
             except RedactorError as exc:
                 failures[f"{name}/{path.name}"] = str(exc)
                 continue
             (folder / f"{path.stem}.{result.fmt if result.fmt != 'text' else 'txt'}").write_bytes(result.data)
     return failures
+
+
+def _save_attachment(eml: Path, dest: Path) -> None:
+    """The (one) attachment of a redacted message, decoded (leakcheck.py reads an .eml's parts as text)."""
+    from email import message_from_bytes
+
+    msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    [att] = list(msg.iter_attachments())   # type: ignore[attr-defined]
+    dest.write_bytes(att.get_payload(decode=True))
 
 
 def leakcheck(gold_dir: Path, out_dir: Path) -> dict[str, Any]:
@@ -235,8 +247,14 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "formats")
     ap.add_argument("--formats", default="doc,rtf,odt,xlsx,eml")
     ap.add_argument("--no-leakcheck", action="store_true")
+    ap.add_argument("--register", type=Path, help="a case register to analyse and redact with (every format)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
+    if args.register:
+        global REGISTER
+        from redactor.register import load_register
+
+        REGISTER = load_register(args.register)
     formats = args.formats.split(",")
     results: dict[str, Any] = {}
     t0 = time.perf_counter()
@@ -284,10 +302,11 @@ def main() -> int:
             red = args.out / "redacted" / fmt
             shutil.rmtree(red, ignore_errors=True)
             entry["redaction_failures"] = redact_all(analysed, red)
-            if fmt == "eml":   # the first message, under the note's name, so its attachment is checked too
+            if fmt == "eml":   # the first message's redacted attachment, under the note's name, checked on its own
                 for name in PROFILES:
-                    if (red / name / f"{THREAD}-01.eml").exists():
-                        shutil.copy(red / name / f"{THREAD}-01.eml", red / name / f"{NOTE}.eml")
+                    first = red / name / f"{THREAD}-01.eml"
+                    if first.exists():
+                        _save_attachment(first, red / name / f"{NOTE}.docx")
             entry["leakcheck"] = leakcheck(gold_dir, red)
         results[fmt] = entry
         print_row(fmt, entry)

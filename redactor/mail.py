@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from email import policy
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 
 from lxml import etree, html
@@ -24,6 +25,19 @@ from redactor.limits import Limits, current
 # since routing headers (Received, Message-ID, References, X-…) carry addresses and names nobody reviews.
 PERSON_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject", "Date")
 MIME_HEADERS = ("MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Content-Disposition")
+
+
+def _policy() -> policy.EmailPolicy:
+    """The stdlib's modern policy with the person headers kept as written (unstructured): a redacted address
+    list ("Person 1 <[email address]>") or date ("November 2022") is not a valid one, and the address and
+    date parsers would drop it on output (an empty `Date:`) or in reading."""
+    registry = HeaderRegistry()
+    for name in PERSON_HEADERS:
+        registry.map_to_type(name.lower(), UnstructuredHeader)
+    return policy.default.clone(header_factory=registry)
+
+
+POLICY = _policy()
 KEPT_HEADERS = frozenset(h.lower() for h in PERSON_HEADERS + MIME_HEADERS)
 MAX_DEPTH = 20
 # HTML elements whose content is never shown as text; a redacted copy drops them.
@@ -49,7 +63,7 @@ def read_message(name: str, data: bytes, limits: Limits | None = None) -> EmailM
         raise ParseError(f"{name}: binary content, not an e-mail message (.eml is text: headers, a blank line, "
                          "the body); save the message from the mail program as .eml")
     try:
-        msg = email.message_from_bytes(data, policy=policy.default)
+        msg = email.message_from_bytes(data, policy=POLICY)
     except (ValueError, TypeError, IndexError, LookupError) as exc:
         raise ParseError(f"{name}: not a readable e-mail message ({plain(exc)})") from exc
     if not isinstance(msg, EmailMessage) or not any(msg.get(h) for h in ("From", "To", "Subject", "Date")):

@@ -145,3 +145,14 @@ def test_a_legacy_word_attachment_comes_back_as_docx() -> None:
 def test_broken_messages_are_clear_errors(name: str, data: bytes, error: type[Exception], message_part: str) -> None:
     with pytest.raises(error, match=re.escape(message_part)):
         parse_bytes(name, data)
+
+
+def test_a_redacted_date_header_is_written_as_redacted_not_dropped() -> None:
+    """A generalised date is no RFC 5322 date; the header keeps it as written rather than going empty."""
+    data = message()
+    doc = parse_bytes("referral.eml", data)
+    at = doc.text.index("02 May 2023")
+    spans = name_spans(doc.text) + [Span(at, at + len("02 May 2023"), "DATE", 1.0, "02 May 2023", "test", "a date")]
+    out = redact(doc, data, spans, [], load_profile("publication"), PseudonymMap()).data
+    date = next(line for line in out.decode().splitlines() if line.startswith("Date:"))
+    assert "02 May" not in date and len(date) > len("Date: Tue, ") and "09:14" in date

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Sequence
-from email import policy
 from email.message import EmailMessage
 from pathlib import PurePath
 from typing import Any
@@ -23,6 +22,7 @@ from redactor.errors import InputError, VerificationError
 from redactor.mail import (
     KEPT_HEADERS,
     PERSON_HEADERS,
+    POLICY,
     attachment_bytes,
     containers,
     header_text,
@@ -74,7 +74,7 @@ def emit_eml(doc: Document, source: bytes, replacements: Sequence[Replacement]) 
                 ctype = "application/octet-stream"   # an attached message travels as its bytes
             maintype, subtype = ctype.split("/", 1)
             p.part.set_content(data, maintype, subtype, disposition="attachment", filename=filename)
-    return bytes(msg.as_bytes(policy=policy.default))
+    return bytes(msg.as_bytes(policy=POLICY))
 
 
 def _key(loc: dict[str, Any]) -> tuple[Any, ...]:

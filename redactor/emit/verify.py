@@ -72,12 +72,12 @@ def output_text(output: bytes, fmt: str) -> str:
 
 def _eml_text(data: bytes) -> str:
     """Every header, decoded and raw, the preambles, every body decoded, and every attachment read by its format."""
-    from email import message_from_bytes, policy
+    from email import message_from_bytes
 
-    from redactor.mail import attachment_bytes, containers, parts
+    from redactor.mail import POLICY, attachment_bytes, containers, parts
     from redactor.parse import sniff
 
-    msg = message_from_bytes(data, policy=policy.default)
+    msg = message_from_bytes(data, policy=POLICY)
     out = [data.decode("utf-8", "replace")]     # the raw message: encoded words, boundaries, raw headers
     for c in containers(msg):                    # type: ignore[arg-type]
         out += [str(v) for v in c.values()] + [c.preamble or "", c.epilogue or ""]
