@@ -91,3 +91,16 @@ def test_a_conversion_past_the_time_limit_is_stopped(monkeypatch: pytest.MonkeyP
 def test_a_damaged_file_is_a_clear_error() -> None:
     with pytest.raises(ConversionError, match=r"broken.rtf: LibreOffice could not convert this .rtf file"):
         parse_bytes("broken.rtf", b"\x00\x01 this is not RTF at all \xff" * 10)
+
+
+@pytest.mark.parametrize("name, fmt, written", [
+    ("note.doc", "docx", "note.docx"), ("note.rtf", "docx", "note.docx"), ("note.odt", "docx", "note.docx"),
+    ("chronology.ods", "xlsx", "chronology.xlsx"), ("chronology.xls", "xlsx", "chronology.xlsx"),
+    ("thread.eml", "eml", "thread.eml"),
+])
+def test_the_redacted_copy_is_named_for_what_it_is(tmp_path: Path, name: str, fmt: str, written: str) -> None:
+    from redactor.batch.run import output_rel
+    from redactor.commands.redact import output_path
+
+    assert output_path(Path(name), f"{tmp_path}/out/", fmt) == tmp_path / "out" / written
+    assert output_rel(f"case/{name}", fmt) == f"case/{written}"

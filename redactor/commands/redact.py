@@ -11,12 +11,14 @@ from typing import Any
 from redactor.errors import InputError
 from redactor.findings import Analysis, Span, Statement
 
-OUTPUT_SUFFIX = {"docx": ".docx", "pdf": ".pdf"}
+# What a redacted copy is written as: a .doc/.rtf/.odt comes back as .docx, an .xls/.ods as .xlsx.
+OUTPUT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "xlsx": ".xlsx", "eml": ".eml"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `redactor redact`."""
-    parser.add_argument("path", type=Path, help="the document to redact (.docx, .pdf, .txt, .md)")
+    parser.add_argument("path", type=Path, help="the document to redact (.docx, .doc, .rtf, .odt, .xlsx, .xls, .ods, "
+                                                ".eml, .pdf, .txt, .md)")
     parser.add_argument("--profile", "-p", required=True,
                         help="publication, foi, care-inspectorate, or a profile YAML file")
     parser.add_argument("-o", "--output", required=True,  # a str: Path would drop the trailing "/" of a new folder
