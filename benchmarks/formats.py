@@ -202,17 +202,22 @@ def score(gold_dir: Path, pred_dir: Path) -> dict[str, Any]:
 
 def redact_all(analysed: dict[Path, Any], out_dir: Path) -> dict[str, Any]:
     from redactor.anonymise.profiles import load_profile
+    from redactor.anonymise.pseudonyms import PseudonymMap, seed_from_register
     from redactor.errors import RedactorError
-    from redactor.pipeline import redact_document
+    from redactor.pipeline import net_findings, redact
+    from redactor.review import apply_decisions
 
     failures: dict[str, str] = {}
     for name in PROFILES:
         profile = load_profile(name)
         folder = out_dir / name
         folder.mkdir(parents=True, exist_ok=True)
-        for path, (_, analysis) in analysed.items():
+        for path, (doc, analysis) in analysed.items():
+            # what redact_document does unattended, on the document already parsed (no second conversion)
+            spans = net_findings(apply_decisions(analysis.spans, [], doc.text), profile, False)
+            pmap = seed_from_register(PseudonymMap(), REGISTER)
             try:
-                result = redact_document(path, profile, REGISTER, analysis=analysis)
+                result = redact(doc, doc.converted or path.read_bytes(), spans, analysis.statements, profile, pmap)
             except RedactorError as exc:
                 failures[f"{name}/{path.name}"] = str(exc)
                 continue
@@ -242,11 +247,47 @@ def leakcheck(gold_dir: Path, out_dir: Path) -> dict[str, Any]:
     return out
 
 
+BROKEN = {"bad.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+          "bad.rtf": b"{\\rtf1\\ansi{\\fonttbl" + bytes(range(256)) * 4,
+          "bad.odt": b"PK\x03\x04" + b"junk" * 50, "bad.docx": b"PK\x03\x04" + b"junk" * 50,
+          "bad.xlsx": b"PK\x03\x04" + b"junk" * 50, "bad.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+          "bad.ods": b"PK\x03\x04" + b"junk" * 50, "bad.eml": b"no headers here\n\njust words\n",
+          "bad.msg": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "scan.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
+          "~$lock.docx": b"lock", "budget.numbers": b"PK\x03\x04"}
+
+
+def batch_run(out: Path) -> dict[str, Any]:
+    """`redactor batch` over a mixed folder: one input of each format made above, one broken file of each."""
+    archive = out / "archive"
+    shutil.rmtree(archive, ignore_errors=True)
+    (archive / "broken").mkdir(parents=True)
+    for fmt, suffix in SUFFIX.items():
+        made = sorted((out / "inputs" / fmt).glob(f"*{suffix}"))
+        if made:
+            shutil.copy(made[0], archive / made[0].name.replace(made[0].stem, f"{made[0].stem}-{fmt}"))
+    shutil.copy(DEV / "rendered" / f"{NOTE}.docx", archive / f"{NOTE}.docx")
+    shutil.copy(DEV / "rendered" / f"{NOTE}.pdf", archive / f"{NOTE}.pdf")
+    for name, data in BROKEN.items():
+        (archive / "broken" / name).write_bytes(data)
+    red = out / "archive-redacted"
+    shutil.rmtree(red, ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "redactor.cli", "batch", str(archive), "--profile", "publication", "--out",
+                    str(red), "--workers", "1", "--no-progress"], cwd=ROOT, check=False)
+    report = json.loads((red / "batch-report.json").read_text(encoding="utf-8"))
+    print(f"batch over {report['totals']['files']} files in {time.perf_counter() - started:.1f} s:")
+    for f in sorted(report["files"], key=lambda f: f["path"]):
+        print(f"  {f['path']:45} {f['status']:8} {f['reason'][:110]}")
+    print("by format:", json.dumps(report["totals"]["by_format"]))
+    return dict(report["totals"])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "formats")
     ap.add_argument("--formats", default="doc,rtf,odt,xlsx,eml")
     ap.add_argument("--no-leakcheck", action="store_true")
+    ap.add_argument("--batch", action="store_true", help="also run `redactor batch` over a mixed folder of them")
     ap.add_argument("--register", type=Path, help="a case register to analyse and redact with (every format)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -310,6 +351,8 @@ def main() -> int:
             entry["leakcheck"] = leakcheck(gold_dir, red)
         results[fmt] = entry
         print_row(fmt, entry)
+    if args.batch:
+        results["batch"] = batch_run(args.out)
     results["seconds"] = round(time.perf_counter() - t0, 1)
     (args.out / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(f"total {results['seconds']} s; details in {args.out / 'results.json'}")
