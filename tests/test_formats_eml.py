@@ -156,3 +156,22 @@ def test_a_redacted_date_header_is_written_as_redacted_not_dropped() -> None:
     out = redact(doc, data, spans, [], load_profile("publication"), PseudonymMap()).data
     date = next(line for line in out.decode().splitlines() if line.startswith("Date:"))
     assert "02 May" not in date and len(date) > len("Date: Tue, ") and "09:14" in date
+
+
+def test_a_forwarded_message_is_read_and_redacted_as_a_message_of_its_own() -> None:
+    inner = EmailMessage()
+    inner["From"], inner["To"], inner["Subject"] = "Kirsteen Quinnell <kq@example.org>", "school@example.org", "Morag"
+    inner["Received"] = "from the phone of Kirsteen Quinnell"
+    inner.set_content("Morag Quinnell will be off today.\n")
+    outer = EmailMessage()
+    outer["From"], outer["To"], outer["Subject"] = "school@example.org", "sw@example.org", "Fwd: absence"
+    outer.set_content("Forwarding the mother's message.\n")
+    outer.add_attachment(inner)
+    data = bytes(outer.as_bytes(policy=policy.default))
+    doc = parse_bytes("fwd.eml", data)
+    [att] = doc.metadata["attachments"]
+    assert att["format"] == "eml" and "Morag Quinnell will be off today." in doc.text[att["start"]:att["end"]]
+    out, warnings = redacted(data, "fwd.eml")
+    text = output_text(out, "eml")
+    assert "Quinnell" not in text and "will be off today" in text
+    assert any("Received" in w for w in warnings)      # the inner message's routing header is left out too
