@@ -104,3 +104,28 @@ def test_the_redacted_copy_is_named_for_what_it_is(tmp_path: Path, name: str, fm
 
     assert output_path(Path(name), f"{tmp_path}/out/", fmt) == tmp_path / "out" / written
     assert output_rel(f"case/{name}", fmt) == f"case/{written}"
+
+
+@pytest.mark.parametrize("fmt", ["rtf", "odt"])
+def test_converted_back_to_its_own_format_and_verified(fmt: str) -> None:
+    from redactor.pipeline import convert_back
+
+    doc = parse_file(CONVERTED / f"referral-note.{fmt}")
+    result = redact(doc, doc.converted, name_spans(doc.text), [], load_profile("publication"), PseudonymMap())
+    back, written = convert_back(result, f"referral-note.{fmt}")
+    assert written == fmt
+    again = parse_bytes(f"again.{fmt}", back)           # LibreOffice reads it as the format it says it is
+    assert "Quinnell" not in again.text and "health visitor" in again.text
+
+
+def test_a_converted_back_copy_that_shows_a_redacted_string_is_refused() -> None:
+    """The converted-back copy is verified on its own: here the 'redacted' copy is the original itself."""
+    from dataclasses import replace
+
+    from redactor.errors import VerificationError
+    from redactor.pipeline import convert_back
+
+    doc = parse_file(CONVERTED / "referral-note.odt")
+    result = redact(doc, doc.converted, name_spans(doc.text), [], load_profile("publication"), PseudonymMap())
+    with pytest.raises(VerificationError, match="converted back to .odt still shows"):
+        convert_back(replace(result, data=doc.converted), "referral-note.odt")
