@@ -265,6 +265,13 @@ def batch_run(out: Path) -> dict[str, Any]:
         made = sorted((out / "inputs" / fmt).glob(f"*{suffix}"))
         if made:
             shutil.copy(made[0], archive / made[0].name.replace(made[0].stem, f"{made[0].stem}-{fmt}"))
+    from redactor.convert import convert
+
+    workbook = out / "inputs" / "xlsx" / f"{CHRONOLOGY}.xlsx"
+    if workbook.exists():
+        for fmt in ("xls", "ods"):
+            made_sheet = convert(workbook.name, workbook.read_bytes(), "xlsx", fmt).data
+            (archive / f"{CHRONOLOGY}-{fmt}.{fmt}").write_bytes(made_sheet)
     shutil.copy(DEV / "rendered" / f"{NOTE}.docx", archive / f"{NOTE}.docx")
     shutil.copy(DEV / "rendered" / f"{NOTE}.pdf", archive / f"{NOTE}.pdf")
     for name, data in BROKEN.items():
@@ -288,6 +295,7 @@ def main() -> int:
     ap.add_argument("--formats", default="doc,rtf,odt,xlsx,eml")
     ap.add_argument("--no-leakcheck", action="store_true")
     ap.add_argument("--batch", action="store_true", help="also run `redactor batch` over a mixed folder of them")
+    ap.add_argument("--batch-only", action="store_true", help="only the batch run, over inputs made before")
     ap.add_argument("--register", type=Path, help="a case register to analyse and redact with (every format)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -296,6 +304,9 @@ def main() -> int:
         from redactor.register import load_register
 
         REGISTER = load_register(args.register)
+    if args.batch_only:
+        batch_run(args.out)
+        return 0
     formats = args.formats.split(",")
     results: dict[str, Any] = {}
     t0 = time.perf_counter()

@@ -60,11 +60,11 @@ EXPECTED = {   # path -> (status, part of the reason or of the output name)
     "mail/referral.eml": ("done", "mail/referral.eml"),
     "broken/bad.doc": ("failed", "without the WordDocument stream"),
     "broken/bad.rtf": ("failed", "LibreOffice could not convert"),
-    "broken/bad.odt": ("failed", "LibreOffice could not convert"),
+    "broken/bad.odt": ("failed", "not a valid .odt"),
     "broken/bad.docx": ("failed", "not a valid .docx"),
     "broken/bad.xlsx": ("failed", "not a valid .xlsx"),
     "broken/bad.xls": ("failed", "without the Workbook stream"),
-    "broken/bad.ods": ("failed", "LibreOffice could not convert"),
+    "broken/bad.ods": ("failed", "not a valid .ods"),
     "broken/bad.eml": ("failed", "not an e-mail message"),
     "broken/outlook.msg": ("failed", "Save or forward it as .eml"),
     "scans/page1.png": ("failed", "OCR"),
@@ -133,3 +133,12 @@ def test_each_file_is_done_or_failed_with_its_reason_and_counted_by_type(archive
     assert by_format["eml"] == {"files": 2, "done": 1, "failed": 1, "skipped": 0}
     assert by_format["xlsx"]["done"] == 1 and by_format["ods"]["done"] == 1 and by_format["png"]["failed"] == 1
     assert by_format["numbers"]["skipped"] == 1
+
+
+def test_a_converted_copy_never_overwrites_a_sibling_of_its_new_name(tmp_path: Path) -> None:
+    for name in ("case/report.doc", "case/report.docx", "case/notes.rtf"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    assert output_rel("case/report.doc", "docx", tmp_path) == "case/report.doc.docx"
+    assert output_rel("case/report.docx", "docx", tmp_path) == "case/report.docx"
+    assert output_rel("case/notes.rtf", "docx", tmp_path) == "case/notes.docx"
