@@ -173,3 +173,19 @@ def test_a_docx_renamed_xlsx_says_it_is_no_workbook() -> None:
     docx_bytes = (FIXTURES / "docx" / "pandoc__notes.docx").read_bytes()
     with pytest.raises(ParseError, match="is not an Excel workbook|not an Excel workbook"):
         parse_bytes("notes.xlsx", docx_bytes)
+
+
+def test_macros_and_embedded_objects_are_left_out_of_the_copy() -> None:
+    src = XLSX.read_bytes()
+    parts = {n: zipfile.ZipFile(io.BytesIO(src)).read(n) for n in zipfile.ZipFile(io.BytesIO(src)).namelist()}
+    parts["xl/embeddings/oleObject1.bin"] = "Morag Quinnell".encode("utf-16-le")
+    parts["xl/printerSettings/printerSettings1.bin"] = b"\\\\PRINTSRV\\HP-Farquharson"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for n, d in parts.items():
+            z.writestr(n, d)
+    doc = parse_bytes("chronology.xlsx", buf.getvalue())
+    assert any("leaves them out: xl/embeddings/oleObject1.bin" in w for w in doc.warnings)
+    out, _ = redacted(buf.getvalue())
+    names = zipfile.ZipFile(io.BytesIO(out)).namelist()
+    assert not [n for n in names if n.startswith(("xl/embeddings/", "xl/printerSettings/"))]

@@ -7,7 +7,8 @@ removed or neutralised.
   since recalculating it would show or hint at the original (`=LEN(B2)`, `=B2&" (child)"`);
 * a renamed sheet is renamed in the remaining formulas, defined names and the list of sheet titles;
 * comment authors and threaded-comment people become "Redacted"; people in the document properties are
-  cleared; custom properties, custom XML, the thumbnail and the calculation chain are removed.
+  cleared; custom properties, custom XML, the thumbnail, the calculation chain, macros, embedded objects,
+  controls and printer settings are removed.
 """
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ from redactor.spreadsheet import (
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 REDACTED = "Redacted"
+# Parts nobody can read or verify (macros, embedded objects, ActiveX controls, printer settings, which name
+# the printer and often its user): removed from the copy, as the DOCX emitter removes embedded objects.
+UNREAD = ("xl/vbaProject.bin", "xl/embeddings/", "xl/activeX/", "xl/printerSettings/")
 REFERRING = (sq("f"), sq("definedName"))     # elements whose text refers to sheets by name
 PERSON_ATTRS = {"displayName": REDACTED, "userId": "", "providerId": ""}
 
@@ -260,8 +264,15 @@ class _Emit:
                             person.set(attr, value)
                             self.xml.dirty.add(part)
         clean_properties(self.xml, *core_and_app(self.parts))
-        doomed = {p for p in self.parts if p.startswith(("customXml/", "docProps/thumbnail"))
+        doomed = {p for p in self.parts if p.startswith(("customXml/", "docProps/thumbnail") + UNREAD)
                   or p in ("docProps/custom.xml", "xl/calcChain.xml")}
+        if any(p.startswith(UNREAD) for p in doomed):
+            for _, part in self.sheets:        # the sheets' references to the embedded objects and controls go too
+                if part in self.parts:
+                    root = self.xml.root(part)
+                    for el in list(root.iter(sq("oleObjects"), sq("controls"))):
+                        el.getparent().remove(el)
+                        self.xml.dirty.add(part)
         remove_parts(self.parts, self.xml, doomed)
 
     def write(self) -> bytes:

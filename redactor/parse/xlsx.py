@@ -35,7 +35,7 @@ HF_CODE = re.compile(r'&(?:"[^"]*"|K[0-9A-Fa-f]{6}|K\d\d[+-]\d{3}|\d+|[LCRPNDTFA
 # Sizes, counts, indexes and flags in the markup (a font size, a colour index): no personal data.
 # Longer numbers (a phone number, a case reference stored as a number) are still read.
 SMALL_NUMBER = re.compile(r"^\s*(-?\d{1,5}(\.\d+)?|true|false)\s*$", re.IGNORECASE)
-EMBEDDED = ("xl/embeddings/", "xl/activeX/", "xl/vbaProject.bin")
+EMBEDDED = ("xl/embeddings/", "xl/activeX/", "xl/vbaProject.bin")   # emit/xlsx.py: UNREAD
 
 
 class _Parse:
@@ -225,7 +225,7 @@ class _Parse:
         embedded = sorted(p for p in self.parts if p.startswith(EMBEDDED))
         if embedded:
             self.b.warnings.append(f"{self.name}: embedded objects and macros are not read, so they may hold "
-                                   f"personal data; the verifier reads their bytes: {', '.join(embedded)}")
+                                   f"personal data; the redacted copy leaves them out: {', '.join(embedded)}")
         if not any(b.kind == "table_cell" for b in self.b.blocks):
             self.b.warnings.append(f"{self.name}: no cells with values")
 
