@@ -93,6 +93,8 @@ class _Emit:
             if el.tag == sq("f"):
                 self._drop_formula(el.getparent())
                 continue
+            if el.tag == sq("v") and el.getparent() is not None and el.getparent().find(sq("f")) is not None:
+                self._drop_formula(el.getparent())    # a redacted cached value: recalculating would restore it
             if attr:
                 el.set(attr, new)
             else:
