@@ -189,3 +189,11 @@ def test_macros_and_embedded_objects_are_left_out_of_the_copy() -> None:
     out, _ = redacted(buf.getvalue())
     names = zipfile.ZipFile(io.BytesIO(out)).namelist()
     assert not [n for n in names if n.startswith(("xl/embeddings/", "xl/printerSettings/"))]
+
+
+def test_a_cell_is_described_as_excel_names_it() -> None:
+    from redactor.emit.log import describe_location
+
+    doc = parse_file(XLSX)
+    cell = next(b for b in doc.blocks if b.location.get("cell") == "B3" and b.kind == "table_cell")
+    assert describe_location(cell) == "sheet 1, cell B3"

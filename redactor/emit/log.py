@@ -38,6 +38,8 @@ def describe_location(block: Block | None) -> str:
     if block is None:
         return "document"
     loc = block.location
+    if "sheet" in loc and "cell" in loc and block.kind == "table_cell":
+        return f"sheet {loc['sheet']}, cell {loc['cell']}"            # a spreadsheet cell, as Excel names it
     parts = [] if block.kind in ("paragraph", "list_item", "heading", "page_text", "table_cell") else [
         block.kind.replace("_", " ")]
     keys = [k for k in LOCATION_KEYS if k in loc] + [k for k in loc if k not in LOCATION_KEYS]
