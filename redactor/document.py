@@ -22,12 +22,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Format = Literal["docx", "pdf", "text"]
+Format = Literal["docx", "pdf", "text", "xlsx", "eml"]
 
 BLOCK_KINDS = (
     "heading", "paragraph", "list_item", "table_cell", "header", "footer", "footnote", "endnote",
     "comment", "text_box", "hyperlink_target", "alt_text", "field_code", "deleted_text", "property",
-    "page_text", "annotation", "form_field",
+    "page_text", "annotation", "form_field", "email_header", "attachment_name", "sheet_name", "defined_name",
 )
 
 BLOCK_SEPARATOR = "\n"
@@ -93,6 +93,9 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     needs_ocr: list[int] = field(default_factory=list)  # PDF pages with no text layer (1-based)
+    # The package LibreOffice made of a .doc/.rtf/.odt/.xls/.ods file: what the nodes' locators point into and
+    # what the emitter edits in place of the original bytes (empty when the file is read as it is).
+    converted: bytes = b""
 
     def block_at(self, offset: int) -> Block | None:
         """The block holding `offset`, by binary search."""

@@ -68,3 +68,15 @@ class VerificationError(RedactorError):
     def __init__(self, message: str, findings: list[str] | None = None) -> None:
         super().__init__(message)
         self.findings = findings or []
+
+
+class ConversionError(ParseError):
+    """LibreOffice could not convert the file (damaged, encrypted, hostile or too slow)."""
+
+
+class ConversionUnavailable(InputError):
+    """The file needs LibreOffice to be read, and LibreOffice cannot be found or started."""
+
+
+class NeedsOCR(UnsupportedFormat):
+    """An image of a scanned page: its text must be recognised (OCR) before it can be redacted."""

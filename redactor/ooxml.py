@@ -127,13 +127,18 @@ def parse_xml(part: str, data: bytes) -> etree._Element:
                          "open and re-save it in Word") from exc
 
 
-def read_package(name: str, data: bytes, limits: Limits | None = None) -> dict[str, bytes]:
+# What a package is called in messages, and the program that saves it, by its suffix.
+KINDS = {".docx": "Word", ".xlsx": "Excel", ".odt": "LibreOffice Writer", ".ods": "LibreOffice Calc"}
+
+
+def read_package(name: str, data: bytes, limits: Limits | None = None, kind: str = ".docx") -> dict[str, bytes]:
     """All parts of a zip package, in zip order, each inflated within the limits; refuses encrypted, corrupt,
-    oversized or bomb-shaped packages before any XML is parsed. The one reader of DOCX packages."""
+    oversized or bomb-shaped packages before any XML is parsed. The one reader of DOCX and XLSX packages."""
     limits = current(limits)
+    app = KINDS.get(kind, "Word")
     if data.startswith(OLE_MAGIC):
-        raise EncryptedDocument(f"{name}: this .docx is password-protected (an encrypted OLE container); "
-                                "remove the password in Word and try again")
+        raise EncryptedDocument(f"{name}: this {kind} is password-protected (an encrypted OLE container); "
+                                f"remove the password in {app} and try again")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -149,8 +154,8 @@ def read_package(name: str, data: bytes, limits: Limits | None = None) -> dict[s
         if "CRC" in str(exc):
             raise ParseError(f"{name}: a package entry does not match its declared size and checksum "
                              f"({plain(exc)}); the file was altered or is damaged: get a fresh copy") from exc
-        raise ParseError(f"{name}: not a valid .docx (the zip package is corrupt or truncated: {plain(exc)}); "
-                         "open and re-save it in Word, or get a fresh copy") from exc
+        raise ParseError(f"{name}: not a valid {kind} (the zip package is corrupt or truncated: {plain(exc)}); "
+                         f"open and re-save it in {app}, or get a fresh copy") from exc
 
 
 @dataclass
@@ -399,3 +404,14 @@ def write_locator(xml: XmlParts, locator: dict[str, Any], text: str) -> None:
     else:
         set_element_text(el, text)
     xml.dirty.add(locator["part"])
+
+
+def write_package(parts: dict[str, bytes]) -> bytes:
+    """A zip package of the parts, [Content_Types].xml first, with fixed timestamps (same input, same bytes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(parts, key=lambda p: p != "[Content_Types].xml"):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, parts[name])
+    return out.getvalue()

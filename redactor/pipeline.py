@@ -37,8 +37,8 @@ from redactor.review import ReviewedDecision, apply_decisions, normalise_decisio
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RedactionResult", "Reviewed", "analyse", "analyse_document", "net_findings", "parse_file", "plan_document",
-           "plan_stored", "redact", "redact_document", "review_document", "to_json"]
+__all__ = ["RedactionResult", "Reviewed", "analyse", "analyse_document", "convert_back", "net_findings", "parse_file",
+           "plan_document", "plan_stored", "redact", "redact_document", "review_document", "to_json"]
 
 Analyser = Callable[[Document, "Register | None"], Analysis]
 Progress = Callable[[str, Any], None]   # called after each stage with its name and what it made
@@ -55,6 +55,8 @@ class RedactionResult:
     schedule_rows: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
     planned: list[Planned] = field(default_factory=list)
+    # what the verifier searched the output for: (redacted strings with types, kept text, replacement texts)
+    checks: tuple[list[tuple[str, str]], str, list[str]] = ([], "", [])
 
 
 def redact_document(source: str | Path, profile: Profile, register: Register | None = None,
@@ -162,15 +164,38 @@ def redact(doc: Document, source: bytes, spans: Sequence[Span], statements: Sequ
     log_json = build_log(doc, profile, planned, output, decisions_note, warnings, log_originals=log_originals,
                          verification=verification)
     rows = schedule_rows(doc, planned) if profile.schedule else []
-    return RedactionResult(output, doc.format, log_json, rows, warnings, planned)
+    return RedactionResult(output, doc.format, log_json, rows, warnings, planned, _checks(doc, planned))
+
+
+def _checks(doc: Document, planned: Sequence[Planned]) -> tuple[list[tuple[str, str]], str, list[str]]:
+    """The redacted strings (with their types), the kept text and the replacement texts the verifier uses."""
+    redacted = [(doc.text[p.start:p.end], p.entity_type) for p in planned if p.changes]
+    return redacted, kept_text(doc.text, planned), [r.text for r in replacements_for(doc, planned)]
+
+
+def convert_back(result: RedactionResult, name: str) -> tuple[bytes, str]:
+    """A verified copy of a .doc/.rtf/.odt/.xls/.ods converted back to its own format by LibreOffice, and that
+    format; the converted-back file is itself verified (read back through LibreOffice, every redacted string
+    searched for), or VerificationError and nothing."""
+    from redactor.convert import convert
+
+    original = result.log.get("source", {}).get("converted_from", "")
+    if not original:
+        raise InputError(f"{name}: was not converted, so it is already in its own format")
+    back = convert(name, result.data, result.fmt, original).data
+    again = convert(name, back, original, result.fmt).data
+    redacted, kept, texts = result.checks
+    findings = verify(again, result.fmt, redacted, kept, texts, source=result.data)
+    if findings:
+        raise VerificationError(f"{name}: the copy converted back to .{original} still shows {len(findings)} "
+                                f"redacted string(s); it was not written. First: {findings[0]}", findings)
+    return back, original
 
 
 def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Planned]) -> tuple[dict[str, Any],
                                                                                             list[str]]:
     """Read the output as an adversary would; any redacted string still there stops the write (fail closed)."""
-    redacted = [(doc.text[p.start:p.end], p.entity_type) for p in planned if p.changes]
-    kept = kept_text(doc.text, planned)
-    texts = [r.text for r in replacements_for(doc, planned)]
+    redacted, kept, texts = _checks(doc, planned)
     findings = verify(output, doc.format, redacted, kept, texts, source=source)
     if findings:
         raise VerificationError(f"{file_name(doc)}: the redacted output still contains {len(findings)} redacted "
@@ -224,10 +249,13 @@ def to_json(doc: Document, analysis: Analysis) -> dict[str, Any]:
 
 
 def _parse(source: str | Path, data: bytes | None, max_bytes: int) -> tuple[Document, bytes]:
+    """The parsed document and the bytes its emitter edits: the file's own, or the package LibreOffice made."""
     if data is None:
         doc = parse_file(source, max_bytes=max_bytes)
-        return doc, Path(source).read_bytes()
-    return parse_bytes(source, data), data
+        data = Path(source).read_bytes()
+    else:
+        doc = parse_bytes(source, data)
+    return doc, doc.converted or data
 
 
 def _decisions_note(decisions: Sequence[ReviewedDecision], provenance: Any) -> Any:

@@ -1,6 +1,6 @@
 #!/bin/sh
 # System packages the tests use: Chromium for the review UI's browser tests, poppler's pdftoppm and
-# LibreOffice to prove redacted PDFs and DOCX files render, and a PostgreSQL server (the service's tests
+# LibreOffice (Writer and Calc) to convert .doc/.rtf/.odt/.xls/.ods and to prove redacted PDFs and DOCX files render, and a PostgreSQL server (the service's tests
 # start a throwaway cluster of their own; nothing is configured system-wide). Installed only when
 # missing, and only where apt-get can run (as root, as on CI); elsewhere the tests that need them skip
 # with a reason.
@@ -9,6 +9,8 @@ need=""
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
 command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
 command -v libreoffice >/dev/null 2>&1 || need="$need libreoffice-writer-nogui"
+# Calc: .xls and .ods are converted to .xlsx, and the spreadsheet tests build their fixtures with it
+dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || [ ! -x /usr/bin/dpkg ] || need="$need libreoffice-calc-nogui"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need="$need postgresql"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

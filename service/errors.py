@@ -61,6 +61,7 @@ STATUS: dict[type[Exception], int] = {
     BadRequest: 400,
     TooManyRequests: 429,
     lib.FileTooLarge: 413,
+    lib.ConversionUnavailable: 503,
     lib.EncryptedDocument: 422,
     lib.ParseError: 422,
     lib.UnsupportedFormat: 415,

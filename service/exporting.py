@@ -133,6 +133,8 @@ def create_export(db: Session, settings: Settings, user: User, doc: Document, pr
     result = redact_document(st.path, prof, None, st.decisions, pmap, analysis=st.analysis, provenance=note,
                              max_bytes=st.max_bytes, attended=True)   # VerificationError: nothing is written
     stem, suffix = os.path.splitext(doc.filename)[0], Path(doc.stored_path).suffix
+    if result.fmt in ("docx", "xlsx"):      # a .doc/.rtf/.odt comes back as .docx, an .xls/.ods as .xlsx
+        suffix = f".{result.fmt}"
     exp = Export(document_id=doc.id, profile=prof.name, filename=f"{stem}.{prof.name}{suffix}", stored_path="",
                  sha256=hashlib.sha256(result.data).hexdigest(), log=result.log, schedule=result.schedule_rows,
                  warnings=result.warnings, unreviewed=st.unreviewed, created_by=user.id)

@@ -15,7 +15,9 @@ from redactor.errors import FileTooLarge, InputError, ParseError, UnsupportedFor
 from service.settings import PRIVATE_DIR, PRIVATE_FILE
 
 CHUNK = 1024 * 1024
-EXTENSIONS = {"docx": (".docx", ".docm", ".dotx"), "pdf": (".pdf",), "text": (".txt", ".md", ".markdown", ".text")}
+EXTENSIONS = {"docx": (".docx", ".docm", ".dotx"), "pdf": (".pdf",), "text": (".txt", ".md", ".markdown", ".text"),
+              "doc": (".doc", ".dot"), "rtf": (".rtf",), "odt": (".odt", ".ott"), "xlsx": (".xlsx", ".xlsm"),
+              "xls": (".xls",), "ods": (".ods",), "eml": (".eml",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +58,18 @@ def _check_content(path: Path, fmt: str, name: str) -> None:
                     raise UnsupportedFormat(f"{name}: a ZIP archive but not a Word document (no word/document.xml)")
         except zipfile.BadZipFile as exc:
             raise ParseError(f"{name}: not a valid .docx (the ZIP container is damaged)") from exc
+    elif fmt == "xlsx":
+        try:
+            with zipfile.ZipFile(path) as z:
+                if not any(n.startswith("xl/") for n in z.namelist()):
+                    raise UnsupportedFormat(f"{name}: a ZIP archive but not an Excel workbook (no xl/ folder)")
+        except zipfile.BadZipFile as exc:
+            raise ParseError(f"{name}: not a valid .xlsx (the ZIP container is damaged)") from exc
     elif fmt == "text":
         with path.open("rb") as fh:
             if b"\0" in fh.read(8192):
-                raise UnsupportedFormat(f"{name}: binary content in a text file; upload DOCX, PDF or plain text")
+                raise UnsupportedFormat(f"{name}: binary content in a text file; upload DOCX, PDF, another supported "
+                                        "type or plain text")
 
 
 def accept_upload(src: BinaryIO, filename: str | None, limit: int, tmp_dir: Path) -> Accepted:

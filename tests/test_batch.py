@@ -62,14 +62,14 @@ ARCHIVE_FILES = {  # path -> expected status after the first run
     "broken/corrupt.docx": "failed",
     "broken/encrypted.pdf": "failed",
     "big/huge.txt": "failed",
-    "misc/budget.xlsx": "skipped",
+    "misc/budget.numbers": "skipped",
 }
 REASONS = {
     "scans/scanned-letter.pdf": "no text layer",
     "broken/corrupt.docx": "not a valid .docx",
     "broken/encrypted.pdf": "password-protected",
     "big/huge.txt": "over the limit",
-    "misc/budget.xlsx": "unsupported file type '.xlsx'",
+    "misc/budget.numbers": "unsupported file type '.numbers'",
 }
 NAMES = ("Kayden Mitchell", "Shannon Mitchell", "Aileen Burns", "Grant Hamilton", "Heather Gilchrist")
 
@@ -113,7 +113,7 @@ def build_archive(root: Path) -> Path:
         "broken/corrupt.docx": docx_bytes(CHRONOLOGY)[:1500],   # truncated zip
         "broken/encrypted.pdf": ENCRYPTED_PDF.read_bytes(),
         "big/huge.txt": (REVIEW * 400).encode(),                   # over --max-bytes
-        "misc/budget.xlsx": b"PK\x03\x04 a spreadsheet",
+        "misc/budget.numbers": b"PK\x03\x04 a spreadsheet",
     }
     for rel, data in files.items():
         path = root / rel
@@ -152,14 +152,14 @@ def output_text(path: Path) -> str:
 # ---------------------------------------------------------------- fast: no model
 
 def test_walk_lists_every_file_and_marks_unsupported(tmp_path: Path) -> None:
-    for rel in ("b/report.docx", "a/notes.TXT", "a/~$report.docx", "a/sheet.xlsx", "c/README", "out/x.txt"):
+    for rel in ("b/report.docx", "a/notes.TXT", "a/~$report.docx", "a/sheet.numbers", "c/README", "out/x.txt"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
     entries = {e.rel: e.skip_reason for e in walk(tmp_path, exclude=tmp_path / "out")}
     assert list(entries) == sorted(entries) and "out/x.txt" not in entries
     assert entries["b/report.docx"] == entries["a/notes.TXT"] == ""
     assert "lock file" in entries["a/~$report.docx"]
-    assert "unsupported file type '.xlsx'" in entries["a/sheet.xlsx"]
+    assert "unsupported file type '.numbers'" in entries["a/sheet.numbers"]
     assert "(no extension)" in entries["c/README"]
 
 

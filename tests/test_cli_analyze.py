@@ -87,13 +87,15 @@ def test_every_fixture_analyses_or_fails_clearly(capsys, path):
 
 
 @pytest.mark.parametrize("name, data, message", [
-    ("report.xlsx", b"PK\x03\x04junk", "not a valid .docx"),
-    ("report.rtf", b"{\\rtf1 hello}", "unsupported file type '.rtf'"),
+    ("report.xlsx", b"PK\x03\x04junk", "not a valid .xlsx"),
+    ("report.docx", b"PK\x03\x04junk", "not a valid .docx"),
+    ("report.key", b"hello", "unsupported file type '.key'"),
     ("empty.txt", b"", "empty"),
     ("blank.txt", b"   \n\n", "no text"),
     ("binary.txt", b"\xff\xfe\x00\x00\x00abc\x00\x00", "binary"),
     ("nul.txt", b"abc\x00\xffdef", "binary"),
-    ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "legacy Office"),
+    ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "without the WordDocument stream"),
+    ("budget.ppt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "neither a Word document nor an Excel workbook"),
 ])
 def test_bad_input_is_refused_clearly(capsys, tmp_path, name, data, message):
     path = tmp_path / name

@@ -73,6 +73,7 @@ def build_report(rows: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, 
         "needs_review": sum(f["needs_review_count"] for f in files),
         "opinions_about_people": sum(f["opinions_about_people"].get("statements", 0) for f in files),
         "files_needing_ocr": sum(bool(f["needs_ocr"]) for f in files),
+        "by_format": by_format(files),
     }
     return {
         "tool": f"redactor {__version__}", "generated": datetime.now(UTC).isoformat(timespec="seconds"), **meta,
@@ -81,6 +82,17 @@ def build_report(rows: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, 
         "needs_ocr": [{"path": f["path"], "pages": f["needs_ocr"]} for f in files if f["needs_ocr"]],
         "skipped": [{"path": f["path"], "reason": f["reason"]} for f in files if f["status"] == "skipped"],
     }
+
+
+def by_format(files: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Files counted by their type (the file's suffix: doc, docx, eml, xlsx, …) and status."""
+    out: dict[str, dict[str, int]] = {}
+    for f in files:
+        suffix = Path(f["path"]).suffix.lower().lstrip(".") or "(none)"
+        counts = out.setdefault(suffix, {"files": 0, "done": 0, "failed": 0, "skipped": 0})
+        counts["files"] += 1
+        counts[f["status"]] = counts.get(f["status"], 0) + 1
+    return dict(sorted(out.items()))
 
 
 def write_report(report: dict[str, Any], json_path: Path) -> tuple[Path, Path]:
@@ -126,6 +138,9 @@ def render_html(report: dict[str, Any]) -> str:
                  f"<td class=n>{f['redactions']}</td>"]
         rows.append(f"<tr class=\"{cls}\">{''.join(cells)}</tr>")
     totals = "".join(f"<tr><th scope=\"row\">{_e(k)}</th><td class=n>{v:,}</td></tr>" for k, v in t["entities"].items())
+    formats = "".join(f"<tr><th scope=\"row\">{_e(k)}</th>" + "".join(f"<td class=n>{v.get(c, 0):,}</td>" for c in
+                      ("files", "done", "failed", "skipped")) + "</tr>" for k, v in t.get("by_format", {}).items())
+    formats_head = "".join(f"<th scope=\"col\">{h}</th>" for h in ("Type", "Files", "Done", "Failed", "Skipped"))
     title = f"Batch redaction report: {report.get('input', '')}"
     return (f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{_e(title)}</title>"
             f"<style>{CSS}</style></head>\n<body><h1>{_e(title)}</h1>\n"
@@ -133,7 +148,8 @@ def render_html(report: dict[str, Any]) -> str:
             f"generated {_e(report.get('generated', ''))} by {_e(report.get('tool', ''))}; low-confidence means a "
             f"score below {_e(report.get('review_threshold', ''))}."
             f"{' The run was interrupted: re-run to finish.' if report.get('interrupted') else ''}</p>\n"
-            f"<p>{_e(summary)}</p>\n<h2>Findings by type</h2>\n<table>{totals}</table>\n"
+            f"<p>{_e(summary)}</p>\n<h2>Files by type</h2>\n<table><tr>{formats_head}</tr>{formats}</table>\n"
+            f"<h2>Findings by type</h2>\n<table>{totals}</table>\n"
             f"<h2>Files, riskiest first</h2>\n<table><thead><tr>{head}</tr></thead>\n<tbody>\n"
             + "\n".join(rows) + "\n</tbody></table>\n"
             "<p class=meta>The report holds counts, scores and locations only, never the personal data itself; "

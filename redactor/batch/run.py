@@ -275,17 +275,25 @@ def _task(job: Job, opts: BatchOptions, profile: Any, register: Any, manifest: M
     return Task(job.entry.rel, data, job.sha256, profile, register, opts.review_threshold)
 
 
-def output_rel(rel: str, fmt: str) -> str:
-    """Where a file's redacted copy goes, relative to OUT_DIR: the same path (DOCX variants saved as .docx)."""
+def output_rel(rel: str, fmt: str, input_dir: Path | None = None) -> str:
+    """Where a file's redacted copy goes, relative to OUT_DIR: the same path, except that what is written as
+    DOCX (Word variants, .doc, .rtf, .odt) or XLSX (.xls, .ods) takes that suffix; when the input folder
+    also holds a file of that name (report.doc beside report.docx), the copy keeps both suffixes
+    (report.doc.docx) so that neither output overwrites the other."""
     path = PurePosixPath(rel)
-    return str(path.with_suffix(".docx")) if fmt == "docx" else rel
+    if fmt not in ("docx", "xlsx") or path.suffix.lower() == f".{fmt}":
+        return rel
+    renamed = str(path.with_suffix(f".{fmt}"))
+    if input_dir is not None and (input_dir / renamed).exists():
+        return f"{rel}.{fmt}"
+    return renamed
 
 
 def _finish(job: Job, result: FileResult, opts: BatchOptions, profile: Any, manifest: Manifest,
             outcome: BatchOutcome) -> None:
     """Write a finished file's outputs (atomically) and record it; a failure removes stale outputs."""
     summary = result.summary
-    out_rel = output_rel(job.entry.rel, result.fmt)
+    out_rel = output_rel(job.entry.rel, result.fmt, opts.input_dir)
     out = opts.out_dir / out_rel
     log_path = out.with_name(out.name + ".log.json")
     if result.status == "done" and result.output is not None:

@@ -6,9 +6,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from redactor.parse import SUPPORTED, TEXT_SUFFIXES
+from redactor.parse import (
+    CONVERTED_SUFFIXES,
+    IMAGE_SUFFIXES,
+    MAIL_SUFFIXES,
+    SHEET_SUFFIXES,
+    SUPPORTED,
+    TEXT_SUFFIXES,
+    WORD_SUFFIXES,
+)
 
-DOCUMENT_SUFFIXES = frozenset({".docx", ".docm", ".dotx", ".pdf"}) | frozenset(TEXT_SUFFIXES)
+# Documents a batch processes; each is done or failed with its reason (an image fails as needing OCR,
+# an Outlook .msg as needing to be saved as .eml), never skipped.
+DOCUMENT_SUFFIXES = (frozenset(WORD_SUFFIXES | SHEET_SUFFIXES | MAIL_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES)
+                     | frozenset(CONVERTED_SUFFIXES) | {".pdf", ".msg"})
 # Files a batch never lists: operating-system clutter, not records.
 IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 

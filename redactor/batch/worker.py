@@ -122,7 +122,8 @@ def summarise(doc: Document, analysis: Analysis, review_threshold: float) -> dic
                "where": describe_location(doc.block_at(s.start))}
               for s in analysis.spans if s.score < review_threshold]
     people, statements = opinion_counts(analysis)
-    return {"format": doc.format, "words": len(doc.text.split()), "entities": dict(sorted(counts.items())),
+    return {"format": doc.format, "converted_from": doc.metadata.get("converted_from", ""),
+            "words": len(doc.text.split()), "entities": dict(sorted(counts.items())),
             "needs_review": review, "opinions_about_people": {"people": people, "statements": statements},
             "needs_ocr": list(doc.needs_ocr), "warnings": list(analysis.warnings)}
 

@@ -11,12 +11,15 @@ from typing import Any
 from redactor.errors import InputError
 from redactor.findings import Analysis, Span, Statement
 
-OUTPUT_SUFFIX = {"docx": ".docx", "pdf": ".pdf"}
+# What a redacted copy is written as: a .doc/.rtf/.odt comes back as .docx, an .xls/.ods as .xlsx.
+OUTPUT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "xlsx": ".xlsx", "eml": ".eml", "doc": ".doc", "rtf": ".rtf",
+                 "odt": ".odt", "xls": ".xls", "ods": ".ods"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `redactor redact`."""
-    parser.add_argument("path", type=Path, help="the document to redact (.docx, .pdf, .txt, .md)")
+    parser.add_argument("path", type=Path, help="the document to redact (.docx, .doc, .rtf, .odt, .xlsx, .xls, .ods, "
+                                                ".eml, .pdf, .txt, .md)")
     parser.add_argument("--profile", "-p", required=True,
                         help="publication, foi, care-inspectorate, or a profile YAML file")
     parser.add_argument("-o", "--output", required=True,  # a str: Path would drop the trailing "/" of a new folder
@@ -28,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "document of a case uses the same pseudonyms; keep it with the case, not the outputs")
     parser.add_argument("--analysis", type=Path, help="analysis JSON (`redactor analyze --format json`) to use "
                                                       "instead of analysing again")
+    parser.add_argument("--keep-format", action="store_true",
+                        help="write a .doc/.rtf/.odt/.xls/.ods back in its own format (converted back by LibreOffice "
+                             "and verified again) instead of as .docx/.xlsx")
     parser.add_argument("--log-originals", action="store_true",
                         help="include the original personal data in the redaction log (default: omitted)")
 
@@ -37,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from redactor.anonymise.profiles import load_profile
     from redactor.anonymise.pseudonyms import PseudonymMap
     from redactor.emit.log import schedule_csv, schedule_html
-    from redactor.pipeline import redact_document
+    from redactor.pipeline import convert_back, redact_document
     from redactor.review import load_decisions
 
     profile = load_profile(args.profile)
@@ -50,10 +56,15 @@ def run(args: argparse.Namespace) -> int:
     # with a reviewer's decisions the document was attended, and the profile's `unknown` rule applies
     result = redact_document(args.path, profile, register, decisions, pmap, analysis=analysis, provenance=provenance,
                              log_originals=args.log_originals, attended=bool(args.decisions))
-    out = output_path(args.path, args.output, result.fmt)
+    data, fmt = result.data, result.fmt
+    if args.keep_format and result.log["source"].get("converted_from"):
+        data, fmt = convert_back(result, args.path.name)
+        result.log["output"] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+                                "converted_back_to": fmt, "verified_copy": result.log["output"]}
+    out = output_path(args.path, args.output, fmt)
     if out.resolve() == args.path.resolve():
         raise InputError(f"{out}: the output would overwrite the original; choose another -o")
-    _write(out, result.data)
+    _write(out, data)
     _write(out.with_name(out.name + ".log.json"), json.dumps(result.log, indent=1, ensure_ascii=False).encode())
     if profile.schedule:
         _write(out.with_name(out.name + ".schedule.csv"), schedule_csv(result.schedule_rows).encode())

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         for s in direct:
             chars[s.start:s.end] = "\n" * (s.end - s.start)
         kept, texts = "".join(chars), []
-    source = args.original.read_bytes() if doc.format == fmt else None
+    source = rv.data if doc.format == fmt else None     # for a .doc/.xls/…, the package LibreOffice made of it
     findings = verify(data, fmt, redacted, kept, texts, source=source)
     for f in findings:
         print(f"LEAK {f}")

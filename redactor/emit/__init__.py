@@ -40,8 +40,21 @@ def _emit_text(doc: Document, source: bytes, replacements: Sequence[Replacement]
     return emit_text(doc, source, replacements)
 
 
+def _emit_eml(doc: Document, source: bytes, replacements: Sequence[Replacement], **options: Any) -> bytes:
+    from redactor.emit.eml import emit_eml
+
+    return emit_eml(doc, source, replacements)
+
+
+def _emit_xlsx(doc: Document, source: bytes, replacements: Sequence[Replacement], **options: Any) -> bytes:
+    from redactor.emit.xlsx import emit_xlsx
+
+    return emit_xlsx(doc, source, replacements)
+
+
 # Emitters are imported only when used: a text redaction never loads python-docx or pikepdf.
-EMITTERS: dict[str, Emitter] = {"docx": _emit_docx, "pdf": _emit_pdf, "text": _emit_text}
+EMITTERS: dict[str, Emitter] = {"docx": _emit_docx, "pdf": _emit_pdf, "text": _emit_text, "eml": _emit_eml,
+                                 "xlsx": _emit_xlsx}
 
 
 def emit(doc: Document, source: bytes, planned: Sequence[Planned], unreadable_pages: str = "refuse") -> bytes:

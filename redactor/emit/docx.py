@@ -185,7 +185,10 @@ def _zip(parts: dict[str, bytes]) -> bytes:
 
 def emit_docx(doc: Document, source: bytes, replacements: Sequence[Replacement]) -> bytes:
     """The redacted .docx: replacements applied, tracked changes accepted, comments and metadata scrubbed."""
-    if len(doc.sha256) == 64 and doc.sha256 != hashlib.sha256(source).hexdigest():
+    if doc.converted:   # a .doc/.rtf/.odt: the nodes point into the package LibreOffice made of it
+        if source != doc.converted:
+            raise InputError(f"{doc.path}: the document was parsed from a different conversion than the source given")
+    elif len(doc.sha256) == 64 and doc.sha256 != hashlib.sha256(source).hexdigest():
         raise InputError(f"{doc.path}: the document was parsed from different bytes than the source given")
     parts = read_package(doc.path, source)
     xml = XmlParts(parts)

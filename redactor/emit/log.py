@@ -41,6 +41,8 @@ def describe_location(block: Block | None) -> str:
     if block is None:
         return "document"
     loc = block.location
+    if "sheet" in loc and "cell" in loc and block.kind == "table_cell":
+        return f"sheet {loc['sheet']}, cell {loc['cell']}"            # a spreadsheet cell, as Excel names it
     parts = [] if block.kind in ("paragraph", "list_item", "heading", "page_text", "table_cell") else [
         block.kind.replace("_", " ")]
     keys = [k for k in LOCATION_KEYS if k in loc] + [k for k in loc if k not in LOCATION_KEYS]
@@ -89,7 +91,11 @@ def build_log(doc: Document, profile: Profile, planned: Sequence[Planned], outpu
         "profile": {"name": profile.name, "file": profile.path.replace("\\", "/").rsplit("/", 1)[-1],
                     "sha256": profile.sha256},
         "source": {"file": doc.path.replace("\\", "/").rsplit("/", 1)[-1], "format": doc.format,
-                   "sha256": doc.sha256},
+                   "sha256": doc.sha256,
+                   **({"converted_from": doc.metadata["converted_from"],
+                       "note": f"converted from .{doc.metadata['converted_from']} to .{doc.format} by LibreOffice; "
+                               f"the redacted copy is a .{doc.format}"}
+                      if doc.metadata.get("converted_from") else {})},
         "output": {"sha256": hashlib.sha256(output).hexdigest(), "bytes": len(output)},
         "originals": "included (--log-originals)" if log_originals else
                      "omitted: the log records offsets and kinds, not the personal data itself; "

@@ -41,6 +41,11 @@ RUN_TAG = re.compile(r"</?w:(?:r|t|rPr|b|bCs|i|iCs|u|color|sz|szCs|rFonts|lang|p
                      r"strike|dstrike|vanish|shd|lastRenderedPageBreak|softHyphen)(?:\s[^>]*)?/?>")
 
 
+# Excel's rich-text run tags (shared strings, inline strings, comments): "Mor</t></r><r><t>ag" reads "Morag".
+XLSX_RUN_TAG = re.compile(r"</?(?:x:)?(?:r|t|rPr|rFont|b|i|u|sz|color|family|scheme|charset|strike|vertAlign|"
+                          r"outline|shadow|condense|extend)(?:\s[^>]*)?/?>")
+
+
 @lru_cache(maxsize=1)
 def ordinary_words() -> frozenset[str]:
     """Lower-case words that are both names and ordinary English words, plus document-format vocabulary."""
@@ -56,12 +61,50 @@ def output_text(output: bytes, fmt: str) -> str:
     """All the text an adversary could read from the output bytes (raises on unreadable output)."""
     if fmt == "docx":
         return _docx_text(output)
+    if fmt == "xlsx":
+        return _docx_text(output, XLSX_RUN_TAG)
     if fmt == "pdf":
         return _pdf_text(output)
+    if fmt == "eml":
+        return _eml_text(output)
     return output.decode("utf-8", "replace")
 
 
-def _docx_text(data: bytes) -> str:
+def _eml_text(data: bytes) -> str:
+    """Every header, decoded and raw, the preambles, every body decoded, and every attachment read by its format."""
+    from email import message_from_bytes
+
+    from redactor.mail import POLICY, attachment_bytes, containers, parts
+    from redactor.parse import sniff
+
+    msg = message_from_bytes(data, policy=POLICY)
+    out = [data.decode("utf-8", "replace")]     # the raw message: encoded words, boundaries, raw headers
+    for c in containers(msg):                    # type: ignore[arg-type]
+        out += [str(v) for v in c.values()] + [c.preamble or "", c.epilogue or ""]
+    for p in parts("the output", msg):           # type: ignore[arg-type]
+        out += [str(v) for v in p.part.values()] + [p.part.get_filename() or ""]
+        if p.role != "attachment":
+            out.append(str(p.part.get_content()))
+            continue
+        payload = attachment_bytes(p.part)
+        try:
+            fmt = sniff(Path(p.part.get_filename() or "attachment"), payload[:2048])
+        except Exception:  # noqa: BLE001 - an attachment of no known type is read as bytes below
+            fmt = ""
+        if fmt in ("doc", "rtf", "odt", "xls", "ods"):   # an original's attachment, read as the redactor read it
+            from redactor.convert import convert
+
+            target = "xlsx" if fmt in ("xls", "ods") else "docx"
+            payload, fmt = convert("an attachment", payload, fmt, target).data, target
+        out.append(output_text(payload, fmt) if fmt in ("docx", "pdf", "eml", "xlsx") else
+                   payload.decode("utf-8", "replace"))
+    return "\n".join(out)
+
+
+def _docx_text(data: bytes, run_tag: re.Pattern[str] | None = None) -> str:
+    """Every part of a zip package (DOCX, XLSX): XML as element text with `run_tag` joined, attributes and
+    tag-free text; other parts as bytes."""
+    run_tag = run_tag or RUN_TAG
     parts: list[str] = []
     for name, raw in read_package("the output", data).items():
         if not name.endswith((".xml", ".rels")):
@@ -70,7 +113,7 @@ def _docx_text(data: bytes) -> str:
             continue
         xml = raw.decode("utf-8", "ignore")
         parts += _unescape_all(re.findall(r'="([^"]*)"', xml))
-        parts.append(_unescape(re.sub(r"<[^>]+>", "\n", RUN_TAG.sub("", xml))))
+        parts.append(_unescape(re.sub(r"<[^>]+>", "\n", run_tag.sub("", xml))))
         parts.append(_unescape(re.sub(r"<[^>]+>", " ", xml)))
     return "\n".join(parts)
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from redactor.document import Document
-from redactor.errors import EncryptedDocument, FileTooLarge, InputError, UnsupportedFormat
-from redactor.parse import docx, pdf, text
+from redactor.errors import EncryptedDocument, FileTooLarge, InputError, NeedsOCR, UnsupportedFormat
+from redactor.parse import converted, docx, eml, pdf, text, xlsx
 
 Parser = Callable[[Path, bytes, str], Document]
 
@@ -15,34 +15,88 @@ PARSERS: dict[str, Parser] = {
     "docx": docx.parse_docx,
     "pdf": pdf.parse_pdf,
     "text": text.parse_text,
+    "doc": converted.parse_word,     # .doc, .rtf and .odt: converted to DOCX by LibreOffice, then read as DOCX
+    "rtf": converted.parse_word,
+    "odt": converted.parse_word,
+    "eml": eml.parse_eml,            # headers, bodies and attachments (each through its own parser)
+    "xlsx": xlsx.parse_xlsx,
+    "xls": converted.parse_sheet,    # .xls and .ods: converted to XLSX by LibreOffice, then read as XLSX
+    "ods": converted.parse_sheet,
 }
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-SUPPORTED = "DOCX (.docx), PDF (.pdf) and plain text (.txt, .md)"
+WORD_SUFFIXES = {".docx", ".docm", ".dotx"}
+SHEET_SUFFIXES = {".xlsx", ".xlsm"}
+# Suffixes whose files LibreOffice converts, by the format they are read as.
+CONVERTED_SUFFIXES = {".doc": "doc", ".dot": "doc", ".rtf": "rtf", ".odt": "odt", ".ott": "odt", ".xls": "xls",
+                      ".ods": "ods"}
+IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
+MAIL_SUFFIXES = {".eml"}
+SUPPORTED = ("DOCX (.docx), legacy Word (.doc), RTF (.rtf), OpenDocument text (.odt), Excel (.xlsx, .xls), "
+             "OpenDocument spreadsheets (.ods), PDF (.pdf), e-mail (.eml) and plain text (.txt, .md)")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+ODF_MIMETYPE = b"application/vnd.oasis.opendocument."
+ODF_KINDS = {b"text": "odt", b"text-template": "odt", b"spreadsheet": "ods", b"spreadsheet-template": "ods"}
+
+
+def _odf_kind(head: bytes) -> str | None:
+    """An OpenDocument package's format from its first entry (`mimetype`, stored), if it is one."""
+    if head[30:38] != b"mimetype" or not head[38:].startswith(ODF_MIMETYPE):
+        return None
+    kind = head[38 + len(ODF_MIMETYPE):].split(b"PK", 1)[0]
+    return ODF_KINDS.get(kind, "odf:" + kind.decode("ascii", "replace"))
 
 
 def sniff(path: Path, head: bytes) -> str:
-    """The format of a file from its first bytes, with the suffix only to tell text apart."""
+    """The format of a file from its first bytes, with the suffix to tell apart what the bytes cannot."""
     suffix = path.suffix.lower()
     if head.startswith(b"%PDF") or (suffix == ".pdf" and b"%PDF" in head[:1024]):
         return "pdf"
-    if head.startswith(b"PK\x03\x04") and (suffix in (".docx", ".docm", ".dotx") or suffix not in TEXT_SUFFIXES):
-        return "docx"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(IMAGE_MAGIC) or suffix in IMAGE_SUFFIXES:
+        raise NeedsOCR(f"{path.name}: an image of a page; its text must be recognised (OCR) before it can be "
+                       "redacted, and this installation has no OCR route. Scan to a PDF with a text layer, "
+                       "or type the text into a .docx")
+    if head.startswith(b"PK\x03\x04") and (suffix in WORD_SUFFIXES or suffix not in TEXT_SUFFIXES):
+        odf = _odf_kind(head)
+        if odf is not None and odf.startswith("odf:"):
+            raise UnsupportedFormat(f"{path.name}: an OpenDocument {odf[4:]} file; supported types are {SUPPORTED}")
+        if odf:
+            return odf
+        return "xlsx" if suffix in SHEET_SUFFIXES else CONVERTED_SUFFIXES.get(suffix, "docx")
+    if suffix == ".msg":
+        raise UnsupportedFormat(f"{path.name}: an Outlook .msg message; it cannot be read here (no permissively "
+                                "licensed .msg reader is installed). Save or forward it as .eml (in Outlook: drag "
+                                "the message to a folder, or use 'Save as' in the new Outlook)")
     if head.startswith(OLE_MAGIC):
-        if suffix in (".docx", ".docm", ".dotx"):
+        if suffix in WORD_SUFFIXES:
             raise EncryptedDocument(f"{path.name}: this .docx is password-protected (an encrypted OLE container); "
                                     "remove the password in Word and try again")
-        raise UnsupportedFormat(f"{path.name}: a legacy Office (OLE) file; supported types are {SUPPORTED}. "
-                                "Save it as .docx first")
+        if suffix in (".doc", ".dot"):
+            return "doc"
+        if suffix in SHEET_SUFFIXES:
+            raise EncryptedDocument(f"{path.name}: this .xlsx is password-protected (an encrypted OLE container); "
+                                    "remove the password in Excel and try again")
+        if suffix in (".xls", ".xlt"):
+            return "xls"
+        raise UnsupportedFormat(f"{path.name}: a legacy Office (OLE) file that is neither a Word document nor an "
+                                f"Excel workbook; supported types are {SUPPORTED}. Save it as .docx or .xlsx first")
     if suffix == ".pdf":
         if not head:
             raise InputError(f"{path.name}: the file is empty (0 bytes)")
         return "pdf"
-    if suffix in (".docx", ".docm", ".dotx"):
+    if suffix in WORD_SUFFIXES:
         return "docx"
+    if suffix in SHEET_SUFFIXES:
+        return "xlsx"
+    if suffix in CONVERTED_SUFFIXES:
+        return CONVERTED_SUFFIXES[suffix]
+    if suffix in MAIL_SUFFIXES:
+        return "eml"
     if suffix in TEXT_SUFFIXES:
         return "text"
     raise UnsupportedFormat(f"{path.name}: unsupported file type {suffix or '(no extension)'!r}; "

@@ -20,6 +20,8 @@ from service.schemas import ExportIn, ExportOut, PreviewOut
 router = APIRouter(tags=["exports"])
 
 MEDIA_TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               ".eml": "message/rfc822",
                ".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8", ".md": "text/plain; charset=utf-8"}
 
 

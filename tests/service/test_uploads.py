@@ -34,11 +34,12 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
 @pytest.mark.parametrize("name, data, status", [
     ("report.docx", b"", 400),                                     # empty
     ("report.exe", b"MZ\x90\x00" + b"\0" * 100, 415),              # unsupported type
-    ("report.doc", OLE, 415),                                      # legacy Word: save as .docx
+    ("report.doc", OLE, 422),                                      # no Word stream in the OLE file
+    ("report.xlsx", _zip({"hello.txt": b"hi"}), 415),              # a ZIP, but not a workbook
     ("report.docx", OLE, 422),                                     # password-protected .docx
     ("report.docx", _zip({"hello.txt": b"hi"}), 415),              # a ZIP, but not a Word document
     ("report.docx", make_docx(PARAGRAPHS)[:600], 422),             # truncated
-    ("report.docx", PNG, 422),                                     # an image named .docx
+    ("report.docx", PNG, 415),                                     # an image named .docx: needs OCR
     ("report.docx", b"<html><script>alert(1)</script></html>", 422),   # HTML named .docx
     ("notes.txt", b"text\0with\0nulls" * 10, 415),                 # binary named .txt
     ("report.pdf", b"%PDF-1.4\n garbage", 422),                    # corrupt PDF
