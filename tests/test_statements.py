@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from benchmarks.statements_eval import line_blocks, statement_scores
+from redactor.analyse.pattern_words import leading_words
 from redactor.analyse.sentences import split_sentences
-from redactor.analyse.statement_rules import RULES_FILE, leading_words, load_rules_file, parse_rules, statement_rules
+from redactor.analyse.statement_rules import RULES_FILE, load_rules_file, parse_rules, statement_rules
 from redactor.analyse.statements import _hits, classify_sentence, classify_statements, opinions_about_people
 from redactor.errors import RulesError
 from redactor.findings import Span, Statement
@@ -558,6 +559,9 @@ def test_dev_corpus_statement_f1() -> None:
     (r"^\W*(?:please|pls)", ()),                      # the start is not a word
     (r"(?:foo|bar)?baz", ()),                         # an optional group
     (r"(?-i:\b[A-Z]\w+)\s+said", ()),
+    (r"(?i)(?<=\b(?:snapchat|insta)[ :]+)[\w.]+", ("snapchat", "insta")),   # what a lookbehind requires
+    (r"(?<=\b(?:is|i'm)\s)\d+", ("is", "i'm")),
+    (r"(?<=\b(?:is|[Ii]'m)\s)\d+", ()),                                    # a class: nothing is read
 ])
 def test_a_cue_is_tried_only_on_sentences_with_a_word_its_pattern_starts_with(pattern, words):
     assert leading_words(pattern) == words

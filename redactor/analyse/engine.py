@@ -27,6 +27,7 @@ from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, Sp
 from spacy.attrs import IDX, IS_PUNCT, IS_STOP, LOWER
 from spacy.tokens import Doc
 
+from redactor.analyse.pattern_words import leading_words
 from redactor.analyse.recognisers import FINDERS
 from redactor.analyse.rules import RuleSpec, load_rules
 from redactor.analyse.validators import VALIDATORS
@@ -50,10 +51,17 @@ class RulePatternRecognizer(PatternRecognizer):
         super().__init__(supported_entity=spec.entity, name=spec.name, supported_language=LANGUAGE,
                          patterns=patterns, context=list(spec.context), global_regex_flags=REGEX_FLAGS)
         self._validator = VALIDATORS[spec.validator] if spec.validator else None
+        # words a text must hold for each pattern to match at all (pattern_words): most documents have no
+        # app name for "listed after an app", so that costly pattern is not tried on them
+        self._all_patterns = list(self.patterns)
+        self._needs = [leading_words(p.regex) for p in self._all_patterns]
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
-        results = super().analyze(text, entities, nlp_artifacts, REGEX_FLAGS)
+        low = text.lower()
+        self.patterns = [p for p, needs in zip(self._all_patterns, self._needs)
+                         if not needs or any(w in low for w in needs)]
+        results = super().analyze(text, entities, nlp_artifacts, REGEX_FLAGS) if self.patterns else []
         kept = []
         for r in results:
             r.recognition_metadata["subtype"] = self.spec.subtype

@@ -9,6 +9,7 @@ from typing import Any
 import regex
 import yaml
 
+from redactor.analyse.pattern_words import leading_words
 from redactor.errors import RulesError
 
 RULES_FILE = Path(__file__).resolve().parents[2] / "rules" / "statements.yaml"
@@ -77,94 +78,6 @@ def _needs(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v and v == v.lower() for v in value):
         raise RulesError(f"{where}: 'needs' must be a list of lower-case words, not {value!r}")
     return tuple(value)
-
-
-def _group_end(p: str, i: int) -> int:
-    """The index just after the group that opens at p[i] ('('), or -1."""
-    depth, j = 0, i
-    while j < len(p):
-        c = p[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            j = p.find("]", j + 2)
-            if j < 0:
-                return -1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
-    return -1
-
-
-def _alternatives(p: str) -> list[str] | None:
-    """The top-level alternatives of a pattern, or None if its brackets do not balance."""
-    out, depth, start, j = [], 0, 0, 0
-    while j < len(p):
-        c = p[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            j = p.find("]", j + 2)
-            if j < 0:
-                return None
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(p[start:j])
-            start = j + 1
-        j += 1
-    return out + [p[start:]]
-
-
-_OPEN_GROUP = regex.compile(r"\(\?(?::|P<\w+>)")
-
-
-def leading_words(pattern: str) -> tuple[str, ...]:
-    """Lower-case words one of which every match of `pattern` starts with, read off the pattern's start
-    ("\\b(?:believe|believed)" gives believe, believed); () when the start is not that simple. A cue is
-    tried only on sentences containing one of them: the same result, without searching most sentences."""
-    alts = _alternatives(pattern)
-    if not alts:
-        return ()
-    words: list[str] = []
-    for alt in alts:
-        i = 0
-        while True:  # lookbehinds and word boundaries take no characters
-            if alt.startswith(("(?<!", "(?<="), i) and (j := _group_end(alt, i)) > 0:
-                i = j
-            elif alt.startswith("\\b", i):
-                i += 2
-            else:
-                break
-        if (m := _OPEN_GROUP.match(alt, i)) is not None:
-            j = _group_end(alt, i)
-            if j < 0 or alt[j:j + 1] in ("?", "*", "{"):
-                return ()
-            inner = leading_words(alt[m.end():j - 1])
-            if not inner:
-                return ()
-            words.extend(inner)
-            continue
-        lit = ""
-        for k in range(i, len(alt)):
-            c = alt[k]
-            if not (c.isalpha() or c in "'’") or alt[k + 1:k + 2] in ("?", "*", "{"):
-                break
-            lit += c
-            if alt[k + 1:k + 2] == "+":
-                break
-        if len(lit) < 2:
-            return ()
-        words.append(lit.lower())
-    return tuple(dict.fromkeys(words))
 
 
 def _compile(pattern: Any, vocab: dict[str, str], where: str) -> regex.Pattern[str]:
