@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,3 +134,24 @@ def _locate(start: int, end: int, want: str, text: str) -> tuple[int, int]:
     if not (0 <= start < end <= len(text)):
         raise InputError(f"add decision at {start}-{end} is outside the document (length {len(text)})")
     return start, end
+
+
+def occurrences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Every occurrence in `text` of the words at start-end: exact, other case, other spacing; whole words only.
+
+    A reviewer who adds a missed name means the name, not one place it is written: "Strathcairn",
+    "STRATHCAIRN" and "Strath  cairn" split over a line break are all the same addition. The selection
+    itself is always among the results.
+    """
+    words = text[start:end].split()
+    if not words:
+        return []
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    if words[0][0].isalnum() or words[0][0] == "_":
+        pattern = r"(?<!\w)" + pattern
+    if words[-1][-1].isalnum() or words[-1][-1] == "_":
+        pattern += r"(?!\w)"
+    found = [(m.start(), m.end()) for m in re.finditer(pattern, text, flags=re.IGNORECASE)]
+    lead = len(text[start:end]) - len(text[start:end].lstrip())
+    own = (start + lead, start + lead + len(text[start:end].strip()))
+    return sorted(set(found) | {own})

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from redactor.findings import Analysis, Decision, Span, Statement
 from redactor.review import ReviewedDecision
+from service.decision_history import REDO, UNDO, batch_of, history
 from service.models import DecisionRow, SpanRow, StatementRow, User
 from service.schemas import ProgressOut, SpanOut, StatementOut
 
@@ -75,10 +76,12 @@ def decision_after(made: list[Decision], about: str, row: SpanRow, note: str = "
 
 
 def decisions(db: Session, document_id: int) -> list[ReviewedDecision]:
-    """Every reviewer decision on the document, in the order made, as the library's decisions."""
-    rows = db.scalars(select(DecisionRow).where(DecisionRow.document_id == document_id).order_by(DecisionRow.id))
+    """Every standing reviewer decision on the document (undone ones left out), in the order made, as the
+    library's decisions."""
+    h = history(db, document_id)
+    standing = [r for r in h.rows if r.action not in (UNDO, REDO) and batch_of(r) not in h.undone]
     return [ReviewedDecision(Decision.from_json(d), str(r.after.get("text") or ""))
-            for r in rows for d in r.after.get("decisions", legacy_decisions(r))]
+            for r in standing for d in (r.after.get("decisions") if "decisions" in r.after else legacy_decisions(r))]
 
 
 def legacy_decisions(row: DecisionRow) -> list[dict[str, Any]]:

@@ -73,7 +73,8 @@ def test_rejected_spans_stay_and_unreviewed_spans_are_redacted(env: Env, tmp_pat
     spans = env.admin.get(f"/api/documents/{doc}/spans").json()
     paisley = next(s for s in spans if s["text"] == "Paisley")
     env.admin.post(f"/api/spans/{paisley['id']}/decision", json={"action": "reject", "version": 1})
-    x = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"}).json()
+    x = env.admin.post(f"/api/documents/{doc}/exports",
+                       json={"profile": "publication", "confirm_unreviewed": True}).json()
     assert x["unreviewed"] == len(spans) - 1
     out = tmp_path / "out.docx"
     out.write_bytes(env.admin.get(x["download_url"]).content)
@@ -90,7 +91,7 @@ def test_unverifiable_output_is_refused_and_nothing_is_kept(env: Env, monkeypatc
 
     doc = env.ready_document()
     monkeypatch.setattr(redactor.pipeline, "redact", refuse)
-    r = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
+    r = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication", "confirm_unreviewed": True})
     assert r.status_code == 422 and r.json()["findings"] == ["word/document.xml: 'Kayden'"]
     with env.app.state.services.sessions() as db:
         assert db.scalar(select(func.count()).select_from(Export)) == 0
@@ -134,7 +135,8 @@ def test_concurrent_exports_of_one_case_give_distinct_people_distinct_pseudonyms
     results: dict[int, dict] = {}
 
     def export(doc: int) -> None:
-        r = env.client("rita").post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
+        r = env.client("rita").post(f"/api/documents/{doc}/exports",
+                                    json={"profile": "publication", "confirm_unreviewed": True})
         results[doc] = r.json() if r.status_code == 201 else {"error": r.text}
 
     threads = [threading.Thread(target=export, args=(d,)) for d in (first, second)]
@@ -149,3 +151,35 @@ def test_concurrent_exports_of_one_case_give_distinct_people_distinct_pseudonyms
         people = db.get_one(Case, env.case).pseudonyms["people"]
     pseudonyms = [p["pseudonym"] for p in people.values()]
     assert len(people) == 2 and len(set(pseudonyms)) == 2, people
+
+
+def test_an_export_with_unreviewed_findings_needs_a_confirmation_that_says_what_happens(env: Env) -> None:
+    doc = env.ready_document()
+    fiona = env.client("fiona")
+    refused = fiona.post(f"/api/documents/{doc}/exports", json={"profile": "foi"})
+    assert refused.status_code == 409
+    body = refused.json()
+    assert body["needs_confirmation"] is True and body["unreviewed"] == 6
+    assert body["detail"].startswith("6 findings are not reviewed yet. If you export the foi version now, 6 findings")
+    assert "redacted as found" in body["consequence"]
+    assert fiona.get(f"/api/documents/{doc}/exports").json() == []          # nothing was made
+    preview = fiona.get(f"/api/documents/{doc}/preview?profile=foi").json()
+    assert preview["consequence"] == body["consequence"]
+    made = fiona.post(f"/api/documents/{doc}/exports", json={"profile": "foi", "confirm_unreviewed": True})
+    assert made.status_code == 201 and made.json()["unreviewed"] == 6 and made.json()["created_by_name"] == "fiona"
+
+
+def test_export_history_lists_who_when_and_hashes_and_only_what_the_role_may_download(env: Env) -> None:
+    doc = env.ready_document()
+    _review_all(env, doc)
+    first = env.client("rita").post(f"/api/documents/{doc}/exports", json={"profile": "publication"}).json()
+    foi = env.client("fiona").post(f"/api/documents/{doc}/exports", json={"profile": "foi"}).json()
+    listed = env.admin.get(f"/api/documents/{doc}/exports").json()
+    assert [(x["id"], x["profile"], x["created_by_name"]) for x in listed] == \
+        [(foi["id"], "foi", "fiona"), (first["id"], "publication", "rita")]
+    assert listed[1]["sha256"] == first["sha256"] and listed[1]["download_url"] == first["download_url"]
+    assert [x["profile"] for x in env.client("rita").get(f"/api/documents/{doc}/exports").json()] == ["publication"]
+    assert [x["profile"] for x in env.client("fiona").get(f"/api/documents/{doc}/exports").json()] == ["foi"]
+    refused = env.client("rita").post(f"/api/documents/{doc}/exports", json={"profile": "foi"})
+    assert refused.json()["detail"] == \
+        "A reviewer may not export the foi version; ask an administrator or an FOI officer"
