@@ -12,7 +12,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases.manage": frozenset({"admin"}),
     "documents.upload": frozenset({"admin"}),
     "documents.read": frozenset({"admin", "reviewer", "foi"}),
-    "spans.decide": frozenset({"admin", "reviewer"}),
+    "spans.decide": frozenset({"admin", "reviewer", "foi"}),   # FOI officers confirm, reject and add too
     "audit.read": frozenset({"admin"}),
 }
 # Which roles may export for which profile (profiles not listed: admin and reviewer).
@@ -21,6 +21,11 @@ EXPORT_ROLES: dict[str, frozenset[str]] = {
 }
 DEFAULT_EXPORT_ROLES = frozenset({"admin", "reviewer"})
 ROLE_NAMES = {"admin": "an administrator", "reviewer": "a reviewer", "foi": "an FOI officer"}
+
+
+def allowed(user: User, permission: str) -> bool:
+    """True when the user's role has the permission (what a page offers)."""
+    return user.role in PERMISSIONS[permission]
 
 
 def require(user: User, permission: str) -> None:

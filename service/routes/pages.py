@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from redactor.findings import ENTITY_TYPES
-from service.access import case_for, document_for, require, visible_cases
+from service.access import allowed, case_for, document_for, may_export, require, visible_cases
 from service.audit import record
 from service.deps import DB, AppServices, CurrentSession
 from service.exporting import profile_names
@@ -47,9 +47,10 @@ def review_page(document_id: int, request: Request, services: AppServices, sessi
     doc = document_for(db, session.user, document_id)
     record(db, session.user, "document.viewed", case_id=doc.case_id, document_id=doc.id)
     db.commit()
-    can_decide = session.user.role in ("admin", "reviewer")
+    profiles = profile_names()
     return render(request, services, session, "review.html", doc=doc, case=case_for(db, session.user, doc.case_id),
-                  profiles=profile_names(), entity_types=ENTITY_TYPES, can_decide=can_decide)
+                  profiles=profiles, export_profiles=[p for p in profiles if may_export(session.user, p)],
+                  entity_types=ENTITY_TYPES, can_decide=allowed(session.user, "spans.decide"))
 
 
 @router.get("/users", response_class=HTMLResponse)

@@ -142,10 +142,19 @@
     const root = $("#review");
     const docId = root.dataset.documentId;
     const canDecide = root.dataset.canDecide === "yes";
-    const S = { text: "", spans: new Map(), statements: [], order: [], current: null, view: "review", exportProfile: null };
+    const exportProfiles = (root.dataset.exportProfiles || "").split(" ").filter(Boolean);
+    const S = { text: "", spans: new Map(), statements: [], order: [], current: null, view: "review", exportProfile: null,
+      filter: "", needsOcr: [] };
+    const SHORTCUTS_KEY = "redactor.shortcuts";
+    const shortcutsOn = () => localStorage.getItem(SHORTCUTS_KEY) !== "off";
 
     const visible = (s) => !(s.source === "reviewer" && s.status === "rejected");
     const pct = (x) => `${Math.round(x * 100)}%`;
+    function context(s) {   // one line of the text around a mention, so 32 identical mentions can be told apart
+      const before = S.text.slice(Math.max(0, s.start - 40), s.start).split("\n").pop();
+      const after = S.text.slice(s.end, s.end + 40).split("\n")[0];
+      return `…${before}[${S.text.slice(s.start, s.end)}]${after}…`;
+    }
 
     function computeOrder() {
       // groups of mentions (one person / one entity), undecided and low-confidence groups first
@@ -163,8 +172,10 @@
       });
       // the safety net's findings (UNKNOWN: no rule recognised them) come after the rules' findings, as their own group
       const net = (g) => g.spans[0].entity_type === "UNKNOWN";
-      list.sort((a, b) => net(a) - net(b) || (a.pending === 0) - (b.pending === 0) || a.min - b.min
-        || a.label.localeCompare(b.label));
+      // the order is fixed by what analysis found (not by what is decided), so a group never jumps when decided
+      const first = (g) => Math.min(...g.spans.map((s) => s.start));
+      list.forEach((g) => { g.min = Math.min(...g.spans.map((s) => (s.source === "reviewer" ? 1 : s.score))); });
+      list.sort((a, b) => net(a) - net(b) || a.min - b.min || a.label.localeCompare(b.label) || first(a) - first(b));
       S.groups = list;
       S.order = list.flatMap((g) => g.spans.map((s) => s.id));
     }
@@ -222,10 +233,16 @@
 
     function renderGroups() {
       const box = $("#groups");
+      const had = document.activeElement;   // keyboard users keep their place when the list is redrawn
+      const focus = had && box.contains(had) ? (had.matches("li[data-id]") ? `li[data-id="${S.current ?? had.dataset.id}"]`
+        : had.matches("button[data-group]") ? `section[data-group="${CSS.escape(had.dataset.group)}"] li[data-id]` : null) : null;
       const frag = document.createDocumentFragment();
       let netShown = false;
+      const q = S.filter.trim().toLowerCase();
       for (const g of S.groups) {
         const first = g.spans[0];
+        if (q && !g.spans.some((s) => s.text.toLowerCase().includes(q)) && !first.entity_type.toLowerCase().includes(q)
+          && !(first.role || "").toLowerCase().includes(q) && !g.spans.some((s) => s.status === q)) continue;
         if (first.entity_type === "UNKNOWN" && !netShown) {
           netShown = true;
           frag.append(el("h3", { class: "net-heading", id: "net-heading" }, "Not recognised by any rule"),
@@ -236,22 +253,42 @@
         const head = el("div", { class: "group-head" },
           el("span", { class: `mark t-${first.entity_type}` }, g.label),
           el("span", { class: "muted" }, ` ${first.entity_type === "UNKNOWN" ? "not recognised" : first.entity_type}${first.role ? " · " + first.role : ""} · ${g.spans.length} mention${g.spans.length > 1 ? "s" : ""}, ${g.spans.length - g.pending} reviewed`));
-        if (canDecide && g.pending) {
-          head.append(el("button", { type: "button", class: "small ok group-accept", dataset: { group: g.key }, textContent: "Accept all" }),
-            el("button", { type: "button", class: "small no group-reject", dataset: { group: g.key }, textContent: "Reject all" }));
+        if (canDecide) {
+          // undecided mentions first; once all are decided the buttons reverse the decided ones (undo: z)
+          const n = g.spans.length;
+          const accepted = g.spans.filter((s) => s.status === "accepted").length;
+          const rejected = g.spans.filter((s) => s.status === "rejected").length;
+          const what = g.pending ? `${g.pending} undecided mention${g.pending === 1 ? "" : "s"}` : `${n} mention${n === 1 ? "" : "s"}`;
+          const button = (action, include) => el("button", {
+            type: "button", class: `small ${action === "accept" ? "ok group-accept" : "no group-reject"}`,
+            dataset: { group: g.key, include: include ? "yes" : "no" },
+            textContent: action === "accept" ? "Accept all" : "Reject all",
+          });
+          const acc = button("accept", !g.pending), rej = button("reject", !g.pending);
+          acc.setAttribute("aria-label", `Accept all ${what} of ${g.label}`);
+          rej.setAttribute("aria-label", `Reject all ${what} of ${g.label}`);
+          if (g.pending || rejected) head.append(acc);
+          if (g.pending || accepted) head.append(rej);
         }
         const items = el("ul", { class: "items" });
+        items.setAttribute("aria-label", `Mentions of ${g.label}`);
         for (const s of g.spans) {
-          const li = el("li", { class: `item s-${s.status}${s.id === S.current ? " current" : ""}`, dataset: { id: s.id } },
+          const li = el("li", { class: `item s-${s.status}${s.id === S.current ? " current" : ""}`, dataset: { id: s.id },
+            tabIndex: 0 },
             el("span", { class: "item-text" }, s.text),
             el("span", { class: "muted" }, ` ${pct(s.score)} `),
-            el("span", { class: `pill s-${s.status}` }, s.status));
+            el("span", { class: `pill s-${s.status}` }, s.status),
+            el("span", { class: "item-context" }, context(s)));
+          if (s.id === S.current) li.setAttribute("aria-current", "true");
+          li.setAttribute("aria-label", `${s.text}, ${s.entity_type}, ${s.status}, in: ${context(s)}`);
           items.append(li);
         }
         frag.append(el("section", { class: "group", dataset: { group: g.key } }, head, items));
       }
       if (!S.groups.length) frag.append(el("p", { class: "empty" }, "No findings. Select text in the document to add one."));
+      else if (!frag.childNodes.length) frag.append(el("p", { class: "empty" }, `No finding matches “${S.filter}”.`));
       box.replaceChildren(frag);
+      if (focus) { const again = $(focus, box); if (again) again.focus({ preventScroll: true }); }
     }
 
     function renderCurrent() {
@@ -266,7 +303,14 @@
       $("#cur-meta").textContent = `${s.entity_type}${s.subtype ? " (" + s.subtype + ")" : ""} · confidence ${pct(s.score)} · ${s.source === "reviewer" ? "added by a reviewer" : s.recognizer}${s.updated_by ? " · last decided by " + s.updated_by : ""}`;
       $("#cur-why").textContent = s.explanation;
       const sel = $("#type-select");
-      if (sel) sel.value = s.entity_type;
+      if (sel && document.activeElement !== sel) sel.value = s.entity_type;
+    }
+
+    function saveUrl() {   // the tab and the current finding survive a reload
+      const u = new URL(window.location.href);
+      if (S.view !== "review") u.searchParams.set("view", S.view); else u.searchParams.delete("view");
+      if (S.current != null) u.searchParams.set("finding", String(S.current)); else u.searchParams.delete("finding");
+      window.history.replaceState(null, "", u);
     }
 
     function renderAll() {
@@ -279,11 +323,13 @@
 
     function select(id, scroll = true) {
       S.current = id;
+      saveUrl();
       renderDoc();
       renderGroups();
       renderCurrent();
       if (scroll && id != null) {
         const seg = S.firstSeg.get(id);
+
         if (seg) seg.scrollIntoView({ block: "center", behavior: "smooth" });
         const li = $(`#groups li[data-id="${id}"]`);
         if (li) li.scrollIntoView({ block: "nearest" });
@@ -331,16 +377,49 @@
           } else toast(e.message, "error");
         }
         renderAll();
+        await refreshHistory();
       });
     }
 
-    function decideGroup(group, action) {
+    function decideGroup(group, action, includeDecided = false) {
       return enqueue(async () => { try {
-        const changed = await api("POST", `/api/documents/${docId}/groups/decision`, { group, action });
+        const changed = await api("POST", `/api/documents/${docId}/groups/decision`, { group, action, include_decided: includeDecided });
         changed.forEach(applySpan);
         renderAll();
-        toast(`${action === "accept" ? "Accepted" : "Rejected"} ${changed.length} mention${changed.length === 1 ? "" : "s"}`);
+        await refreshHistory();
+        toast(`${action === "accept" ? "Accepted" : "Rejected"} ${changed.length} mention${changed.length === 1 ? "" : "s"}`
+          + (changed.length ? " (z to undo)" : ""));
       } catch (e) { toast(e.message, "error"); } });
+    }
+
+    // undo / redo: the server keeps the history; each button names what it would undo or redo
+    async function refreshHistory() {
+      if (!canDecide) return;
+      try { showHistory(await api("GET", `/api/documents/${docId}/history`)); } catch (e) { toast(e.message, "error"); }
+    }
+
+    function showHistory(h) {
+      for (const [id, step, word] of [["#undo-btn", h.undo, "Undo"], ["#redo-btn", h.redo, "Redo"]]) {
+        const b = $(id);
+        b.disabled = !step;
+        const label = step ? `${word}: ${step.label}` : `Nothing to ${word.toLowerCase()}`;
+        b.title = label;
+        b.setAttribute("aria-label", label);
+      }
+    }
+
+    function reverse(redo) {
+      if (!canDecide) return queue;
+      return enqueue(async () => { try {
+        const r = await api("POST", `/api/documents/${docId}/${redo ? "redo" : "undo"}`);
+        r.spans.forEach(applySpan);
+        renderAll();
+        showHistory(r.history);
+        toast(r.done.charAt(0).toUpperCase() + r.done.slice(1));
+      } catch (e) {
+        if (e.status === 409 && e.data && e.data.current) { applySpan(e.data.current); renderAll(); }
+        toast(e.message, "warn");
+      } });
     }
 
     // selection → document offsets (each .seg knows where its text starts)
@@ -371,26 +450,45 @@
       return { start, end };
     }
 
+    let countTimer = 0;
     function updateSelectionTools() {
       const sel = selection();
       const tools = $("#selection-tools");
       tools.hidden = !sel;
       if (sel) $("#selection-text").textContent = S.text.slice(sel.start, sel.end);
+      const same = sel && S.selection && sel.start === S.selection.start && sel.end === S.selection.end;
       S.selection = sel;
+      if (!sel || same || !canDecide) return;
+      // how many times the words occur, shown before anything is added
+      const count = $("#occurrence-count");
+      count.textContent = "";
+      clearTimeout(countTimer);
+      countTimer = setTimeout(async () => {
+        try {
+          const n = await api("GET", `/api/documents/${docId}/occurrences?start=${sel.start}&end=${sel.end}`);
+          if (S.selection !== sel) return;
+          const fresh = n.count - n.flagged;
+          count.textContent = `(${n.count} in this document${n.flagged ? `, ${n.flagged} already marked` : ""}; adds ${fresh})`;
+        } catch (e) { count.textContent = `(${e.message})`; }
+      }, 150);
     }
 
     function addSelection() {
       const sel = S.selection || selection();
       if (!sel || !canDecide) return queue;
+      const scope = ($("input[name=add-scope]:checked") || { value: "all" }).value;
       return enqueue(async () => { try {
-        const s = await api("POST", `/api/documents/${docId}/spans`, { start: sel.start, end: sel.end, entity_type: $("#add-type").value });
-        applySpan(s);
+        const r = await api("POST", `/api/documents/${docId}/spans`, { start: sel.start, end: sel.end, entity_type: $("#add-type").value, scope });
+        r.added.forEach(applySpan);
+        const s = r.span;
         window.getSelection().removeAllRanges();
         S.selection = null;
         $("#selection-tools").hidden = true;
         renderAll();
         select(s.id);
-        toast(`Added “${s.text}” as ${s.entity_type}`);
+        await refreshHistory();
+        toast(r.added.length > 1 ? `Added “${s.text}” as ${s.entity_type} at ${r.added.length} places (z to undo)`
+          : `Added “${s.text}” as ${s.entity_type}`);
       } catch (e) {
         if (e.status === 409 && e.data && e.data.current) { applySpan(e.data.current); renderAll(); }
         toast(e.message, "error");
@@ -418,10 +516,16 @@
       $("#legend").hidden = !review;
       $("#preview").hidden = review;
       $("#preview-bar").hidden = review;
+      $("#export-gate").hidden = true;
+      saveUrl();
       if (review) return;
       $("#preview-info").textContent = "Preparing preview…";
       $("#export-links").replaceChildren();
+      const mayExport = exportProfiles.includes(view);
+      $("#export-btn").hidden = !mayExport;
       $("#export-btn").textContent = `Export ${view} version`;
+      $("#export-not-allowed").hidden = mayExport;
+      $("#export-not-allowed").textContent = mayExport ? "" : `Your role previews the ${view} version; others export it.`;
       try {
         const p = await api("GET", `/api/documents/${docId}/preview?profile=${encodeURIComponent(view)}`);
         if (S.view !== view) return;
@@ -431,28 +535,60 @@
             : document.createTextNode(piece.text));
         }
         $("#preview").replaceChildren(frag);
-        $("#preview-info").textContent = `${p.changes} change${p.changes === 1 ? "" : "s"}` +
-          (p.unreviewed ? ` · ${p.unreviewed} finding${p.unreviewed === 1 ? "" : "s"} not reviewed yet (they are redacted)` : " · every finding reviewed");
+        S.unreviewedNote = p.consequence;
+        $("#preview-info").textContent = `${p.changes} change${p.changes === 1 ? "" : "s"}` + (S.needsOcr.length
+          ? ` · page${S.needsOcr.length === 1 ? "" : "s"} ${S.needsOcr.join(", ")} have no text layer: nothing on them was checked`
+          : "") + (p.unreviewed ? ` · ${p.unreviewed} finding${p.unreviewed === 1 ? "" : "s"} not reviewed yet: ${p.consequence}`
+          : (S.spans.size ? " · every finding reviewed" : " · no findings"));
       } catch (e) {
         $("#preview-info").textContent = e.message;
       }
     }
 
-    async function exportCurrent() {
+    function exportLinks(x, primary = false) {
+      const links = [el("a", primary ? { href: x.download_url, download: x.filename, id: "download-link" }
+        : { href: x.download_url, download: x.filename }, primary ? "download again" : x.filename),
+        " · ", el("a", { href: `/api/exports/${x.id}/log.json`, download: "" }, "redaction log")];
+      if (x.profile === "foi") links.push(" · ", el("a", { href: `/api/exports/${x.id}/schedule.csv`, download: "" }, "schedule (CSV)"),
+        " · ", el("a", { href: `/api/exports/${x.id}/schedule.html`, download: "" }, "schedule (HTML)"));
+      return links;
+    }
+
+    async function loadExports() {
+      const list = await api("GET", `/api/documents/${docId}/exports`);
+      const box = $("#exports");
+      if (!list.length) { box.replaceChildren(el("li", { class: "muted" }, "None yet.")); return; }
+      box.replaceChildren(...list.map((x) => el("li", { class: "export", dataset: { exportId: x.id } },
+        el("strong", {}, x.profile), ` by ${x.created_by_name || "a former user"}, ${new Date(x.created_at).toLocaleString()}`,
+        x.unreviewed ? el("span", { class: "pill s-pending" }, `${x.unreviewed} unreviewed`) : "",
+        el("br"), ...exportLinks(x),
+        el("br"), el("code", { class: "hash", title: "SHA-256 of the exported file" }, `sha256 ${x.sha256}`),
+        x.warnings.length ? el("ul", { class: "export-warnings" }, ...x.warnings.map((w) => el("li", {}, w))) : "")));
+    }
+
+    function showWarnings(warnings) {
+      $("#export-warnings").hidden = !warnings.length;
+      $("#export-warning-list").replaceChildren(...warnings.map((w) => el("li", {}, w)));
+    }
+
+    async function exportCurrent(confirmed = false) {
       const profile = S.view;
       const button = $("#export-btn");
       button.disabled = true;
+      $("#export-gate").hidden = true;
       try {
-        const x = await api("POST", `/api/documents/${docId}/exports`, { profile });
-        const links = [el("a", { href: x.download_url, download: x.filename, id: "download-link" }, "download again"),
-          " · ", el("a", { href: `/api/exports/${x.id}/log.json`, download: "" }, "redaction log")];
-        if (x.schedule && x.schedule.length) links.push(" · ", el("a", { href: `/api/exports/${x.id}/schedule.csv`, download: "" }, "schedule (CSV)"),
-          " · ", el("a", { href: `/api/exports/${x.id}/schedule.html`, download: "" }, "schedule (HTML)"));
-        $("#export-links").replaceChildren(...links);
-        toast(`Exported ${x.filename}${x.warnings.length ? " with " + x.warnings.length + " warning(s)" : ""}`);
+        const x = await api("POST", `/api/documents/${docId}/exports`, { profile, confirm_unreviewed: confirmed });
+        $("#export-links").replaceChildren(...exportLinks(x, true));
+        showWarnings(x.warnings);
+        toast(`Exported ${x.filename}${x.warnings.length ? ` with ${x.warnings.length} warning${x.warnings.length === 1 ? "" : "s"} (listed below the preview bar)` : ""}`);
         $("#download-link").click();
+        await loadExports();
       } catch (e) {
-        toast(e.data && e.data.findings ? `${e.message}` : e.message, "error");
+        if (e.status === 409 && e.data && e.data.needs_confirmation) {
+          $("#gate-text").textContent = e.message;
+          $("#export-gate").hidden = false;
+          $("#gate-cancel").focus();
+        } else toast(e.message, "error");
       } finally { button.disabled = false; }
     }
 
@@ -467,19 +603,59 @@
     });
     $("#groups").addEventListener("click", (ev) => {
       const b = ev.target.closest("button");
-      if (b && b.classList.contains("group-accept")) return decideGroup(b.dataset.group, "accept");
-      if (b && b.classList.contains("group-reject")) return decideGroup(b.dataset.group, "reject");
+      if (b && b.classList.contains("group-accept")) return decideGroup(b.dataset.group, "accept", b.dataset.include === "yes");
+      if (b && b.classList.contains("group-reject")) return decideGroup(b.dataset.group, "reject", b.dataset.include === "yes");
       const li = ev.target.closest("li[data-id]");
       if (li) select(Number(li.dataset.id));
     });
+    $("#groups").addEventListener("keydown", (ev) => {   // Tab reaches each mention; Enter or Space picks it
+      const li = ev.target.closest("li[data-id]");
+      if (li && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); select(Number(li.dataset.id)); }
+    });
+    let filterTimer = 0;
+    $("#filter").addEventListener("input", (ev) => {
+      clearTimeout(filterTimer);
+      filterTimer = setTimeout(() => { S.filter = ev.target.value; renderGroups(); }, 80);
+    });
+    const toggle = $("#shortcuts-toggle");
+    toggle.checked = shortcutsOn();
+    toggle.addEventListener("change", () => {
+      localStorage.setItem(SHORTCUTS_KEY, toggle.checked ? "on" : "off");
+      toast(toggle.checked ? "Single-key shortcuts are on" : "Single-key shortcuts are off");
+    });
     document.addEventListener("selectionchange", () => { if (S.view === "review") updateSelectionTools(); });
     $("#views").addEventListener("click", (ev) => { const t = ev.target.closest(".tab"); if (t) showView(t.dataset.view); });
-    $("#export-btn").addEventListener("click", exportCurrent);
+    $("#export-btn").addEventListener("click", () => exportCurrent(false));
+    $("#gate-confirm").addEventListener("click", () => exportCurrent(true));
+    $("#gate-cancel").addEventListener("click", () => { $("#export-gate").hidden = true; showView("review"); });
     if (canDecide) {
+      $("#undo-btn").addEventListener("click", () => reverse(false));
+      $("#redo-btn").addEventListener("click", () => reverse(true));
       $("#accept-btn").addEventListener("click", () => decide("accept"));
       $("#reject-btn").addEventListener("click", () => decide("reject"));
       $("#accept-all-btn").addEventListener("click", () => { const s = S.spans.get(S.current); if (s) decideGroup(s.group, "accept"); });
-      $("#type-select").addEventListener("change", (ev) => decide("retype", { entity_type: ev.target.value }));
+      const typeSelect = $("#type-select");
+      let typeByKey = false;
+      const saveType = () => {
+        const s = S.spans.get(S.current);
+        if (s && typeSelect.value !== s.entity_type) decide("retype", { entity_type: typeSelect.value });
+      };
+      typeSelect.addEventListener("keydown", (ev) => {
+        typeByKey = true;
+        if (ev.key === "Enter") { ev.preventDefault(); saveType(); }
+        if (ev.key === "Escape") {
+          ev.preventDefault();
+          ev.stopPropagation();
+          const s = S.spans.get(S.current);
+          if (s) typeSelect.value = s.entity_type;
+          typeSelect.blur();
+          const li = $(`#groups li[data-id="${S.current}"]`);
+          if (li) li.focus(); else $("#doc").focus();
+        }
+      });
+      typeSelect.addEventListener("mousedown", () => { typeByKey = false; });
+      typeSelect.addEventListener("change", () => { if (!typeByKey) saveType(); });
+      typeSelect.addEventListener("blur", () => { if (typeByKey) saveType(); typeByKey = false; });
       $("#add-btn").addEventListener("mousedown", (ev) => ev.preventDefault());   // keep the selection
       $("#add-btn").addEventListener("click", addSelection);
       $("#bounds-btn").addEventListener("mousedown", (ev) => ev.preventDefault());
@@ -487,15 +663,16 @@
     }
     document.addEventListener("keydown", (ev) => {
       if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.target.closest("input, select, textarea")) return;
+      if (!shortcutsOn() && ev.key !== "Escape") return;   // WCAG 2.1.4: single-key shortcuts can be turned off
       const views = $$("#views .tab").map((t) => t.dataset.view);
       const keys = {
         j: () => move(1), k: () => move(-1), u: () => select(nextPending(S.current)),
         a: () => decide("accept"), r: () => decide("reject"),
         p: () => { const s = S.spans.get(S.current); if (s && canDecide) decideGroup(s.group, "accept"); },
         t: () => { const sel = $("#type-select"); if (sel && S.current != null) sel.focus(); },
-        n: addSelection, b: setBounds,
+        n: addSelection, b: setBounds, z: () => reverse(false), y: () => reverse(true),
         v: () => showView(views[(views.indexOf(S.view) + 1) % views.length]),
-        Escape: () => { S.current = null; renderAll(); },
+        Escape: () => { S.current = null; renderAll(); saveUrl(); },
       };
       const action = keys[ev.key];
       if (action) { ev.preventDefault(); action(); }
@@ -516,9 +693,29 @@
       S.text = r.text;
       S.statements = r.statements;
       S.spans = new Map(r.spans.map((s) => [s.id, s]));
+      S.needsOcr = r.warnings.flatMap((w) => { const m = /^page (\d+) has no text layer/.exec(w); return m ? [Number(m[1])] : []; });
+      const params = new URLSearchParams(window.location.search);
+      const wanted = Number(params.get("finding"));
+      if (wanted && S.spans.has(wanted)) S.current = wanted;
       renderAll();
-      if (r.warnings.length) toast(r.warnings.join(" · "), "warn");
+      if (S.needsOcr.length) {   // a scanned page holds text nobody can see or check: say so, not "all reviewed"
+        const status = $("#doc-status");
+        status.hidden = false;
+        status.textContent = `Needs OCR: page${S.needsOcr.length === 1 ? "" : "s"} ${S.needsOcr.join(", ")} ha${S.needsOcr.length === 1 ? "s" : "ve"} `
+          + "no text layer, so nothing on them was found or can be reviewed here. Run OCR on the PDF and upload it again, "
+          + "or export with a profile that rasterises such pages (their content is then kept as an image, unchecked).";
+        $("#progress-text").textContent = `${$("#progress-text").textContent} · needs OCR`;
+      }
+      if (r.warnings.length) {
+        const box = $("#analysis-warnings");
+        box.hidden = false;
+        $("#analysis-warning-list").replaceChildren(...r.warnings.map((w) => el("li", {}, w)));
+      }
       root.dataset.loaded = "yes";
+      await Promise.all([loadExports(), refreshHistory()]);
+      const view = params.get("view");
+      if (view && $$("#views .tab").some((t) => t.dataset.view === view)) showView(view);
+      if (S.current != null) select(S.current);
     }
     load().catch((e) => toast(e.message, "error"));
   }
