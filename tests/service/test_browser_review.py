@@ -1,0 +1,254 @@
+"""Headless Chromium walks of the review flows: add at every occurrence, undo, group reversal, the type select, the
+shortcut setting, Tab through findings, the URL, the export gate and history per role, and axe-core on every page."""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import PARAGRAPHS as STANDARD
+from tests.service.conftest import add_user, login, make_docx, wait_ready
+from tests.service.test_browser import _login, _progress, _select_text, _wait_progress, browser, server
+
+__all__ = ["browser", "server"]   # fixtures, used by name
+
+expect = pytest.importorskip("playwright.sync_api").expect
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
+                                                      reason="headless Chromium not installed at /usr/bin/chromium")]
+
+PLACE = ["Kayden Mitchell moved to Strathcairn in May.",
+         "The school in STRATHCAIRN noted that Kayden was often late.",
+         "Strathcairns Farm is not the place.",
+         "Shannon Mitchell left Strathcairn for Paisley; she phoned 0141 496 0000."]
+
+
+def _document(app: Any, paragraphs: list[str], members: tuple[str, ...] = ("rita",)) -> int:
+    api = login(TestClient(app), "ada")
+    case = api.post("/api/cases", json={"name": f"Case {time.monotonic_ns()}"}).json()["id"]
+    for m in members:
+        api.put(f"/api/cases/{case}/members/{m}")
+    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("r.docx", make_docx(paragraphs))}).json()["id"]
+    assert wait_ready(api, doc)["status"] == "ready"
+    return int(doc)
+
+
+def _spans(app: Any, doc: int) -> list[dict[str, Any]]:
+    return login(TestClient(app), "ada").get(f"/api/documents/{doc}/spans").json()
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations on the page as it stands (rule id: the first offending element)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']}: {v['help']} ({v['nodes'][0]['html'][:120]})" for v in found]
+
+
+def _open(page: Any, base: str, doc: int, query: str = "") -> None:
+    page.goto(f"{base}/documents/{doc}{query}")
+    page.wait_for_selector("#review[data-loaded=yes]")
+
+
+def test_add_everywhere_undo_and_reverse_a_group(server: tuple[str, Any], browser: Any) -> None:
+    base, app = server
+    doc = _document(app, PLACE)
+    errors: list[str] = []
+    page = browser.new_context().new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _login(page, base, "rita")
+    _open(page, base, doc)
+    before = _progress(page)
+
+    # the count is shown before adding; 'every occurrence' is the default
+    _select_text(page, "Strathcairn")
+    expect(page.locator("#occurrence-count")).to_have_text("(3 in this document; adds 3)")
+    assert page.locator("input[name=add-scope][value=all]").is_checked()
+    page.keyboard.press("n")
+    expect(page.locator("#toast")).to_contain_text("at 3 places")
+    _wait_progress(page, f"{before[0] + 3} of {before[1] + 3}")
+    assert page.locator("#doc .mark.t-PERSON:text-is('STRATHCAIRN'), #doc .mark.t-PERSON:text-is('Strathcairn')") \
+        .count() == 3   # the add type defaults to the first type, PERSON
+    expect(page.locator("#undo-btn")).to_have_attribute("aria-label", "Undo: added 3 mentions of “Strathcairn”")
+
+    # z undoes the whole addition; y brings it back
+    page.keyboard.press("z")
+    _wait_progress(page, f"{before[0]} of {before[1]}")
+    assert page.locator("#doc .mark:text-is('Strathcairn')").count() == 0
+    page.keyboard.press("y")
+    _wait_progress(page, f"{before[0] + 3} of {before[1] + 3}")
+    page.click("#undo-btn")
+    _wait_progress(page, f"{before[0]} of {before[1]}")
+
+    # 'this one only' adds the selection alone
+    _select_text(page, "Strathcairn")
+    page.check("input[name=add-scope][value=one]")
+    page.click("#add-btn")
+    _wait_progress(page, f"{before[0] + 1} of {before[1] + 1}")
+    page.click("#undo-btn")
+    _wait_progress(page, f"{before[0]} of {before[1]}")
+
+    # accept every mention of Kayden; the group's buttons stay, named for the group, and reverse it
+    page.click("#groups li:has(.item-text:text-is('Kayden'))")
+    page.keyboard.press("p")
+    group = page.locator("section.group:has(.item-text:text-is('Kayden'))")
+    reject = group.locator("button.group-reject")
+    expect(reject).to_have_attribute("aria-label", "Reject all 2 mentions of Kayden Mitchell")
+    reject.click()
+    expect(group.locator(".pill.s-rejected")).to_have_count(2)
+    expect(page.locator("#undo-btn")).to_have_attribute("aria-label", "Undo: rejected 2 mentions of “Kayden Mitchell”")
+    page.click("#undo-btn")
+    expect(group.locator(".pill.s-accepted")).to_have_count(2)
+    page.click("#undo-btn")
+    expect(group.locator(".pill.s-pending")).to_have_count(2)
+    assert {s["status"] for s in _spans(app, doc) if s["person_id"] == "child-a"} == {"pending"}
+    # groups keep their places when decided
+    order = page.locator("#groups section.group").evaluate_all("(g) => g.map((x) => x.dataset.group)")
+    page.keyboard.press("p")
+    expect(group.locator(".pill.s-accepted")).to_have_count(2)
+    assert page.locator("#groups section.group").evaluate_all("(g) => g.map((x) => x.dataset.group)") == order
+    assert errors == []
+
+
+def test_keyboard_type_select_shortcut_setting_tab_and_url(server: tuple[str, Any], browser: Any) -> None:
+    base, app = server
+    doc = _document(app, STANDARD)
+    page = browser.new_context().new_page()
+    _login(page, base, "rita")
+    _open(page, base, doc)
+    phone = next(s for s in _spans(app, doc) if s["text"] == "0141 496 0000")
+
+    # t focuses the type select; arrow keys only move the choice, Enter saves it once
+    page.click("#groups li:has(.item-text:text-is('0141 496 0000'))")
+    page.keyboard.press("t")
+    expect(page.locator("#type-select")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    time.sleep(0.3)
+    assert next(s for s in _spans(app, doc) if s["id"] == phone["id"])["version"] == 1   # nothing saved
+    page.keyboard.press("Escape")                       # keeps the old type, focus back on the finding
+    expect(page.locator("#type-select")).to_have_value("PHONE")
+    expect(page.locator(f"#groups li[data-id='{phone['id']}']")).to_be_focused()
+    page.keyboard.press("t")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#groups li[data-id='{phone['id']}'] .pill")).to_have_text("accepted")
+    saved = next(s for s in _spans(app, doc) if s["id"] == phone["id"])
+    assert saved["version"] == 2 and saved["entity_type"] != "PHONE"
+
+    # findings are reachable with Tab, and Enter picks one
+    page.focus("#filter")
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('#groups li[data-id]')"):
+            break
+    focused = page.evaluate("document.activeElement.dataset.id")
+    assert focused, "Tab never reached a finding"
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#groups li[data-id='{focused}']")).to_have_attribute("aria-current", "true")
+
+    # the filter narrows the list
+    page.fill("#filter", "Paisley")
+    expect(page.locator("#groups section.group")).to_have_count(1)
+    page.fill("#filter", "")
+
+    # single-key shortcuts can be turned off (and stay off after a reload)
+    page.click("details.keys summary")
+    page.uncheck("#shortcuts-toggle")
+    page.click("#groups li:has(.item-text:text-is('Paisley'))")
+    done = _progress(page)
+    page.keyboard.press("a")
+    time.sleep(0.3)
+    assert _progress(page) == done
+    page.reload()
+    page.wait_for_selector("#review[data-loaded=yes]")
+    assert not page.locator("#shortcuts-toggle").is_checked()
+    page.click("details.keys summary")
+    page.check("#shortcuts-toggle")
+
+    # the current finding and the tab are in the URL, so a reload keeps them
+    page.click("#groups li:has(.item-text:text-is('Paisley'))")
+    page.click("#views .tab[data-view=publication]")
+    assert re.search(r"view=publication", page.url) and re.search(r"finding=\d+", page.url)
+    page.reload()
+    page.wait_for_selector("#review[data-loaded=yes]")
+    expect(page.locator("#views .tab[data-view=publication]")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#cur-text")).to_have_text("Paisley")
+
+
+def test_export_gate_history_and_roles(server: tuple[str, Any], browser: Any, tmp_path: Path) -> None:
+    base, app = server
+    add_user(app, "fiona", "foi")
+    doc = _document(app, STANDARD, members=("rita", "fiona"))
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    _login(page, base, "fiona")
+    _open(page, base, doc)
+    # an FOI officer decides findings
+    page.click("#groups li:has(.item-text:text-is('Paisley'))")
+    page.keyboard.press("r")
+    _wait_progress(page, "1 of")
+
+    # the export stops and says what would happen to the five unreviewed findings
+    page.click("#views .tab[data-view=foi]")
+    expect(page.locator("#preview-info")).to_contain_text("5 findings not reviewed yet")
+    page.click("#export-btn")
+    expect(page.locator("#export-gate")).to_be_visible()
+    expect(page.locator("#gate-text")).to_contain_text("5 findings are not reviewed yet. If you export the foi version")
+    expect(page.locator("#gate-cancel")).to_be_focused()
+    with page.expect_download() as dl:
+        page.click("#gate-confirm")
+    dl.value.save_as(tmp_path / "foi.docx")
+    assert (tmp_path / "foi.docx").stat().st_size > 0
+    history = page.locator("#exports li.export")
+    expect(history).to_have_count(1)
+    expect(history).to_contain_text("foi by fiona")
+    expect(history).to_contain_text("5 unreviewed")
+    warnings = login(TestClient(app), "fiona").get(f"/api/documents/{doc}/exports").json()[0]["warnings"]
+    for w in warnings:                                   # every warning is shown in full
+        expect(page.locator("#export-warning-list")).to_contain_text(w)
+    page.screenshot(path=str(tmp_path / "foi-export.png"), full_page=True)
+    page.reload()
+    page.wait_for_selector("#review[data-loaded=yes]")
+    expect(page.locator("#exports li.export")).to_have_count(1)   # history survives a reload
+
+    # a reviewer previews the FOI version but is not offered its export, nor shown FOI exports
+    rita = browser.new_context().new_page()
+    _login(rita, base, "rita")
+    _open(rita, base, doc, "?view=foi")
+    expect(rita.locator("#export-not-allowed")).to_be_visible()
+    assert rita.locator("#export-btn").is_hidden()
+    expect(rita.locator("#exports")).to_have_text("None yet.")
+    context.close()
+
+
+def test_every_page_passes_axe(server: tuple[str, Any], browser: Any) -> None:
+    base, app = server
+    doc = _document(app, STANDARD)
+    page = browser.new_context().new_page()
+    page.goto(f"{base}/login")
+    pages = {"login": axe_violations(page)}
+    _login(page, base, "ada")
+    pages["cases"] = axe_violations(page)
+    page.goto(f"{base}/users")
+    pages["users"] = axe_violations(page)
+    _open(page, base, doc)
+    page.click("#groups li:has(.item-text:text-is('Paisley'))")
+    pages["review"] = axe_violations(page)
+    page.click("#views .tab[data-view=publication]")
+    expect(page.locator("#preview-info")).to_contain_text("change")
+    pages["preview"] = axe_violations(page)
+    page.click(".crumbs a")
+    page.wait_for_selector("#case")
+    pages["case"] = axe_violations(page)
+    assert {k: v for k, v in pages.items() if v} == {}
+    # the check itself works: a nameless button and the old pending-pill colours are caught
+    page.evaluate("""() => { document.querySelector('main').append(document.createElement('button'));
+        const p = document.createElement('span'); p.textContent = 'pending';
+        p.style.cssText = 'color:#9a6700;background:#fff4d6;font-size:11px';
+        document.querySelector('main').append(p); }""")
+    caught = {v.split(":")[0] for v in axe_violations(page)}
+    assert {"button-name", "color-contrast"} <= caught
