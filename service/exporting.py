@@ -19,7 +19,7 @@ from redactor.review import ReviewedDecision
 from service.errors import Conflict
 from service.jobs import latest_run
 from service.models import Case, Document, Export, User
-from service.review_state import analysis_of, decisions, progress, span_rows, statements
+from service.review_state import analysis_of, decisions, needs_ocr, progress, span_rows, statements
 from service.schemas import PreviewOut, PreviewPiece
 from service.settings import Settings
 
@@ -47,6 +47,7 @@ class Stored:
     unreviewed: int
     unknown_unreviewed: int
     max_bytes: int
+    needs_ocr: list[int]
 
 
 def stored(db: Session, settings: Settings, doc: Document) -> Stored:
@@ -61,7 +62,7 @@ def stored(db: Session, settings: Settings, doc: Document) -> Stored:
     analysis = analysis_of(rows, statements(db, doc.id), run.text, run.warnings)
     net = sum(r.status == "pending" and r.entity_type == "UNKNOWN" for r in rows)
     return Stored(path, analysis, decisions(db, doc.id), prog.total - prog.reviewed, net,
-                  max(settings.max_upload_bytes, path.stat().st_size))
+                  max(settings.max_upload_bytes, path.stat().st_size), needs_ocr(run.warnings))
 
 
 def unreviewed_consequence(prof: Profile, unreviewed: int, unknown: int) -> str:
@@ -78,7 +79,17 @@ def unreviewed_consequence(prof: Profile, unreviewed: int, unknown: int) -> str:
 
 
 def export_gate(prof: Profile, st: Stored, confirmed: bool) -> None:
-    """Refuse an export with unreviewed findings unless the user confirmed it, saying what the profile would do."""
+    """Refuse an export with unreviewed findings unless the user confirmed it, saying what the profile would do.
+
+    A PDF with scanned pages is refused outright, in words a web user can act on (the library's own refusal
+    speaks of profiles and settings).
+    """
+    if st.needs_ocr:
+        pages, many = ", ".join(map(str, st.needs_ocr)), len(st.needs_ocr) > 1
+        raise Conflict(f"Page{'s' if many else ''} {pages} of this PDF {'are' if many else 'is'} a scanned image "
+                       "with no text layer, so nothing on it was found or can be checked, and no version can be "
+                       "exported safely. Run OCR on the PDF (a scanner's or PDF editor's 'recognise "
+                       "text' function), then upload the new file to this case.", needs_ocr=st.needs_ocr)
     if not st.unreviewed or confirmed:
         return
     consequence = unreviewed_consequence(prof, st.unreviewed, st.unknown_unreviewed)

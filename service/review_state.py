@@ -1,13 +1,14 @@
 """The reviewed state of a document: spans as the reviewer left them, decisions, progress, output shapes."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redactor.findings import Analysis, Decision, Span, Statement
-from redactor.review import ReviewedDecision
+from redactor.review import ReviewedDecision, apply_decisions
 from service.decision_history import REDO, UNDO, batch_of, history
 from service.models import DecisionRow, SpanRow, StatementRow, User
 from service.schemas import ProgressOut, SpanOut, StatementOut
@@ -18,6 +19,14 @@ def group_of(row: SpanRow) -> str:
     if row.person_id:
         return f"person:{row.person_id}"
     return f"{row.entity_type}:{' '.join(row.text.split()).casefold()}"
+
+
+NO_TEXT_LAYER = re.compile(r"^page (\d+) has no text layer")   # the PDF parser's warning (redactor/parse/pdf.py)
+
+
+def needs_ocr(warnings: list[Any]) -> list[int]:
+    """The PDF pages an analysis could not read (no text layer): nothing on them was found or can be reviewed."""
+    return [int(m.group(1)) for w in warnings if (m := NO_TEXT_LAYER.match(str(w)))]
 
 
 def span_rows(db: Session, document_id: int) -> list[SpanRow]:
@@ -67,6 +76,18 @@ def current_span(row: SpanRow) -> Span:
     """The span as the reviewers have left it so far (what the review page shows)."""
     return Span(row.start, row.end, row.entity_type, row.score, row.text, row.recognizer, row.explanation,
                 row.subtype, row.person_id, row.role)
+
+
+def apply_to_row(row: SpanRow, made: list[Decision], text: str) -> None:
+    """The row shows what `apply_decisions` makes of its span: gone (rejected), or the span as decided."""
+    spans = [] if row.status == "rejected" else [current_span(row)]
+    after = apply_decisions(spans, made, text)
+    if not after:
+        row.status = "rejected"
+        return
+    span = after[0]
+    row.start, row.end, row.entity_type, row.text, row.status = span.start, span.end, span.entity_type, span.text, \
+        "accepted"
 
 
 def decision_after(made: list[Decision], about: str, row: SpanRow, note: str = "") -> dict[str, Any]:

@@ -73,6 +73,7 @@ class CaseOut(_Out):
     people: int = 0
     documents: int = 0
     members: list[str] = []
+    reanalysing: int = Field(default=0, description="documents queued for analysis again by this change")
 
 
 class DocumentOut(_Out):
@@ -133,6 +134,7 @@ class ReviewOut(BaseModel):
     progress: ProgressOut
     warnings: list[str]
     profiles: list[str]
+    needs_ocr: list[int] = Field(default=[], description="PDF pages without a text layer: not analysed, not reviewable")
 
 
 class DecisionIn(BaseModel):

@@ -12,7 +12,9 @@ from service.access import allowed, case_for, document_for, may_export, require,
 from service.audit import record
 from service.deps import DB, AppServices, CurrentSession
 from service.exporting import profile_names
+from service.jobs import latest_run
 from service.models import Document, User
+from service.review_state import needs_ocr
 from service.routes.cases import case_out
 
 router = APIRouter(include_in_schema=False)
@@ -36,8 +38,12 @@ def case_page(case_id: int, request: Request, services: AppServices, session: Cu
     case = case_for(db, session.user, case_id)
     docs = list(db.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id.desc())))
     users = list(db.scalars(select(User).order_by(User.username))) if session.user.role == "admin" else []
+    ocr = {}
+    for d in docs:
+        run = latest_run(db, d.id)
+        ocr[d.id] = needs_ocr(run.warnings) if run else []
     return render(request, services, session, "case.html", case=case_out(db, case), documents=docs, users=users,
-                  people=case.register.get("people", []))
+                  people=case.register.get("people", []), ocr=ocr)
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)

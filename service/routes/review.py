@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from redactor.findings import ENTITY_TYPES, Decision
-from redactor.review import apply_decisions, occurrences
+from redactor.review import occurrences
 from service.access import document_for, require, span_for
 from service.audit import record
 from service.decision_history import history, new_batch, reverse, snapshot
@@ -19,9 +19,10 @@ from service.exporting import profile_names
 from service.jobs import latest_run
 from service.models import AnalysisRun, AuditEvent, DecisionRow, Document, SpanRow, User, now
 from service.review_state import (
-    current_span,
+    apply_to_row,
     decision_after,
     group_of,
+    needs_ocr,
     progress,
     span_out,
     span_rows,
@@ -91,7 +92,8 @@ def review_data(document_id: int, user: CurrentUser, db: DB) -> ReviewOut:
     names = usernames(db)
     return ReviewOut(document=DocumentOut.model_validate(doc), text=run.text, spans=[span_out(r, names) for r in rows],
                      statements=[statement_out(s) for s in statements(db, doc.id)], progress=progress(rows),
-                     warnings=[str(w) for w in run.warnings], profiles=profile_names())
+                     warnings=[str(w) for w in run.warnings], profiles=profile_names(),
+                     needs_ocr=needs_ocr(run.warnings))
 
 
 @router.get("/api/documents/{document_id}/spans", response_model=list[SpanOut])
@@ -126,7 +128,7 @@ def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB) -> SpanOut
         raise BadRequest("edit needs new start and end offsets")
     before, about = snapshot(row), row.text
     made = _decisions_for(row, body, run.text, user.username)
-    _apply(row, made, run.text)
+    apply_to_row(row, made, run.text)
     row.updated_by, row.updated_at = user.id, now()
     db.add(DecisionRow(document_id=row.document_id, span_id=row.id, user_id=user.id, action=body.action,
                        before=before, after={**decision_after(made, about, row, body.note), "batch": new_batch()}))
@@ -157,18 +159,6 @@ def _decisions_for(row: SpanRow, body: DecisionIn, text: str, who: str) -> list[
     if new_type != etype:
         made.append(Decision("retype", start, end, new_type, reviewer=who, note=body.note))
     return made
-
-
-def _apply(row: SpanRow, made: list[Decision], text: str) -> None:
-    """The row shows what `apply_decisions` makes of its span: gone (rejected), or the span as decided."""
-    spans = [] if row.status == "rejected" else [current_span(row)]
-    after = apply_decisions(spans, made, text)
-    if not after:
-        row.status = "rejected"
-        return
-    span = after[0]
-    row.start, row.end, row.entity_type, row.text, row.status = span.start, span.end, span.entity_type, span.text, \
-        "accepted"
 
 
 @router.get("/api/documents/{document_id}/occurrences", response_model=OccurrencesOut)
@@ -245,7 +235,7 @@ def decide_group(document_id: int, body: GroupDecisionIn, user: CurrentUser, db:
     for row in changed:
         before, about = snapshot(row), row.text
         made = _decisions_for(row, DecisionIn(action=body.action, version=row.version), run.text, user.username)
-        _apply(row, made, run.text)
+        apply_to_row(row, made, run.text)
         row.updated_by, row.updated_at = user.id, now()
         db.add(DecisionRow(document_id=doc.id, span_id=row.id, user_id=user.id, action=body.action, before=before,
                            after={**decision_after(made, about, row), "group": body.group, "batch": batch}))

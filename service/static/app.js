@@ -39,6 +39,12 @@
     return data;
   }
 
+  // a message that must survive the reload that follows it (an upload, a saved register)
+  function toastAfterReload(text, kind = "info") {
+    sessionStorage.setItem("redactor.toast", JSON.stringify({ text, kind }));
+    window.location.reload();
+  }
+
   let toastTimer = 0;
   function toast(text, kind = "info") {
     const t = $("#toast");
@@ -100,13 +106,20 @@
     const caseId = $("#case").dataset.caseId;
     onSubmit("upload", async (fd) => {
       const doc = await api("POST", `/api/cases/${caseId}/documents`, fd);
-      toast(`Uploaded ${doc.filename}; analysing…`);
-      window.location.reload();
+      toastAfterReload(`Uploaded ${doc.filename}; analysing…`);
     });
     onSubmit("register", async (fd) => {
-      await api("PUT", `/api/cases/${caseId}/register`, { text: fd.get("text"), format: fd.get("format") });
-      window.location.reload();
+      const c = await api("PUT", `/api/cases/${caseId}/register`, { text: fd.get("text"), format: fd.get("format") });
+      toastAfterReload(`Register saved: ${c.people} people` + (c.reanalysing
+        ? `; ${c.reanalysing} document${c.reanalysing === 1 ? " is" : "s are"} being analysed again (decisions that still apply are kept)` : ""));
     });
+    $$(".reanalyse").forEach((b) => b.addEventListener("click", async () => {
+      b.disabled = true;
+      try {
+        const d = await api("POST", `/api/documents/${b.dataset.docId}/reanalyse`);
+        toastAfterReload(`Analysing ${d.filename} again; decisions that still apply are kept`);
+      } catch (e) { toast(e.message, "error"); b.disabled = false; }
+    }));
     onSubmit("members", async (fd) => {
       await api("PUT", `/api/cases/${caseId}/members/${encodeURIComponent(fd.get("username"))}`);
       window.location.reload();
@@ -693,7 +706,7 @@
       S.text = r.text;
       S.statements = r.statements;
       S.spans = new Map(r.spans.map((s) => [s.id, s]));
-      S.needsOcr = r.warnings.flatMap((w) => { const m = /^page (\d+) has no text layer/.exec(w); return m ? [Number(m[1])] : []; });
+      S.needsOcr = r.needs_ocr;
       const params = new URLSearchParams(window.location.search);
       const wanted = Number(params.get("finding"));
       if (wanted && S.spans.has(wanted)) S.current = wanted;
@@ -718,6 +731,12 @@
       if (S.current != null) select(S.current);
     }
     load().catch((e) => toast(e.message, "error"));
+  }
+
+  const saved = sessionStorage.getItem("redactor.toast");
+  if (saved) {
+    sessionStorage.removeItem("redactor.toast");
+    try { const t = JSON.parse(saved); toast(t.text, t.kind); } catch (e) { /* a damaged note is dropped */ }
   }
 
   const pages = { cases: casesPage, users: usersPage, case: casePage, review: reviewPage };

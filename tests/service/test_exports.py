@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from redactor.errors import VerificationError
 from service.models import Export
-from tests.service.conftest import MISSED, Env, leaks
+from tests.service.conftest import MISSED, Env, leaks, wait_ready
 
 
 def _review_all(env: Env, doc: int, add_missed: bool = True) -> str:
@@ -183,3 +183,20 @@ def test_export_history_lists_who_when_and_hashes_and_only_what_the_role_may_dow
     refused = env.client("rita").post(f"/api/documents/{doc}/exports", json={"profile": "foi"})
     assert refused.json()["detail"] == \
         "A reviewer may not export the foi version; ask an administrator or an FOI officer"
+
+
+def test_a_scanned_pdf_says_it_needs_ocr_and_is_refused_in_words_a_web_user_can_follow(env: Env) -> None:
+    from tests.test_batch import pdf_bytes
+
+    r = env.upload(pdf_bytes(image=True), "scanned-letter.pdf")
+    assert r.status_code == 202, r.text
+    doc = r.json()["id"]
+    assert wait_ready(env.admin, doc)["status"] == "ready"
+    review = env.admin.get(f"/api/documents/{doc}/review").json()
+    assert review["needs_ocr"] == [1] and review["progress"] == {"reviewed": 0, "total": 0}
+    refused = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
+    assert refused.status_code == 409 and refused.json()["needs_ocr"] == [1]
+    assert refused.json()["detail"].startswith("Page 1 of this PDF is a scanned image with no text layer")
+    assert "unreadable_pages" not in refused.json()["detail"] and "upload the new file" in refused.json()["detail"]
+    page = env.admin.get(f"/cases/{env.case}")
+    assert "needs OCR: page 1" in page.text

@@ -6,7 +6,7 @@ from sqlalchemy import text as sql
 
 from redactor.findings import Span
 from redactor.review import apply_decisions
-from tests.service.conftest import MISSED, Env
+from tests.service.conftest import KNOWN, MISSED, Env, wait_ready
 
 
 def _spans(env: Env, doc: int, client=None) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -265,3 +265,49 @@ def test_undo_does_not_overwrite_a_later_decision_by_someone_else(env: Env) -> N
     # ada's own undo is hers to make; rita's history is untouched by it
     assert ada.post(f"/api/documents/{doc}/undo").json()["spans"][0]["status"] == "accepted"
     assert rita.post(f"/api/documents/{doc}/undo").json()["spans"][0]["status"] == "pending"
+
+
+def test_a_register_saved_after_upload_reanalyses_and_keeps_the_review(env: Env) -> None:
+    doc = env.ready_document()
+    rita = env.client("rita")
+    spans = _spans(env, doc)
+    text = rita.get(f"/api/documents/{doc}/review").json()["text"]
+    rita.post(f"/api/spans/{_by_text(spans, 'Paisley')['id']}/decision", json={"action": "reject", "version": 1})
+    rita.post(f"/api/spans/{_by_text(spans, '0141 496 0000')['id']}/decision",
+              json={"action": "retype", "entity_type": "ID", "version": 1})
+    start = text.index(MISSED)
+    rita.post(f"/api/documents/{doc}/spans", json={"start": start, "end": start + len(MISSED), "entity_type": "PERSON"})
+    before = rita.get(f"/api/documents/{doc}/decisions").json()["decisions"]
+    assert "Shannon Mitchell" not in "".join(
+        p["text"] for p in env.admin.get(f"/api/documents/{doc}/preview?profile=foi").json()["pieces"])
+
+    register = "people:\n  - name: Shannon Mitchell\n    role: Chief Social Work Officer\n"
+    r = env.admin.put(f"/api/cases/{env.case}/register", json={"text": register, "format": "yaml"})
+    assert r.status_code == 200 and r.json()["reanalysing"] == 1
+    assert wait_ready(env.admin, doc)["status"] == "ready"
+    review = rita.get(f"/api/documents/{doc}/review").json()
+    after = {s["text"]: s for s in review["spans"]}
+    assert after["Paisley"]["status"] == "rejected" and after["0141 496 0000"]["entity_type"] == "ID"
+    assert after[MISSED]["source"] == "reviewer" and after[MISSED]["status"] == "accepted"
+    assert after["Shannon Mitchell"]["role"] == "chief social work officer"
+    assert rita.get(f"/api/documents/{doc}/decisions").json()["decisions"] == before
+    assert "all 3 review decision(s) still apply and were kept" in " ".join(review["warnings"])
+    # the FOI version now names the senior official, as the register says
+    foi = "".join(p["text"] for p in env.admin.get(f"/api/documents/{doc}/preview?profile=foi").json()["pieces"])
+    assert "Shannon Mitchell" in foi and "Kayden" not in foi
+    # the history still works on the carried decisions
+    assert rita.post(f"/api/documents/{doc}/undo").json()["done"] == f"undone: added “{MISSED}”"
+
+    # a finding the new analysis no longer makes takes its decision with it, and the run says so
+    env.app.state.services.settings.analyser.words = {k: v for k, v in KNOWN.items() if k != "Paisley"}
+    assert env.admin.post(f"/api/documents/{doc}/reanalyse").status_code == 202
+    assert wait_ready(env.admin, doc)["status"] == "ready"
+    warnings = " ".join(rita.get(f"/api/documents/{doc}/review").json()["warnings"])
+    assert "1 of 2 review decision(s) kept" in warnings and "reject of “Paisley”" in warnings
+    assert env.client("rita").post(f"/api/documents/{doc}/reanalyse").status_code == 403
+
+
+def test_a_bad_register_says_where_it_is_wrong(env: Env) -> None:
+    r = env.admin.put(f"/api/cases/{env.case}/register", json={"text": "people:\n  - name: [Ann\n", "format": "yaml"})
+    assert r.status_code == 400
+    assert r.json()["detail"].startswith("register.yaml: not valid YAML at line 3, column 1")
