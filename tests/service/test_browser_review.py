@@ -252,3 +252,36 @@ def test_every_page_passes_axe(server: tuple[str, Any], browser: Any) -> None:
         document.querySelector('main').append(p); }""")
     caught = {v.split(":")[0] for v in axe_violations(page)}
     assert {"button-name", "color-contrast"} <= caught
+
+
+def test_register_saved_after_upload_reanalyses_and_keeps_decisions(server: tuple[str, Any], browser: Any) -> None:
+    base, app = server
+    doc = _document(app, STANDARD)
+    rita = login(TestClient(app), "rita")
+    paisley = next(s for s in rita.get(f"/api/documents/{doc}/spans").json() if s["text"] == "Paisley")
+    rita.post(f"/api/spans/{paisley['id']}/decision", json={"action": "reject", "version": 1})
+    case = login(TestClient(app), "ada").get(f"/api/documents/{doc}").json()["case_id"]
+    page = browser.new_context().new_page()
+    _login(page, base, "ada")
+    page.goto(f"{base}/cases/{case}")
+
+    # a YAML mistake says where it is
+    page.fill("#register textarea[name=text]", "people:\n  - name: [Shannon Mitchell\n")
+    page.click("#register button[type=submit]")
+    expect(page.locator("#toast.error")).to_contain_text("not valid YAML at line 3, column 1")
+
+    # a good register re-analyses the document; the message survives the page's reload
+    register = "people:\n  - name: Shannon Mitchell\n    role: Chief Social Work Officer\n"
+    page.fill("#register textarea[name=text]", register)
+    page.click("#register button[type=submit]")
+    expect(page.locator("#toast")).to_contain_text("1 document is being analysed again")
+    page.wait_for_selector(f"#documents tr[data-doc-id='{doc}'][data-status=ready]", timeout=20_000)
+    _open(page, base, doc)
+    expect(page.locator("#groups li:has(.item-text:text-is('Paisley')) .pill")).to_have_text("rejected")
+    expect(page.locator("#analysis-warning-list")).to_contain_text("all 1 review decision(s) still apply and were kept")
+
+    # the per-document action does the same
+    page.goto(f"{base}/cases/{case}")
+    page.click(f"button.reanalyse[data-doc-id='{doc}']")
+    expect(page.locator("#toast")).to_contain_text("Analysing r.docx again")
+    page.wait_for_selector(f"#documents tr[data-doc-id='{doc}'][data-status=ready]", timeout=20_000)
