@@ -220,26 +220,48 @@
       const points = Array.from(cuts).filter((p) => p >= 0 && p <= text.length).sort((a, b) => a - b);
       const frag = document.createDocumentFragment();
       S.firstSeg = new Map();
+      S.segsOf = new Map();
+      // one sweep: spans and statements that have started and not ended (a handful at a time), not a search per piece
+      const byStart = spans.slice().sort((x, y) => x.start - y.start);
+      const stByStart = stmts.slice().sort((x, y) => x.start - y.start);
+      let si = 0, ti = 0, active = [], activeSt = [];
+      let para = el("div", { class: "para" });
+      frag.append(para);
       for (let i = 0; i + 1 < points.length; i++) {
         const a = points[i], b = points[i + 1];
-        const seg = el("span", { class: "seg", dataset: { start: a } }, text.slice(a, b));
-        const over = spans.filter((s) => s.start <= a && s.end >= b).sort((x, y) => (x.end - x.start) - (y.end - y.start));
-        if (over.length) {
-          const top = over[0];
-          seg.classList.add("mark", `t-${top.entity_type}`, `s-${top.status}`);
-          if (top.score < 0.6 && top.status === "pending") seg.classList.add("low");
-          if (over.some((s) => s.id === S.current)) seg.classList.add("current");
-          seg.dataset.spans = over.map((s) => s.id).join(" ");
-          seg.title = `${top.entity_type} · ${pct(top.score)} · ${top.status}`;
-          for (const s of over) if (!S.firstSeg.has(s.id)) S.firstSeg.set(s.id, seg);
-        }
-        const st = stmts.find((x) => x.start <= a && x.end >= b);
-        if (st) {
-          seg.classList.add(`st-${st.kind}`);
-          if (st.unattributed_opinion) seg.classList.add("st-unattributed");
-          if (!over.length) seg.title = statementTitle(st);
-        }
-        frag.append(seg);
+        while (si < byStart.length && byStart[si].start <= a) active.push(byStart[si++]);
+        while (ti < stByStart.length && stByStart[ti].start <= a) activeSt.push(stByStart[ti++]);
+        active = active.filter((s) => s.end > a);
+        activeSt = activeSt.filter((x) => x.end > a);
+        const over = active.filter((s) => s.end >= b).sort((x, y) => (x.end - x.start) - (y.end - y.start));
+        const st = activeSt.find((x) => x.end >= b);
+        // each line of the text is its own block, so a change in one re-lays out that line, not the whole document
+        let pos = a;
+        text.slice(a, b).split("\n").forEach((piece, k) => {
+          if (k > 0) { para = el("div", { class: "para" }); frag.append(para); pos += 1; }
+          if (!piece) return;
+          const seg = el("span", { class: "seg", dataset: { start: pos } }, piece);
+          pos += piece.length;
+          if (over.length) {
+            const top = over[0];
+            seg.classList.add("mark", `t-${top.entity_type}`, `s-${top.status}`);
+            if (top.score < 0.6 && top.status === "pending") seg.classList.add("low");
+            if (over.some((s) => s.id === S.current)) seg.classList.add("current");
+            seg.dataset.spans = over.map((s) => s.id).join(" ");
+            seg.title = `${top.entity_type} · ${pct(top.score)} · ${top.status}`;
+            for (const s of over) {
+              if (!S.firstSeg.has(s.id)) S.firstSeg.set(s.id, seg);
+              if (!S.segsOf.has(s.id)) S.segsOf.set(s.id, []);
+              S.segsOf.get(s.id).push(seg);
+            }
+          }
+          if (st) {
+            seg.classList.add(`st-${st.kind}`);
+            if (st.unattributed_opinion) seg.classList.add("st-unattributed");
+            if (!over.length) seg.title = statementTitle(st);
+          }
+          para.append(seg);
+        });
       }
       box.replaceChildren(frag);
     }
@@ -263,6 +285,16 @@
               + "explains. Reject what is safe; retype what is personal data. Undecided ones are removed from a "
               + "publication and from any unattended run."));
         }
+        frag.append(groupSection(g));
+      }
+      if (!S.groups.length) frag.append(el("p", { class: "empty" }, "No findings. Select text in the document to add one."));
+      else if (!frag.childNodes.length) frag.append(el("p", { class: "empty" }, `No finding matches “${S.filter}”.`));
+      box.replaceChildren(frag);
+      if (focus) { const again = $(focus, box); if (again) again.focus({ preventScroll: true }); }
+    }
+
+    function groupSection(g) {
+        const first = g.spans[0];
         const head = el("div", { class: "group-head" },
           el("span", { class: `mark t-${first.entity_type}` }, g.label),
           el("span", { class: "muted" }, ` ${first.entity_type === "UNKNOWN" ? "not recognised" : first.entity_type}${first.role ? " · " + first.role : ""} · ${g.spans.length} mention${g.spans.length > 1 ? "s" : ""}, ${g.spans.length - g.pending} reviewed`));
@@ -296,12 +328,44 @@
           li.setAttribute("aria-label", `${s.text}, ${s.entity_type}, ${s.status}, in: ${context(s)}`);
           items.append(li);
         }
-        frag.append(el("section", { class: "group", dataset: { group: g.key } }, head, items));
+        return el("section", { class: "group", dataset: { group: g.key } }, head, items);
+    }
+
+    // After decisions that keep each span's bounds (accept, reject, retype, most undos), only the changed spans'
+    // highlights and their groups are redrawn; anything else redraws the page.
+    function applyChanges(changed) {
+      const before = changed.map((s) => S.spans.get(s.id));
+      changed.forEach(applySpan);
+      const local = before.every((old, i) => old && old.start === changed[i].start && old.end === changed[i].end
+        && old.group === changed[i].group && visible(old) === visible(changed[i]) && S.segsOf);
+      if (!local) { renderAll(); return; }
+      computeOrder();
+      renderProgress();
+      for (const s of changed) for (const seg of S.segsOf.get(s.id) || []) paintSeg(seg);
+      const box = $("#groups");
+      const had = document.activeElement;
+      const keepFocus = had && box.contains(had);
+      for (const key of new Set(changed.map((s) => s.group))) {
+        const g = S.groups.find((x) => x.key === key);
+        const old = $(`section[data-group="${CSS.escape(key)}"]`, box);
+        if (g && old) old.replaceWith(groupSection(g));
       }
-      if (!S.groups.length) frag.append(el("p", { class: "empty" }, "No findings. Select text in the document to add one."));
-      else if (!frag.childNodes.length) frag.append(el("p", { class: "empty" }, `No finding matches “${S.filter}”.`));
-      box.replaceChildren(frag);
-      if (focus) { const again = $(focus, box); if (again) again.focus({ preventScroll: true }); }
+      if (keepFocus && !box.contains(document.activeElement)) {
+        const li = $(`#groups li[data-id="${S.current}"]`);
+        if (li) li.focus({ preventScroll: true });
+      }
+      renderCurrent();
+    }
+
+    function paintSeg(seg) {   // a segment's look from the spans over it (shortest first), keeping its statement marks
+      const over = seg.dataset.spans.split(" ").map((id) => S.spans.get(Number(id))).filter((s) => s && visible(s));
+      if (!over.length) return;
+      const top = over[0];
+      const keep = Array.from(seg.classList).filter((c) => c.startsWith("st-"));
+      seg.className = ["seg", "mark", `t-${top.entity_type}`, `s-${top.status}`, ...keep].join(" ");
+      if (top.score < 0.6 && top.status === "pending") seg.classList.add("low");
+      if (over.some((s) => s.id === S.current)) seg.classList.add("current");
+      seg.title = `${top.entity_type} · ${pct(top.score)} · ${top.status}`;
     }
 
     function renderCurrent() {
@@ -319,7 +383,13 @@
       if (sel && document.activeElement !== sel) sel.value = s.entity_type;
     }
 
-    function saveUrl() {   // the tab and the current finding survive a reload
+    let urlTimer = 0;
+    function saveUrl() {   // the tab and the current finding survive a reload (batched: browsers throttle replaceState)
+      clearTimeout(urlTimer);
+      urlTimer = setTimeout(writeUrl, 250);
+    }
+
+    function writeUrl() {
       const u = new URL(window.location.href);
       if (S.view !== "review") u.searchParams.set("view", S.view); else u.searchParams.delete("view");
       if (S.current != null) u.searchParams.set("finding", String(S.current)); else u.searchParams.delete("finding");
@@ -334,11 +404,25 @@
       renderCurrent();
     }
 
+    // moving between findings only moves the highlight: nothing is redrawn (a keypress stays fast on long documents)
+    function markCurrent(id) {
+      for (const seg of $$("#doc .seg.current")) seg.classList.remove("current");
+      for (const seg of (S.segsOf && S.segsOf.get(id)) || []) seg.classList.add("current");
+      const old = $("#groups li.current");
+      const had = old && old === document.activeElement;
+      if (old) { old.classList.remove("current"); old.removeAttribute("aria-current"); }
+      const li = id == null ? null : $(`#groups li[data-id="${id}"]`);
+      if (li) {
+        li.classList.add("current");
+        li.setAttribute("aria-current", "true");
+        if (had) li.focus({ preventScroll: true });
+      }
+    }
+
     function select(id, scroll = true) {
       S.current = id;
       saveUrl();
-      renderDoc();
-      renderGroups();
+      markCurrent(id);
       renderCurrent();
       if (scroll && id != null) {
         const seg = S.firstSeg.get(id);
@@ -382,33 +466,36 @@
       return enqueue(async () => {
         const s = S.spans.get(id);
         try {
-          applySpan(await api("POST", `/api/spans/${id}/decision`, { action, version: s.version, ...extra }));
+          applyChanges([await api("POST", `/api/spans/${id}/decision`, { action, version: s.version, ...extra })]);
         } catch (e) {
           if (e.status === 409 && e.data && e.data.current) {
-            applySpan(e.data.current);
+            applyChanges([e.data.current]);
             toast(`${e.message}: now ${e.data.current.status}${e.data.current.updated_by ? " (by " + e.data.current.updated_by + ")" : ""}`, "warn");
           } else toast(e.message, "error");
         }
-        renderAll();
-        await refreshHistory();
+        refreshHistory();
       });
     }
 
     function decideGroup(group, action, includeDecided = false) {
       return enqueue(async () => { try {
         const changed = await api("POST", `/api/documents/${docId}/groups/decision`, { group, action, include_decided: includeDecided });
-        changed.forEach(applySpan);
-        renderAll();
-        await refreshHistory();
+        applyChanges(changed);
+        refreshHistory();
         toast(`${action === "accept" ? "Accepted" : "Rejected"} ${changed.length} mention${changed.length === 1 ? "" : "s"}`
           + (changed.length ? " (z to undo)" : ""));
       } catch (e) { toast(e.message, "error"); } });
     }
 
     // undo / redo: the server keeps the history; each button names what it would undo or redo
-    async function refreshHistory() {
+    let historyAsked = 0;
+    async function refreshHistory() {   // not awaited by decisions: the next key press need not wait for it
       if (!canDecide) return;
-      try { showHistory(await api("GET", `/api/documents/${docId}/history`)); } catch (e) { toast(e.message, "error"); }
+      const asked = ++historyAsked;
+      try {
+        const h = await api("GET", `/api/documents/${docId}/history`);
+        if (asked === historyAsked) showHistory(h);   // an older answer arriving late is dropped
+      } catch (e) { toast(e.message, "error"); }
     }
 
     function showHistory(h) {
@@ -425,8 +512,7 @@
       if (!canDecide) return queue;
       return enqueue(async () => { try {
         const r = await api("POST", `/api/documents/${docId}/${redo ? "redo" : "undo"}`);
-        r.spans.forEach(applySpan);
-        renderAll();
+        applyChanges(r.spans);
         showHistory(r.history);
         toast(r.done.charAt(0).toUpperCase() + r.done.slice(1));
       } catch (e) {
@@ -442,9 +528,13 @@
         const seg = node.parentElement.closest(".seg");
         return seg ? Number(seg.dataset.start) + offset : null;
       }
-      if (node === doc) {
-        const child = doc.childNodes[offset];
-        return child ? Number(child.dataset.start) : S.text.length;
+      if (node === doc || (node.classList && node.classList.contains("para"))) {   // between lines or segments
+        const child = node.childNodes[offset];
+        const seg = child && (child.classList.contains("seg") ? child : child.querySelector(".seg"));
+        if (seg) return Number(seg.dataset.start);
+        const segs = node.querySelectorAll(".seg");
+        const last = segs[segs.length - 1];
+        return last ? Number(last.dataset.start) + last.textContent.length : (child ? null : S.text.length);
       }
       const seg = node.closest && node.closest(".seg");
       if (!seg) return null;
@@ -499,7 +589,7 @@
         $("#selection-tools").hidden = true;
         renderAll();
         select(s.id);
-        await refreshHistory();
+        refreshHistory();
         toast(r.added.length > 1 ? `Added “${s.text}” as ${s.entity_type} at ${r.added.length} places (z to undo)`
           : `Added “${s.text}” as ${s.entity_type}`);
       } catch (e) {
