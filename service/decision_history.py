@@ -24,7 +24,8 @@ from service.models import DecisionRow, SpanRow, User, now
 UNDO, REDO = "undo", "redo"
 STATE_KEYS = ("start", "end", "entity_type", "status")
 ACTION_WORDS = {"accept": "accepted", "reject": "rejected", "retype": "retyped", "edit": "changed the bounds of",
-                "add": "added"}
+                "add": "added",
+                "exempt": "set the FOI exemptions of"}
 
 
 def new_batch() -> str:

@@ -40,10 +40,23 @@ def usernames(db: Session) -> dict[int, str]:
     return {uid: name for uid, name in db.execute(select(User.id, User.username))}
 
 
-def span_out(row: SpanRow, names: dict[int, str] | None = None) -> SpanOut:
-    """The API shape of a span row."""
-    fields = {k: getattr(row, k) for k in SpanOut.model_fields if k not in ("group", "updated_by")}
-    return SpanOut(**fields, group=group_of(row), updated_by=(names or {}).get(row.updated_by or 0, ""))
+def span_out(row: SpanRow, names: dict[int, str] | None = None, exempt: dict[int, list[str]] | None = None) -> SpanOut:
+    """The API shape of a span row (with the FOI exemptions a reviewer gave it, from `exemptions`)."""
+    fields = {k: getattr(row, k) for k in SpanOut.model_fields if k not in ("group", "updated_by", "exemptions")}
+    return SpanOut(**fields, group=group_of(row), updated_by=(names or {}).get(row.updated_by or 0, ""),
+                   exemptions=(exempt or {}).get(row.id, []))
+
+
+def exemptions(db: Session, document_id: int) -> dict[int, list[str]]:
+    """Span id -> the FOI exemptions its latest standing `exempt` decision gave."""
+    h = history(db, document_id)
+    out: dict[int, list[str]] = {}
+    for r in h.rows:
+        if r.action == "exempt" and batch_of(r) not in h.undone:
+            for d in (r.after or {}).get("decisions", []):
+                if d.get("action") == "exempt":
+                    out[r.span_id] = list(d.get("exemptions") or [])
+    return out
 
 
 def statement_out(row: StatementRow) -> StatementOut:

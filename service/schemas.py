@@ -106,6 +106,7 @@ class SpanOut(_Out):
     version: int
     group: str = ""
     updated_by: str = ""
+    exemptions: list[str] = []
 
 
 class StatementOut(BaseModel):
@@ -138,12 +139,14 @@ class ReviewOut(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    action: Literal["accept", "reject", "edit", "retype"]
+    action: Literal["accept", "reject", "edit", "retype", "exempt"]
     version: int = Field(description="the span version the reviewer saw; a stale version gets 409")
     entity_type: EntityType | None = None
     start: int | None = Field(default=None, ge=0)
     end: int | None = Field(default=None, ge=0)
     note: str = Field(default="", max_length=1000)
+    exemptions: list[str] = Field(default=[], max_length=10, description="`exempt`: the FOI exemptions for this "
+                                  "redaction, codes from rules/foi-exemptions.yaml (FOI officers and administrators)")
 
 
 class AddSpanIn(BaseModel):

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
+from redactor.anonymise.exemptions import foi_exemptions
 from redactor.findings import ENTITY_TYPES
 from service.access import allowed, case_for, document_for, may_export, require, visible_cases
 from service.audit import record
@@ -56,7 +57,8 @@ def review_page(document_id: int, request: Request, services: AppServices, sessi
     profiles = profile_names()
     return render(request, services, session, "review.html", doc=doc, case=case_for(db, session.user, doc.case_id),
                   profiles=profiles, export_profiles=[p for p in profiles if may_export(session.user, p)],
-                  entity_types=ENTITY_TYPES, can_decide=allowed(session.user, "spans.decide"))
+                  entity_types=ENTITY_TYPES, can_decide=allowed(session.user, "spans.decide"),
+                  exemptions=foi_exemptions() if may_export(session.user, "foi") else {})
 
 
 @router.get("/users", response_class=HTMLResponse)

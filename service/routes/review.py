@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from redactor.anonymise.exemptions import foi_exemptions
 from redactor.findings import ENTITY_TYPES, Decision
 from redactor.review import occurrences
-from service.access import document_for, require, span_for
+from service.access import document_for, require, require_export, span_for
 from service.audit import record
 from service.decision_history import history, new_batch, reverse, snapshot
 from service.deps import DB, CurrentUser
@@ -31,6 +32,7 @@ from service.review_state import (
     usernames,
 )
 from service.review_state import decisions as stored_decisions
+from service.review_state import exemptions as stored_exemptions
 from service.schemas import (
     AddedOut,
     AddSpanIn,
@@ -89,8 +91,9 @@ def review_data(document_id: int, user: CurrentUser, db: DB) -> ReviewOut:
     doc = document_for(db, user, document_id)
     run = _ready_run(db, doc)
     rows = span_rows(db, doc.id)
-    names = usernames(db)
-    return ReviewOut(document=DocumentOut.model_validate(doc), text=run.text, spans=[span_out(r, names) for r in rows],
+    names, exempt = usernames(db), stored_exemptions(db, doc.id)
+    return ReviewOut(document=DocumentOut.model_validate(doc), text=run.text,
+                     spans=[span_out(r, names, exempt) for r in rows],
                      statements=[statement_out(s) for s in statements(db, doc.id)], progress=progress(rows),
                      warnings=[str(w) for w in run.warnings], profiles=profile_names(),
                      needs_ocr=needs_ocr(run.warnings))
@@ -101,8 +104,8 @@ def list_spans(document_id: int, user: CurrentUser, db: DB) -> list[SpanOut]:
     """The document's spans, lowest confidence first."""
     doc = document_for(db, user, document_id)
     _ready_run(db, doc)
-    names = usernames(db)
-    return [span_out(r, names) for r in span_rows(db, doc.id)]
+    names, exempt = usernames(db), stored_exemptions(db, doc.id)
+    return [span_out(r, names, exempt) for r in span_rows(db, doc.id)]
 
 
 @router.get("/api/documents/{document_id}/statements", response_model=list[StatementOut])
@@ -126,6 +129,8 @@ def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB) -> SpanOut
         raise BadRequest(f"retype needs an entity_type from {', '.join(ENTITY_TYPES)}")
     if body.action == "edit" and (body.start is None or body.end is None):
         raise BadRequest("edit needs new start and end offsets")
+    if body.action == "exempt":
+        _check_exemptions(user, body.exemptions)
     before, about = snapshot(row), row.text
     made = _decisions_for(row, body, run.text, user.username)
     apply_to_row(row, made, run.text)
@@ -137,7 +142,17 @@ def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB) -> SpanOut
         db.commit()
     except StaleDataError:
         raise _conflict(db, span_id, "someone else changed this span at the same moment; here is its current state")
-    return span_out(row, usernames(db))
+    return span_out(row, usernames(db), stored_exemptions(db, row.document_id))
+
+
+def _check_exemptions(user: User, given: list[str]) -> None:
+    """FOI exemptions are chosen by those who prepare FOI disclosures, from the configured list."""
+    require_export(user, "foi")
+    known = foi_exemptions()
+    unknown = [e for e in given if e not in known]
+    if not given or unknown:
+        raise BadRequest(f"choose one or more exemptions from {', '.join(known)}"
+                         + (f"; not known: {', '.join(unknown)}" if unknown else ""))
 
 
 def _decisions_for(row: SpanRow, body: DecisionIn, text: str, who: str) -> list[Decision]:
@@ -150,11 +165,16 @@ def _decisions_for(row: SpanRow, body: DecisionIn, text: str, who: str) -> list[
     if body.action == "reject":
         return [Decision("reject", row.start, row.end, etype, reviewer=who, note=body.note)]
     if row.status == "rejected":   # the span is gone from the reviewed spans: deciding on it again adds it back
-        return [Decision("add", start, end, new_type, reviewer=who, note=body.note)]
+        added = [Decision("add", start, end, new_type, reviewer=who, note=body.note)]
+        if body.action == "exempt":
+            added.append(Decision("exempt", start, end, new_type, reviewer=who, exemptions=tuple(body.exemptions)))
+        return added
     if body.action == "accept":
         return [Decision("accept", start, end, etype, reviewer=who, note=body.note)]
     if body.action == "retype":
         return [Decision("retype", start, end, new_type, reviewer=who, note=body.note)]
+    if body.action == "exempt":
+        return [Decision("exempt", start, end, etype, reviewer=who, note=body.note, exemptions=tuple(body.exemptions))]
     made = [Decision("edit", row.start, row.end, etype, start, end, reviewer=who, note=body.note)]
     if new_type != etype:
         made.append(Decision("retype", start, end, new_type, reviewer=who, note=body.note))

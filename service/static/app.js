@@ -381,6 +381,11 @@
       $("#cur-why").textContent = s.explanation;
       const sel = $("#type-select");
       if (sel && document.activeElement !== sel) sel.value = s.entity_type;
+      if ($("#exemption-box")) {   // FOI officers: the exemptions written on this box and in the schedule
+        $$("#exemption-box input[name=exemption]").forEach((c) => { c.checked = (s.exemptions || []).includes(c.value); });
+        $("#exemption-summary").textContent = s.exemptions && s.exemptions.length ? `(${s.exemptions.join("; ")})`
+          : "(none chosen: the profile's own)";
+      }
     }
 
     let urlTimer = 0;
@@ -733,6 +738,11 @@
     $("#gate-cancel").addEventListener("click", () => { $("#export-gate").hidden = true; showView("review"); });
     if (canDecide) {
       $("#undo-btn").addEventListener("click", () => reverse(false));
+      if ($("#exemption-save")) $("#exemption-save").addEventListener("click", () => {
+        const chosen = $$("#exemption-box input[name=exemption]:checked").map((c) => c.value);
+        if (!chosen.length) { toast("Choose at least one exemption", "error"); return; }
+        decide("exempt", { exemptions: chosen });
+      });
       $("#redo-btn").addEventListener("click", () => reverse(true));
       $("#accept-btn").addEventListener("click", () => decide("accept"));
       $("#reject-btn").addEventListener("click", () => decide("reject"));

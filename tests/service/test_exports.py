@@ -200,3 +200,28 @@ def test_a_scanned_pdf_says_it_needs_ocr_and_is_refused_in_words_a_web_user_can_
     assert "unreadable_pages" not in refused.json()["detail"] and "upload the new file" in refused.json()["detail"]
     page = env.admin.get(f"/cases/{env.case}")
     assert "needs OCR: page 1" in page.text
+
+
+def test_an_foi_officer_chooses_exemptions_per_box_and_the_schedule_shows_them(env: Env) -> None:
+    doc = env.ready_document()
+    _review_all(env, doc)
+    fiona, rita = env.client("fiona"), env.client("rita")
+    mother = next(s for s in fiona.get(f"/api/documents/{doc}/spans").json() if s["text"] == "Shannon Mitchell")
+    body = {"action": "exempt", "version": mother["version"], "exemptions": ["s.30(c)", "s.38(1)(b)"]}
+    assert rita.post(f"/api/spans/{mother['id']}/decision", json=body).status_code == 403
+    bad = fiona.post(f"/api/spans/{mother['id']}/decision", json={**body, "exemptions": ["s.99"]})
+    assert bad.status_code == 400 and "not known: s.99" in bad.json()["detail"]
+    r = fiona.post(f"/api/spans/{mother['id']}/decision", json=body)
+    assert r.status_code == 200, r.text
+    assert r.json()["exemptions"] == ["s.30(c)", "s.38(1)(b)"] and r.json()["status"] == "accepted"
+    x = fiona.post(f"/api/documents/{doc}/exports", json={"profile": "foi"}).json()
+    exemptions = [row["exemption"] for row in x["schedule"]]
+    assert "s.30(c); s.38(1)(b)" in exemptions and exemptions.count("s.38(1)(b)") == len(exemptions) - 1
+    html = fiona.get(f"/api/exports/{x['id']}/schedule.html").text
+    assert "Section 30(c): disclosure would otherwise prejudice substantially" in html
+    shown = "".join(p["text"] for p in fiona.get(f"/api/documents/{doc}/preview?profile=foi").json()["pieces"])
+    assert "s.30(c); s.38(1)(b)" in shown
+    # undone, the box goes back to the profile's exemption
+    assert fiona.post(f"/api/documents/{doc}/undo").status_code == 200
+    again = fiona.get(f"/api/documents/{doc}/preview?profile=foi").json()
+    assert "s.30(c)" not in "".join(p["text"] for p in again["pieces"])
