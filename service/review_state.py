@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from redactor.findings import Analysis, Decision, Span, Statement
 from redactor.review import ReviewedDecision, apply_decisions
 from service.decision_history import REDO, UNDO, batch_of, history
+from service.explain import plain, source_name
 from service.models import DecisionRow, SpanRow, StatementRow, User
 from service.schemas import ProgressOut, SpanOut, StatementOut
 
@@ -42,9 +43,11 @@ def usernames(db: Session) -> dict[int, str]:
 
 def span_out(row: SpanRow, names: dict[int, str] | None = None, exempt: dict[int, list[str]] | None = None) -> SpanOut:
     """The API shape of a span row (with the FOI exemptions a reviewer gave it, from `exemptions`)."""
-    fields = {k: getattr(row, k) for k in SpanOut.model_fields if k not in ("group", "updated_by", "exemptions")}
+    fields = {k: getattr(row, k) for k in SpanOut.model_fields
+              if k not in ("group", "updated_by", "exemptions", "why", "found_by")}
     return SpanOut(**fields, group=group_of(row), updated_by=(names or {}).get(row.updated_by or 0, ""),
-                   exemptions=(exempt or {}).get(row.id, []))
+                   exemptions=(exempt or {}).get(row.id, []), why=plain(row.explanation),
+                   found_by=source_name(row.recognizer))
 
 
 def exemptions(db: Session, document_id: int) -> dict[int, list[str]]:

@@ -107,6 +107,8 @@ class SpanOut(_Out):
     group: str = ""
     updated_by: str = ""
     exemptions: list[str] = []
+    why: str = Field(default="", description="the explanation in a reviewer's words (`explanation` is the analysis's)")
+    found_by: str = Field(default="", description="the check that made the finding, named for a reviewer")
 
 
 class StatementOut(BaseModel):

@@ -377,8 +377,9 @@
       const st = $("#cur-status");
       st.textContent = s.status;
       st.className = `pill s-${s.status}`;
-      $("#cur-meta").textContent = `${s.entity_type}${s.subtype ? " (" + s.subtype + ")" : ""} · confidence ${pct(s.score)} · ${s.source === "reviewer" ? "added by a reviewer" : s.recognizer}${s.updated_by ? " · last decided by " + s.updated_by : ""}`;
-      $("#cur-why").textContent = s.explanation;
+      $("#cur-meta").textContent = `${s.entity_type}${s.subtype ? " (" + s.subtype + ")" : ""} · confidence ${pct(s.score)} · ${s.source === "reviewer" ? "added by a reviewer" : "found by " + s.found_by}${s.updated_by ? " · last decided by " + s.updated_by : ""}`;
+      $("#cur-why").textContent = s.why || s.explanation;
+      $("#cur-why-raw").textContent = `${s.recognizer}: ${s.explanation}`;
       const sel = $("#type-select");
       if (sel && document.activeElement !== sel) sel.value = s.entity_type;
       if ($("#exemption-box")) {   // FOI officers: the exemptions written on this box and in the schedule
