@@ -191,13 +191,22 @@ def test_export_gate_history_and_roles(server: tuple[str, Any], browser: Any, tm
     page.click("#groups li:has(.item-text:text-is('Paisley'))")
     page.keyboard.press("r")
     _wait_progress(page, "1 of")
+    # and chooses the FOI exemptions for a box (several at once)
+    page.click("#groups li:has(.item-text:text-is('Shannon Mitchell'))")
+    page.click("#exemption-box summary")
+    page.check("#exemption-box input[value='s.30(c)']")
+    page.check("#exemption-box input[value='s.38(1)(b)']")
+    page.click("#exemption-save")
+    _wait_progress(page, "2 of")
+    expect(page.locator("#exemption-summary")).to_have_text("(s.38(1)(b); s.30(c))")
 
-    # the export stops and says what would happen to the five unreviewed findings
+    # the export stops and says what would happen to the four unreviewed findings
     page.click("#views .tab[data-view=foi]")
-    expect(page.locator("#preview-info")).to_contain_text("5 findings not reviewed yet")
+    expect(page.locator("#preview-info")).to_contain_text("4 findings not reviewed yet")
+    expect(page.locator("#preview")).to_contain_text("s.38(1)(b); s.30(c)")
     page.click("#export-btn")
     expect(page.locator("#export-gate")).to_be_visible()
-    expect(page.locator("#gate-text")).to_contain_text("5 findings are not reviewed yet. If you export the foi version")
+    expect(page.locator("#gate-text")).to_contain_text("4 findings are not reviewed yet. If you export the foi version")
     expect(page.locator("#gate-cancel")).to_be_focused()
     with page.expect_download() as dl:
         page.click("#gate-confirm")
@@ -206,7 +215,7 @@ def test_export_gate_history_and_roles(server: tuple[str, Any], browser: Any, tm
     history = page.locator("#exports li.export")
     expect(history).to_have_count(1)
     expect(history).to_contain_text("foi by fiona")
-    expect(history).to_contain_text("5 unreviewed")
+    expect(history).to_contain_text("4 unreviewed")
     warnings = login(TestClient(app), "fiona").get(f"/api/documents/{doc}/exports").json()[0]["warnings"]
     for w in warnings:                                   # every warning is shown in full
         expect(page.locator("#export-warning-list")).to_contain_text(w)
@@ -221,6 +230,7 @@ def test_export_gate_history_and_roles(server: tuple[str, Any], browser: Any, tm
     _open(rita, base, doc, "?view=foi")
     expect(rita.locator("#export-not-allowed")).to_be_visible()
     assert rita.locator("#export-btn").is_hidden()
+    assert rita.locator("#exemption-box").count() == 0          # FOI exemptions are the FOI officer's
     expect(rita.locator("#exports")).to_have_text("None yet.")
     context.close()
 
