@@ -402,6 +402,37 @@
       window.history.replaceState(null, "", u);
     }
 
+    // opinions and intentions, by whose they are and whom they are about ("Opinions about Mother")
+    function renderStatements() {
+      const box = $("#statement-groups");
+      const groups = new Map();
+      for (const st of S.statements) {
+        if (st.kind === "fact") continue;
+        const kind = st.kind === "opinion" ? "Opinions" : "Intentions";
+        const key = `${kind}${st.subject ? " about " + st.subject : ""}${st.holder ? " held by " + st.holder : ""}`;
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key).push(st);
+      }
+      if (!groups.size) { box.replaceChildren(el("p", { class: "muted" }, "None found.")); return; }
+      const keys = Array.from(groups.keys()).sort();
+      box.replaceChildren(...keys.map((key) => el("details", { class: "statement-group" },
+        el("summary", {}, `${key} (${groups.get(key).length})`),
+        el("ul", { class: "plain" }, ...groups.get(key).map((st) => {
+          const text = S.text.slice(st.start, st.end).trim();
+          const li = el("li", { class: "statement", tabIndex: 0, dataset: { start: st.start } },
+            text.length > 140 ? text.slice(0, 140) + "…" : text,
+            st.unattributed_opinion ? el("span", { class: "pill s-pending" }, "written as fact") : "");
+          li.setAttribute("aria-label", `${statementTitle(st)}: ${text}`);
+          return li;
+        })))));
+    }
+
+    function showStatement(start) {   // the statement in the text, scrolled into view
+      if (S.view !== "review") showView("review");
+      const seg = $$("#doc .seg").find((x) => Number(x.dataset.start) >= start);
+      if (seg) { seg.scrollIntoView({ block: "center" }); seg.classList.add("flash"); setTimeout(() => seg.classList.remove("flash"), 1500); }
+    }
+
     function renderAll() {
       computeOrder();
       renderProgress();
@@ -721,6 +752,14 @@
       const li = ev.target.closest("li[data-id]");
       if (li && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); select(Number(li.dataset.id)); }
     });
+    $("#statement-groups").addEventListener("click", (ev) => {
+      const li = ev.target.closest("li.statement");
+      if (li) showStatement(Number(li.dataset.start));
+    });
+    $("#statement-groups").addEventListener("keydown", (ev) => {
+      const li = ev.target.closest("li.statement");
+      if (li && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); showStatement(Number(li.dataset.start)); }
+    });
     let filterTimer = 0;
     $("#filter").addEventListener("input", (ev) => {
       clearTimeout(filterTimer);
@@ -806,6 +845,7 @@
       const r = await api("GET", `/api/documents/${docId}/review`);
       S.text = r.text;
       S.statements = r.statements;
+      renderStatements();
       S.spans = new Map(r.spans.map((s) => [s.id, s]));
       S.needsOcr = r.needs_ocr;
       const params = new URLSearchParams(window.location.search);

@@ -178,6 +178,13 @@ def test_keyboard_type_select_shortcut_setting_tab_and_url(server: tuple[str, An
     expect(page.locator("#views .tab[data-view=publication]")).to_have_attribute("aria-selected", "true")
     expect(page.locator("#cur-text")).to_have_text("Paisley")
 
+    # opinions and intentions are listed by kind (and holder and subject, when known), reachable by keyboard
+    expect(page.locator("#statement-groups summary")).to_have_text(["Intentions (1)", "Opinions (1)"])
+    page.click("#statement-groups details:has(summary:text('Opinions')) summary")
+    page.focus("#statement-groups details:has(summary:text('Opinions')) li.statement")
+    page.keyboard.press("Enter")
+    expect(page.locator("#doc .seg.flash")).to_contain_text("The social worker felt")
+
 
 def test_export_gate_history_and_roles(server: tuple[str, Any], browser: Any, tmp_path: Path) -> None:
     base, app = server
