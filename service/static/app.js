@@ -355,6 +355,7 @@
         if (li) li.focus({ preventScroll: true });
       }
       renderCurrent();
+      if (S.view === "pages") paintBoxes();
     }
 
     function paintSeg(seg) {   // a segment's look from the spans over it (shortest first), keeping its statement marks
@@ -461,6 +462,7 @@
       saveUrl();
       markCurrent(id);
       renderCurrent();
+      if (S.view === "pages") paintBoxes();
       if (scroll && id != null) {
         const seg = S.firstSeg.get(id);
 
@@ -651,14 +653,16 @@
         t.classList.toggle("active", on);
         t.setAttribute("aria-selected", on ? "true" : "false");
       });
-      const review = view === "review";
+      const review = view === "review", pagesView = view === "pages";
       $("#doc").hidden = !review;
-      $("#legend").hidden = !review;
-      $("#preview").hidden = review;
-      $("#preview-bar").hidden = review;
+      $("#legend").hidden = !(review || pagesView);
+      if ($("#pageview")) $("#pageview").hidden = !pagesView;
+      $("#preview").hidden = review || pagesView;
+      $("#preview-bar").hidden = review || pagesView;
       $("#export-gate").hidden = true;
       saveUrl();
       if (review) return;
+      if (pagesView) { loadPages(); return; }
       $("#preview-info").textContent = "Preparing preview…";
       $("#export-links").replaceChildren();
       const mayExport = exportProfiles.includes(view);
@@ -711,6 +715,41 @@
       $("#export-warning-list").replaceChildren(...warnings.map((w) => el("li", {}, w)));
     }
 
+    // the page view (PDFs): each page as an image, each finding a box per line, coloured like the text view
+    async function loadPages() {
+      const box = $("#pageview");
+      box.replaceChildren(el("p", { class: "muted" }, "Rendering the pages…"));
+      try {
+        const v = await api("GET", `/api/documents/${docId}/pages`);
+        const frag = document.createDocumentFragment();
+        for (const p of v.pages) {
+          const page = el("div", { class: "page", dataset: { page: p.number } },
+            el("img", { src: p.image, alt: `Page ${p.number}`, loading: "lazy", width: Math.round(p.width), height: Math.round(p.height) }));
+          if (p.needs_ocr) page.append(el("p", { class: "ocr page-ocr" }, "No text layer: nothing on this page was checked"));
+          for (const b of v.boxes.filter((x) => x.page === p.number)) {
+            const s = S.spans.get(b.span_id);
+            const mark = el("button", { type: "button", class: "pbox", dataset: { spanId: b.span_id } });
+            mark.setAttribute("aria-label", s ? `${s.text}, ${s.entity_type}, ${s.status}` : "finding");
+            Object.assign(mark.style, { left: `${(100 * b.x0) / p.width}%`, top: `${(100 * b.top) / p.height}%`,
+              width: `${(100 * (b.x1 - b.x0)) / p.width}%`, height: `${(100 * (b.bottom - b.top)) / p.height}%` });
+            page.append(mark);
+          }
+          frag.append(page);
+        }
+        box.replaceChildren(frag);
+        paintBoxes();
+      } catch (e) { box.replaceChildren(el("p", { class: "error" }, e.message)); }
+    }
+
+    function paintBoxes() {
+      for (const b of $$("#pageview .pbox")) {
+        const s = S.spans.get(Number(b.dataset.spanId));
+        if (!s) continue;
+        b.className = `pbox t-${s.entity_type} s-${s.status}${s.id === S.current ? " current" : ""}`;
+        b.title = `${s.text} · ${s.entity_type} · ${s.status}`;
+      }
+    }
+
     async function exportCurrent(confirmed = false) {
       const profile = S.view;
       const button = $("#export-btn");
@@ -751,6 +790,10 @@
     $("#groups").addEventListener("keydown", (ev) => {   // Tab reaches each mention; Enter or Space picks it
       const li = ev.target.closest("li[data-id]");
       if (li && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); select(Number(li.dataset.id)); }
+    });
+    if ($("#pageview")) $("#pageview").addEventListener("click", (ev) => {
+      const b = ev.target.closest(".pbox");
+      if (b) select(Number(b.dataset.spanId), false);
     });
     $("#statement-groups").addEventListener("click", (ev) => {
       const li = ev.target.closest("li.statement");

@@ -364,3 +364,31 @@ def test_a_keypress_stays_under_100_ms_on_a_25000_word_document(server: tuple[st
           f"median {answered[5]:.1f} ms, worst {answered[-1]:.1f} ms")
     assert median < 100 and worst < 250 and moved[5] < 100
     assert answered[5] < 1000     # the round trip on the shared machine (1.3 s before the redraw was local)
+
+
+def test_the_page_view_of_a_pdf_boxes_each_finding(server: tuple[str, Any], browser: Any, tmp_path: Path) -> None:
+    from tests.test_batch import pdf_bytes
+
+    base, app = server
+    api = login(TestClient(app), "ada")
+    case = api.post("/api/cases", json={"name": "PDF case"}).json()["id"]
+    lines = ["Kayden Mitchell lived with his mother Shannon Mitchell in Paisley.",
+             "The health visitor will visit Kayden again in March."]
+    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("report.pdf", pdf_bytes(lines))}).json()["id"]
+    assert wait_ready(api, doc)["status"] == "ready"
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    _login(page, base, "ada")
+    _open(page, base, doc)
+    page.click("#views .tab[data-view=pages]")
+    expect(page.locator("#pageview .page img")).to_have_count(1)
+    expect(page.locator("#pageview .pbox")).to_have_count(4)
+    loaded = page.locator("#pageview img").evaluate(
+        "(i) => new Promise((r) => i.complete ? r(i.naturalWidth) "
+        ": i.addEventListener('load', () => r(i.naturalWidth)))")
+    assert loaded > 0
+    page.click("#pageview .pbox.t-LOCATION")
+    expect(page.locator("#cur-text")).to_have_text("Paisley")
+    page.click("#reject-btn")
+    expect(page.locator("#pageview .pbox.t-LOCATION")).to_have_class(re.compile(r"\bs-rejected\b"))
+    assert axe_violations(page) == []
+    page.locator("#pageview .page").screenshot(path=str(tmp_path / "page-view.png"))

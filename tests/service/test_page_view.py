@@ -1,0 +1,43 @@
+"""The page view: a PDF's pages as images with each finding's boxes where its characters are drawn."""
+from __future__ import annotations
+
+import io
+
+from tests.service.conftest import Env, wait_ready
+from tests.test_batch import pdf_bytes
+
+LINES = ["Kayden Mitchell lived with his mother Shannon Mitchell in Paisley.",
+         "The health visitor will visit Kayden again in March."]
+
+
+def test_pdf_pages_render_with_a_box_on_each_finding(env: Env) -> None:
+    from PIL import Image
+
+    r = env.upload(pdf_bytes(LINES), "report.pdf")
+    doc = r.json()["id"]
+    assert wait_ready(env.admin, doc)["status"] == "ready"
+    view = env.client("rita").get(f"/api/documents/{doc}/pages")
+    assert view.status_code == 200, view.text
+    pages, boxes = view.json()["pages"], view.json()["boxes"]
+    assert len(pages) == 1 and pages[0]["needs_ocr"] is False
+    width, height = pages[0]["width"], pages[0]["height"]
+    spans = {s["id"]: s for s in env.admin.get(f"/api/documents/{doc}/spans").json()}
+    assert {spans[b["span_id"]]["text"] for b in boxes} == {"Kayden Mitchell", "Shannon Mitchell", "Paisley", "Kayden"}
+    for b in boxes:            # on the page, one line high, wider for longer text
+        assert 0 <= b["x0"] < b["x1"] <= width and 0 <= b["top"] < b["bottom"] <= height
+        assert b["bottom"] - b["top"] < 20
+    first = next(b for b in boxes if spans[b["span_id"]]["text"] == "Kayden Mitchell")
+    later = next(b for b in boxes if spans[b["span_id"]]["text"] == "Kayden")
+    assert later["top"] > first["top"] and first["x1"] - first["x0"] > later["x1"] - later["x0"]
+    png = env.client("rita").get(pages[0]["image"])
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(png.content))
+    assert abs(image.width / width - image.height / height) < 0.01      # the page's proportions
+    assert env.client("rob").get(pages[0]["image"]).status_code == 404    # another case's reviewer
+    assert env.admin.get(f"/api/documents/{doc}/pages/2.png").status_code == 400
+
+
+def test_a_docx_keeps_the_text_view(env: Env) -> None:
+    doc = env.ready_document()
+    r = env.admin.get(f"/api/documents/{doc}/pages")
+    assert r.status_code == 409 and r.json()["format"] == "docx"
