@@ -81,9 +81,46 @@ def main(out: Path) -> None:
             page.locator("#exports").scroll_into_view_if_needed()
             page.wait_for_timeout(4500)   # the toast fades
             page.screenshot(path=str(out / "foi-export.png"))
+            pdf = sample_pdf(data)
+            if pdf is not None:   # the page view: the sample report as a PDF (LibreOffice), uploaded
+                admin = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+                admin.goto(f"{base}/login")
+                admin.fill("input[name=username]", "ada")
+                admin.fill("input[name=password]", PASSWORD)
+                admin.click("button[type=submit]")
+                admin.wait_for_url(f"{base}/")
+                admin.goto(f"{base}/cases/{case_id}")
+                admin.set_input_files("#upload input[type=file]", str(pdf))
+                admin.click("#upload button[type=submit]")
+                admin.wait_for_selector("#documents tr[data-status=ready] a:text('sample-learning-review.pdf')",
+                                        timeout=600_000)
+                admin.click("#documents a:text('sample-learning-review.pdf')")
+                admin.wait_for_selector("#review[data-loaded=yes]")
+                admin.click("#views .tab[data-view=pages]")
+                admin.wait_for_selector("#pageview .pbox")
+                admin.locator("#pageview img").first.evaluate(
+                    "(i) => new Promise((r) => i.complete ? r() : i.addEventListener('load', () => r()))")
+                admin.click("#pageview .pbox")
+                admin.wait_for_timeout(500)
+                admin.screenshot(path=str(out / "page-view.png"))
             browser.close()
     finally:
         server.should_exit = True
+
+
+def sample_pdf(work: Path) -> Path | None:
+    """The sample report converted to PDF by LibreOffice, or None where LibreOffice is not installed."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return None
+    target = work / "pdf"
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(target),
+                    str(ROOT / "samples" / "sample-learning-review.docx")], check=True, capture_output=True,
+                   timeout=180)
+    return target / "sample-learning-review.pdf"
 
 
 if __name__ == "__main__":
