@@ -14,8 +14,8 @@ from service.audit import record
 from service.deps import DB, AppServices, CurrentSession
 from service.exporting import profile_names
 from service.jobs import latest_run
-from service.models import Document, User
-from service.review_state import needs_ocr
+from service.models import Document, Export, User
+from service.review_state import needs_ocr, usernames
 from service.routes.cases import case_out
 
 router = APIRouter(include_in_schema=False)
@@ -43,8 +43,12 @@ def case_page(case_id: int, request: Request, services: AppServices, session: Cu
     for d in docs:
         run = latest_run(db, d.id)
         ocr[d.id] = needs_ocr(run.warnings) if run else []
+    names = {d.id: d.filename for d in docs}
+    exports = [e for e in db.scalars(select(Export).where(Export.document_id.in_(names)).order_by(Export.id.desc()))
+               if may_export(session.user, e.profile)]
     return render(request, services, session, "case.html", case=case_out(db, case), documents=docs, users=users,
-                  people=case.register.get("people", []), ocr=ocr)
+                  people=case.register.get("people", []), ocr=ocr, exports=exports, filenames=names,
+                  usernames=usernames(db))
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)

@@ -225,3 +225,15 @@ def test_an_foi_officer_chooses_exemptions_per_box_and_the_schedule_shows_them(e
     assert fiona.post(f"/api/documents/{doc}/undo").status_code == 200
     again = fiona.get(f"/api/documents/{doc}/preview?profile=foi").json()
     assert "s.30(c)" not in "".join(p["text"] for p in again["pieces"])
+
+
+def test_the_case_page_lists_exports_by_who_when_and_hash_as_the_role_may_see_them(env: Env) -> None:
+    doc = env.ready_document()
+    _review_all(env, doc)
+    pub = env.client("rita").post(f"/api/documents/{doc}/exports", json={"profile": "publication"}).json()
+    foi = env.client("fiona").post(f"/api/documents/{doc}/exports", json={"profile": "foi"}).json()
+    page = env.admin.get(f"/cases/{env.case}").text
+    assert f'data-export-id="{pub["id"]}"' in page and f'data-export-id="{foi["id"]}"' in page
+    assert pub["sha256"][:16] in page and "<td>rita</td>" in page and "<td>fiona</td>" in page
+    rita_page = env.client("rita").get(f"/cases/{env.case}").text
+    assert f'data-export-id="{pub["id"]}"' in rita_page and f'data-export-id="{foi["id"]}"' not in rita_page
