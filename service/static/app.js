@@ -274,10 +274,14 @@
       const frag = document.createDocumentFragment();
       let netShown = false;
       const q = S.filter.trim().toLowerCase();
+      const type = $("#filter-type").value, status = $("#filter-status").value, low = $("#filter-low").checked;
       for (const g of S.groups) {
         const first = g.spans[0];
         if (q && !g.spans.some((s) => s.text.toLowerCase().includes(q)) && !first.entity_type.toLowerCase().includes(q)
           && !(first.role || "").toLowerCase().includes(q) && !g.spans.some((s) => s.status === q)) continue;
+        if (type && first.entity_type !== type) continue;
+        if (status && !g.spans.some((s) => s.status === status)) continue;
+        if (low && !(g.min < 0.6)) continue;
         if (first.entity_type === "UNKNOWN" && !netShown) {
           netShown = true;
           frag.append(el("h3", { class: "net-heading", id: "net-heading" }, "Not recognised by any rule"),
@@ -803,6 +807,7 @@
       const li = ev.target.closest("li.statement");
       if (li && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); showStatement(Number(li.dataset.start)); }
     });
+    for (const id of ["#filter-type", "#filter-status", "#filter-low"]) $(id).addEventListener("change", () => renderGroups());
     let filterTimer = 0;
     $("#filter").addEventListener("input", (ev) => {
       clearTimeout(filterTimer);

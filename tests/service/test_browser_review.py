@@ -154,6 +154,15 @@ def test_keyboard_type_select_shortcut_setting_tab_and_url(server: tuple[str, An
     page.fill("#filter", "Paisley")
     expect(page.locator("#groups section.group")).to_have_count(1)
     page.fill("#filter", "")
+    page.select_option("#filter-type", "PERSON")           # by type, status and confidence too
+    expect(page.locator("#groups section.group")).to_have_count(2)   # Kayden (and Kayden Mitchell), Shannon Mitchell
+    page.check("#filter-low")
+    expect(page.locator("#groups section.group")).to_have_count(1)   # Kayden at 55%
+    page.select_option("#filter-type", "")
+    page.uncheck("#filter-low")
+    page.select_option("#filter-status", "accepted")
+    expect(page.locator("#groups section.group")).to_have_count(1)   # the phone number retyped above
+    page.select_option("#filter-status", "")
 
     # single-key shortcuts can be turned off (and stay off after a reload)
     page.click("details.keys summary")
