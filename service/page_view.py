@@ -2,10 +2,17 @@
 
 A finding that runs over a line break gets one box per line. Boxes come from the parser's per-character
 boxes (`Node.boxes`, in points from the page's top left), so they sit where the characters are drawn.
-DOCX files have no page geometry here; the review page keeps its text view for them.
+A DOCX is laid out into pages by LibreOffice where it is installed (the PDF kept beside the original in
+the data folder); its findings are placed on those pages by finding the same words, occurrence by
+occurrence, in the laid-out text. Without LibreOffice the review page keeps its text view.
 """
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+import tempfile
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -21,6 +28,39 @@ _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 4          # parsed documents kept per process (the page view asks for one document at a time)
 RENDER_SCALE = 1.5      # 108 dpi: legible on screen, a few hundred kB a page
 MAX_PAGES = 500
+CONVERT_SECONDS = 120   # LibreOffice's time to lay out one DOCX
+_CONVERT_LOCK = threading.Lock()   # one LibreOffice at a time per process: it is heavy, and shares a profile badly
+
+
+def laid_out_pdf(data_dir: Path, original: Path, sha256: str) -> Path:
+    """The DOCX laid out into pages as a PDF by LibreOffice, made once and kept (owner-only) in the data folder."""
+    target = data_dir / "pages" / f"{sha256}.pdf"
+    if target.is_file():
+        return target
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise Conflict("LibreOffice is not installed on the server, so a DOCX is shown as text only",
+                       format="docx")
+    with _CONVERT_LOCK, tempfile.TemporaryDirectory(prefix="redactor-layout-") as tmp:
+        if target.is_file():
+            return target
+        work = Path(tmp)
+        source = work / "document.docx"
+        shutil.copyfile(original, source)
+        try:
+            subprocess.run([soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless",
+                            "--convert-to", "pdf", "--outdir", str(work), str(source)],
+                           check=True, capture_output=True, timeout=CONVERT_SECONDS)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+            raise Conflict(f"LibreOffice could not lay the document out into pages ({type(exc).__name__}); "
+                           "it is shown as text", format="docx") from exc
+        made = work / "document.pdf"
+        if not made.is_file():
+            raise Conflict("LibreOffice made no pages for this document; it is shown as text", format="docx")
+        target.parent.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(made, 0o600)
+        shutil.move(made, target)
+    return target
 
 
 def parsed(path: Path, sha256: str, max_bytes: int) -> Document:
@@ -68,14 +108,40 @@ def render_page(path: Path, number: int) -> bytes:
         pdf.close()
 
 
-def finding_boxes(doc: Document, rows: list[SpanRow]) -> list[dict[str, Any]]:
-    """For each visible finding, one box per page line it covers: page, x0, top, x1, bottom (points)."""
+def placed_on_pages(text: str, pages: Document, rows: list[SpanRow]) -> dict[int, tuple[int, int]]:
+    """Where each finding of the DOCX's text is in the laid-out PDF's text: the same words, same occurrence.
+
+    The n-th occurrence of a finding's words in the document is taken to be their n-th occurrence on the
+    pages (any case or spacing); a finding whose words occur fewer times there is not placed.
+    """
+    out: dict[int, tuple[int, int]] = {}
+    found: dict[str, list[tuple[int, int]]] = {}
+    for row in rows:
+        words = row.text.split()
+        if not words:
+            continue
+        pattern = r"\s+".join(re.escape(w) for w in words)
+        if pattern not in found:
+            found[pattern] = [(m.start(), m.end()) for m in re.finditer(pattern, pages.text, re.IGNORECASE)]
+        before = len(re.findall(pattern, text[:row.start], re.IGNORECASE))
+        if before < len(found[pattern]):
+            out[row.id] = found[pattern][before]
+    return out
+
+
+def finding_boxes(doc: Document, rows: list[SpanRow], where: dict[int, tuple[int, int]] | None = None
+                  ) -> list[dict[str, Any]]:
+    """For each visible finding, one box per page line it covers: page, x0, top, x1, bottom (points).
+
+    `where` gives each finding's place in `doc` when `doc` is not the document the findings were made on.
+    """
     out: list[dict[str, Any]] = []
     for row in rows:
         if row.source == "reviewer" and row.status == "rejected":
             continue
+        start, end = (row.start, row.end) if where is None else where.get(row.id, (0, 0))
         lines: dict[tuple[int, float], list[float]] = {}
-        for piece in doc.source_of(row.start, row.end):
+        for piece in doc.source_of(start, end):
             node = doc.nodes[piece.node]
             page = node.locator.get("page")
             if page is None or not node.boxes:

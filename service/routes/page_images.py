@@ -1,6 +1,7 @@
 """The page view: a PDF document's pages as images, and where each finding sits on them."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
@@ -9,28 +10,51 @@ from fastapi.responses import Response
 from service.access import document_for, require
 from service.deps import DB, AppServices, CurrentUser
 from service.errors import Conflict
-from service.page_view import finding_boxes, page_sizes, parsed, render_page
+from service.jobs import latest_run
+from service.models import Document
+from service.page_view import finding_boxes, laid_out_pdf, page_sizes, parsed, placed_on_pages, render_page
 from service.review_state import span_rows
+from service.settings import Settings
 
 router = APIRouter(tags=["review"])
 
 
+def _pdf(doc: Document, settings: Settings) -> Path:
+    """The PDF whose pages are shown: the original, or for a DOCX its LibreOffice layout."""
+    original = settings.data_dir / doc.stored_path
+    if doc.format == "pdf":
+        return original
+    if doc.format == "docx":
+        return laid_out_pdf(settings.data_dir, original, doc.sha256)
+    raise Conflict(f"{doc.filename} is {doc.format}: it has no pages, and is shown as text", format=doc.format)
+
+
 @router.get("/api/documents/{document_id}/pages")
 def pages(document_id: int, user: CurrentUser, db: DB, services: AppServices) -> dict[str, Any]:
-    """A PDF's pages (size in points, image address) and the findings' boxes, one per line they cover."""
+    """The pages (size in points, image address) and the findings' boxes, one per line they cover.
+
+    A PDF's own pages; a DOCX's pages as LibreOffice lays them out (409 where it is not installed).
+    """
     require(user, "documents.read")
     doc = document_for(db, user, document_id)
-    if doc.format != "pdf":
-        raise Conflict(f"the page view shows PDF pages; {doc.filename} is {doc.format}, shown as text",
-                       format=doc.format)
     if doc.status != "ready":
         raise Conflict(f"document {doc.id} is {doc.status}, not ready", status=doc.status)
-    path = services.settings.data_dir / doc.stored_path
-    parsed_doc = parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size))
+    settings = services.settings
+    path = _pdf(doc, settings)
+    limit = max(settings.max_upload_bytes, path.stat().st_size)
+    rows = span_rows(db, doc.id)
+    if doc.format == "pdf":
+        shown = parsed(path, doc.sha256, limit)
+        boxes = finding_boxes(shown, rows)
+    else:
+        shown = parsed(path, f"layout:{doc.sha256}", limit)
+        run = latest_run(db, doc.id)
+        boxes = finding_boxes(shown, rows, placed_on_pages(run.text if run else "", shown, rows))
     sizes = page_sizes(path)
-    return {"pages": [{"number": n, "width": w, "height": h, "image": f"/api/documents/{doc.id}/pages/{n}.png",
-                       "needs_ocr": n in parsed_doc.needs_ocr} for n, (w, h) in enumerate(sizes, start=1)],
-            "boxes": finding_boxes(parsed_doc, span_rows(db, doc.id))}
+    return {"format": doc.format,
+            "pages": [{"number": n, "width": w, "height": h, "image": f"/api/documents/{doc.id}/pages/{n}.png",
+                       "needs_ocr": n in shown.needs_ocr} for n, (w, h) in enumerate(sizes, start=1)],
+            "boxes": boxes}
 
 
 @router.get("/api/documents/{document_id}/pages/{number}.png", response_class=Response)
@@ -38,7 +62,5 @@ def page_image(document_id: int, number: int, user: CurrentUser, db: DB, service
     """One page of the original PDF as a PNG (members of the case only; never cached by the browser)."""
     require(user, "documents.read")
     doc = document_for(db, user, document_id)
-    if doc.format != "pdf":
-        raise Conflict(f"{doc.filename} is {doc.format}; only PDF pages are rendered", format=doc.format)
-    png = render_page(services.settings.data_dir / doc.stored_path, number)
+    png = render_page(_pdf(doc, services.settings), number)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import io
+import shutil
+
+import pytest
 
 from tests.service.conftest import Env, wait_ready
 from tests.test_batch import pdf_bytes
@@ -37,7 +40,26 @@ def test_pdf_pages_render_with_a_box_on_each_finding(env: Env) -> None:
     assert env.admin.get(f"/api/documents/{doc}/pages/2.png").status_code == 400
 
 
-def test_a_docx_keeps_the_text_view(env: Env) -> None:
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_docx_is_laid_out_into_pages_by_libreoffice_with_its_findings_boxed(env: Env) -> None:
     doc = env.ready_document()
+    view = env.admin.get(f"/api/documents/{doc}/pages")
+    assert view.status_code == 200, view.text
+    body = view.json()
+    assert body["format"] == "docx" and len(body["pages"]) == 1
+    spans = {s["id"]: s for s in env.admin.get(f"/api/documents/{doc}/spans").json()}
+    boxed = [spans[b["span_id"]]["text"] for b in body["boxes"]]
+    assert sorted(boxed) == sorted(s["text"] for s in spans.values())    # every finding placed, one line each
+    kayden = [b for b in body["boxes"] if spans[b["span_id"]]["text"] == "Kayden"]
+    assert len(kayden) == 2 and kayden[0]["top"] < kayden[1]["top"]       # the n-th mention on the n-th place
+    assert env.admin.get(body["pages"][0]["image"]).content[:4] == b"\x89PNG"
+    stored = list((env.app.state.services.settings.data_dir / "pages").iterdir())
+    assert len(stored) == 1 and stored[0].stat().st_mode & 0o077 == 0     # kept owner-only, made once
+
+
+def test_a_text_file_has_no_pages(env: Env) -> None:
+    r = env.upload(b"Kayden Mitchell lived in Paisley.\n", "note.txt")
+    doc = r.json()["id"]
+    assert wait_ready(env.admin, doc)["status"] == "ready"
     r = env.admin.get(f"/api/documents/{doc}/pages")
-    assert r.status_code == 409 and r.json()["format"] == "docx"
+    assert r.status_code == 409 and r.json()["format"] == "text"
