@@ -401,3 +401,18 @@ def test_the_page_view_of_a_pdf_boxes_each_finding(server: tuple[str, Any], brow
     expect(page.locator("#pageview .pbox.t-LOCATION")).to_have_class(re.compile(r"\bs-rejected\b"))
     assert axe_violations(page) == []
     page.locator("#pageview .page").screenshot(path=str(tmp_path / "page-view.png"))
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_the_page_view_of_a_docx_through_libreoffice(server: tuple[str, Any], browser: Any) -> None:
+    base, app = server
+    doc = _document(app, STANDARD)
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    _login(page, base, "rita")
+    _open(page, base, doc)
+    page.click("#views .tab[data-view=pages]")
+    expect(page.locator("#pageview .page img")).to_have_count(1, timeout=60_000)
+    expect(page.locator("#pageview .pbox")).to_have_count(len(_spans(app, doc)))
+    page.click("#pageview .pbox.t-PHONE")
+    expect(page.locator("#cur-text")).to_have_text("0141 496 0000")
+    assert axe_violations(page) == []
