@@ -156,3 +156,41 @@ def finding_boxes(doc: Document, rows: list[SpanRow], where: dict[int, tuple[int
             out.append({"span_id": row.id, "page": page, "x0": round(x0, 2), "top": round(top, 2), "x1": round(x1, 2),
                         "bottom": round(bottom, 2), "entity_type": row.entity_type, "status": row.status})
     return out
+
+
+BODY_KINDS = frozenset({"heading", "paragraph", "list_item", "table_cell", "page_text"})
+# What export does with each part of a document that is not its body, in a reviewer's words.
+SECTION_NOTES: dict[str, tuple[str, str]] = {
+    "header": ("Header", "redacted like the body"),
+    "footer": ("Footer", "redacted like the body"),
+    "footnote": ("Footnotes", "redacted like the body"),
+    "endnote": ("Endnotes", "redacted like the body"),
+    "text_box": ("Text box", "redacted like the body"),
+    "comment": ("Comments", "removed on export"),
+    "deleted_text": ("Tracked deletions", "removed on export (tracked changes are accepted)"),
+    "property": ("Document properties", "people named in them cleared; the rest redacted like the body"),
+    "alt_text": ("Image descriptions", "redacted like the body"),
+    "field_code": ("Field codes", "redacted like the body"),
+    "hyperlink_target": ("Link addresses", "redacted like the body"),
+    "annotation": ("PDF annotations", "redacted like the body"),
+    "form_field": ("Form fields", "redacted like the body"),
+}
+REMOVED_KINDS = frozenset({"comment", "deleted_text"})
+
+
+def sections(doc: Document, analysed_text: str) -> list[dict[str, Any]]:
+    """The parts of the text that are not the body (headers, comments, properties …): where, what, and what export
+    does with them. Empty when the text parsed now differs from the one analysed (nothing is labelled wrongly)."""
+    if doc.text != analysed_text:
+        return []
+    out: list[dict[str, Any]] = []
+    for b in doc.blocks:
+        if b.kind in BODY_KINDS:
+            continue
+        label, note = SECTION_NOTES.get(b.kind, (b.kind.replace("_", " ").capitalize(), "redacted like the body"))
+        if out and out[-1]["kind"] == b.kind and analysed_text[out[-1]["end"]:b.start].strip() == "":
+            out[-1]["end"] = b.end
+            continue
+        out.append({"start": b.start, "end": b.end, "kind": b.kind, "label": label, "export": note,
+                    "removed": b.kind in REMOVED_KINDS})
+    return out

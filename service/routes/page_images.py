@@ -12,7 +12,15 @@ from service.deps import DB, AppServices, CurrentUser
 from service.errors import Conflict
 from service.jobs import latest_run
 from service.models import Document
-from service.page_view import finding_boxes, laid_out_pdf, page_sizes, parsed, placed_on_pages, render_page
+from service.page_view import (
+    finding_boxes,
+    laid_out_pdf,
+    page_sizes,
+    parsed,
+    placed_on_pages,
+    render_page,
+    sections,
+)
 from service.review_state import span_rows
 from service.settings import Settings
 
@@ -64,3 +72,16 @@ def page_image(document_id: int, number: int, user: CurrentUser, db: DB, service
     doc = document_for(db, user, document_id)
     png = render_page(_pdf(doc, services.settings), number)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+@router.get("/api/documents/{document_id}/sections")
+def document_sections(document_id: int, user: CurrentUser, db: DB, services: AppServices) -> list[dict[str, Any]]:
+    """The parts of the text that are not its body (headers, footers, footnotes, comments, properties …), each
+    with what export does with it, for the review page to label."""
+    require(user, "documents.read")
+    doc = document_for(db, user, document_id)
+    run = latest_run(db, doc.id)
+    if doc.status != "ready" or run is None:
+        raise Conflict(f"document {doc.id} is {doc.status}, not ready", status=doc.status)
+    path = services.settings.data_dir / doc.stored_path
+    return sections(parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size)), run.text)

@@ -157,7 +157,7 @@
     const canDecide = root.dataset.canDecide === "yes";
     const exportProfiles = (root.dataset.exportProfiles || "").split(" ").filter(Boolean);
     const S = { text: "", spans: new Map(), statements: [], order: [], current: null, view: "review", exportProfile: null,
-      filter: "", needsOcr: [] };
+      filter: "", needsOcr: [], sections: [] };
     const SHORTCUTS_KEY = "redactor.shortcuts";
     const shortcutsOn = () => localStorage.getItem(SHORTCUTS_KEY) !== "off";
 
@@ -185,10 +185,14 @@
       });
       // the safety net's findings (UNKNOWN: no rule recognised them) come after the rules' findings, as their own group
       const net = (g) => g.spans[0].entity_type === "UNKNOWN";
+      const removed = S.sections.filter((x) => x.removed);
+      const goes = (s) => removed.some((x) => s.start >= x.start && s.end <= x.end);
+      list.forEach((g) => { g.removedOnly = removed.length > 0 && g.spans.every(goes); });
       // the order is fixed by what analysis found (not by what is decided), so a group never jumps when decided
       const first = (g) => Math.min(...g.spans.map((s) => s.start));
       list.forEach((g) => { g.min = Math.min(...g.spans.map((s) => (s.source === "reviewer" ? 1 : s.score))); });
-      list.sort((a, b) => net(a) - net(b) || a.min - b.min || a.label.localeCompare(b.label) || first(a) - first(b));
+      list.sort((a, b) => net(a) - net(b) || a.removedOnly - b.removedOnly || a.min - b.min
+        || a.label.localeCompare(b.label) || first(a) - first(b));
       S.groups = list;
       S.order = list.flatMap((g) => g.spans.map((s) => s.id));
     }
@@ -225,8 +229,21 @@
       const byStart = spans.slice().sort((x, y) => x.start - y.start);
       const stByStart = stmts.slice().sort((x, y) => x.start - y.start);
       let si = 0, ti = 0, active = [], activeSt = [];
-      let para = el("div", { class: "para" });
-      frag.append(para);
+      // parts that are not the body (headers, comments, properties …) are labelled with what export does with them
+      const sectionAt = new Map(S.sections.map((x) => [x.start, x]));
+      let section = null;
+      const newPara = (at) => {
+        if (section && at >= section.end) section = null;
+        if (sectionAt.has(at)) {
+          section = sectionAt.get(at);
+          frag.append(el("div", { class: `section-label${section.removed ? " removed" : ""}`, dataset: { kind: section.kind } },
+            `${section.label}: ${section.export}`));
+        }
+        const p = el("div", { class: section ? `para in-section${section.removed ? " removed" : ""}` : "para" });
+        frag.append(p);
+        return p;
+      };
+      let para = newPara(0);
       for (let i = 0; i + 1 < points.length; i++) {
         const a = points[i], b = points[i + 1];
         while (si < byStart.length && byStart[si].start <= a) active.push(byStart[si++]);
@@ -238,7 +255,7 @@
         // each line of the text is its own block, so a change in one re-lays out that line, not the whole document
         let pos = a;
         text.slice(a, b).split("\n").forEach((piece, k) => {
-          if (k > 0) { para = el("div", { class: "para" }); frag.append(para); pos += 1; }
+          if (k > 0) { pos += 1; para = newPara(pos); }
           if (!piece) return;
           const seg = el("span", { class: "seg", dataset: { start: pos } }, piece);
           pos += piece.length;
@@ -272,7 +289,7 @@
       const focus = had && box.contains(had) ? (had.matches("li[data-id]") ? `li[data-id="${S.current ?? had.dataset.id}"]`
         : had.matches("button[data-group]") ? `section[data-group="${CSS.escape(had.dataset.group)}"] li[data-id]` : null) : null;
       const frag = document.createDocumentFragment();
-      let netShown = false;
+      let netShown = false, removedShown = false;
       const q = S.filter.trim().toLowerCase();
       const type = $("#filter-type").value, status = $("#filter-status").value, low = $("#filter-low").checked;
       for (const g of S.groups) {
@@ -282,6 +299,11 @@
         if (type && first.entity_type !== type) continue;
         if (status && !g.spans.some((s) => s.status === status)) continue;
         if (low && !(g.min < 0.6)) continue;
+        if (g.removedOnly && !removedShown && first.entity_type !== "UNKNOWN") {
+          removedShown = true;
+          frag.append(el("h3", { class: "net-heading", id: "removed-heading" }, "Only in comments or tracked deletions"),
+            el("p", { class: "muted net-help" }, "Export removes these parts, so these findings never reach an output."));
+        }
         if (first.entity_type === "UNKNOWN" && !netShown) {
           netShown = true;
           frag.append(el("h3", { class: "net-heading", id: "net-heading" }, "Not recognised by any rule"),
@@ -572,7 +594,8 @@
         return seg ? Number(seg.dataset.start) + offset : null;
       }
       if (node === doc || (node.classList && node.classList.contains("para"))) {   // between lines or segments
-        const child = node.childNodes[offset];
+        let child = node.childNodes[offset];
+        if (child && child.classList && child.classList.contains("section-label")) child = child.nextElementSibling;
         const seg = child && (child.classList.contains("seg") ? child : child.querySelector(".seg"));
         if (seg) return Number(seg.dataset.start);
         const segs = node.querySelectorAll(".seg");
@@ -893,6 +916,7 @@
       const r = await api("GET", `/api/documents/${docId}/review`);
       S.text = r.text;
       S.statements = r.statements;
+      try { S.sections = await api("GET", `/api/documents/${docId}/sections`); } catch (e) { S.sections = []; }
       renderStatements();
       S.spans = new Map(r.spans.map((s) => [s.id, s]));
       S.needsOcr = r.needs_ocr;

@@ -416,3 +416,36 @@ def test_the_page_view_of_a_docx_through_libreoffice(server: tuple[str, Any], br
     page.click("#pageview .pbox.t-PHONE")
     expect(page.locator("#cur-text")).to_have_text("0141 496 0000")
     assert axe_violations(page) == []
+
+
+def test_headers_comments_and_properties_are_labelled_and_comment_only_names_go_last(server: tuple[str, Any],
+                                                                                     browser: Any) -> None:
+    import io
+
+    import docx
+
+    base, app = server
+    d = docx.Document()
+    d.core_properties.author = ""
+    d.core_properties.last_modified_by = ""
+    d.sections[0].header.paragraphs[0].text = "OFFICIAL-SENSITIVE Mitchell family"
+    p = d.add_paragraph("Kayden Mitchell moved to Paisley in May.")
+    d.add_comment(p.runs, text="Check this with Shannon Mitchell", author="", initials="")
+    buf = io.BytesIO()
+    d.save(buf)
+    api = login(TestClient(app), "ada")
+    case = api.post("/api/cases", json={"name": "Parts"}).json()["id"]
+    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("parts.docx", buf.getvalue())}).json()["id"]
+    assert wait_ready(api, doc)["status"] == "ready"
+    page = browser.new_context().new_page()
+    _login(page, base, "ada")
+    _open(page, base, doc)
+    labels = page.locator("#doc .section-label")
+    expect(labels.filter(has_text="Header")).to_have_text("Header: redacted like the body")
+    expect(labels.filter(has_text="Comments")).to_have_text("Comments: removed on export")
+    expect(labels.filter(has_text="Document properties")).to_have_count(1)
+    order = page.evaluate("""() => Array.from(document.querySelectorAll('#groups > *')).map(
+        e => e.id === 'removed-heading' ? 'HEADING' : (e.querySelector('.item-text') || {}).textContent || '')""")
+    cut = order.index("HEADING")
+    assert "Shannon Mitchell" in order[cut + 1:] and "Paisley" in order[:cut]
+    assert axe_violations(page) == []

@@ -63,3 +63,34 @@ def test_a_text_file_has_no_pages(env: Env) -> None:
     assert wait_ready(env.admin, doc)["status"] == "ready"
     r = env.admin.get(f"/api/documents/{doc}/pages")
     assert r.status_code == 409 and r.json()["format"] == "text"
+
+
+def _docx_with_parts() -> bytes:
+    import docx
+
+    d = docx.Document()
+    d.core_properties.author = ""
+    d.core_properties.last_modified_by = ""
+    d.core_properties.title = "Review of Kayden"
+    d.sections[0].header.paragraphs[0].text = "OFFICIAL-SENSITIVE Mitchell family"
+    p = d.add_paragraph("Kayden Mitchell lived with his mother Shannon Mitchell in Paisley.")
+    d.add_comment(p.runs, text="Check this with Gordon Baxter", author="", initials="")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_headers_comments_and_properties_are_labelled_with_what_export_does(env: Env) -> None:
+    r = env.upload(_docx_with_parts(), "parts.docx")
+    doc = r.json()["id"]
+    assert wait_ready(env.admin, doc)["status"] == "ready"
+    text = env.admin.get(f"/api/documents/{doc}/review").json()["text"]
+    parts = env.client("rita").get(f"/api/documents/{doc}/sections").json()
+    by_kind = {p["kind"]: p for p in parts}
+    assert {"header", "comment", "property"} <= set(by_kind)
+    assert "OFFICIAL-SENSITIVE" in text[by_kind["header"]["start"]:by_kind["header"]["end"]]
+    assert "Gordon Baxter" in text[by_kind["comment"]["start"]:by_kind["comment"]["end"]]
+    assert by_kind["comment"]["export"] == "removed on export" and by_kind["comment"]["removed"] is True
+    assert by_kind["header"]["export"] == "redacted like the body" and by_kind["header"]["removed"] is False
+    assert "Review of Kayden" in text[by_kind["property"]["start"]:by_kind["property"]["end"]]
+    assert "Kayden Mitchell lived" not in "".join(text[p["start"]:p["end"]] for p in parts)   # the body is not
