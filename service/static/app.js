@@ -113,6 +113,43 @@
       toastAfterReload(`Register saved: ${c.people} people` + (c.reanalysing
         ? `; ${c.reanalysing} document${c.reanalysing === 1 ? " is" : "s are"} being analysed again (decisions that still apply are kept)` : ""));
     });
+    // the register as a form: one row a person (other fields such as dates of birth are kept as they were)
+    const FIELDS = ["id", "name", "role", "aliases", "nicknames", "dob", "addresses", "pseudonym"];
+    const personRow = () => {
+      const row = el("tr", { class: "person", dataset: { extra: "{}" } },
+        el("td", {}, el("input", { name: "name", required: true })),
+        el("td", {}, el("input", { name: "role" })),
+        el("td", {}, el("input", { name: "aliases" })),
+        el("td", {}, el("button", { type: "button", class: "link remove-person", textContent: "remove" })));
+      $$("input", row).forEach((i) => i.setAttribute("aria-label", i.name.charAt(0).toUpperCase() + i.name.slice(1)));
+      return row;
+    };
+    if ($("#people-form")) {
+      $("#add-person").addEventListener("click", () => {
+        const row = personRow();
+        $("#people-rows").append(row);
+        $("input", row).focus();
+      });
+      $("#people-rows").addEventListener("click", (ev) => {
+        const b = ev.target.closest(".remove-person");
+        if (b) b.closest("tr").remove();
+      });
+      onSubmit("people-form", async () => {
+        const quote = (v) => `"${String(v).replace(/"/g, '""')}"`;
+        const lines = [FIELDS.join(",")];
+        for (const row of $$("#people-rows tr.person")) {
+          const person = JSON.parse(row.dataset.extra || "{}");
+          person.name = $("input[name=name]", row).value.trim();
+          person.role = $("input[name=role]", row).value.trim();
+          person.aliases = $("input[name=aliases]", row).value.split(";").map((x) => x.trim()).filter(Boolean);
+          if (!person.name) continue;
+          lines.push(FIELDS.map((f) => quote(Array.isArray(person[f]) ? person[f].join("; ") : (person[f] || ""))).join(","));
+        }
+        const c = await api("PUT", `/api/cases/${caseId}/register`, { text: lines.join("\n") + "\n", format: "csv" });
+        toastAfterReload(`Register saved: ${c.people} people` + (c.reanalysing
+          ? `; ${c.reanalysing} document${c.reanalysing === 1 ? " is" : "s are"} being analysed again (decisions that still apply are kept)` : ""));
+      });
+    }
     $$(".reanalyse").forEach((b) => b.addEventListener("click", async () => {
       b.disabled = true;
       try {

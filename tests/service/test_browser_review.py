@@ -312,6 +312,28 @@ def test_register_saved_after_upload_reanalyses_and_keeps_decisions(server: tupl
     expect(page.locator("#toast")).to_contain_text("Analysing r.docx again")
     page.wait_for_selector(f"#documents tr[data-doc-id='{doc}'][data-status=ready]", timeout=20_000)
 
+    # the register as a form: people, roles and aliases; what the form does not show is kept
+    before = login(TestClient(app), "ada").get(f"/api/cases/{case}").json()
+    assert before["people"] == 1
+    row = page.locator("#people-rows tr.person")
+    expect(row.locator("input[name=role]")).to_have_value("chief social work officer")
+    page.click("#add-person")
+    added = page.locator("#people-rows tr.person").nth(1)
+    added.locator("input[name=name]").fill("Gordon Baxter")
+    added.locator("input[name=role]").fill("neighbour")
+    added.locator("input[name=aliases]").fill("Mr Baxter; GB")
+    assert axe_violations(page) == []
+    page.click("#people-form button[type=submit]")
+    expect(page.locator("#toast")).to_contain_text("Register saved: 2 people")
+    from service.db import session_scope
+    from service.models import Case
+
+    with session_scope(app.state.services.sessions) as db:
+        people = {p["name"]: p for p in db.get(Case, case).register["people"]}
+    assert people["Gordon Baxter"]["aliases"] == ["Mr Baxter", "GB"] and people["Gordon Baxter"]["role"] == "neighbour"
+    assert people["Shannon Mitchell"]["id"] == "shannon-mitchell"
+    page.wait_for_selector(f"#documents tr[data-doc-id='{doc}'][data-status=ready]", timeout=20_000)
+
 
 def _long_report(words: int) -> list[str]:
     """About `words` words of report text, each paragraph naming people and places the keyword analyser knows."""
