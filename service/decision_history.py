@@ -12,6 +12,7 @@ silently: the undo is refused and says which mention and who.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,19 +128,18 @@ def snapshot(row: SpanRow) -> dict[str, Any]:
             "version": row.version, "text": row.text}
 
 
-def reverse(db: Session, user: User, document_id: int, text: str, redo: bool = False) -> tuple[Step, list[SpanRow]]:
+def reverse(db: Session, user: User, document_id: int, text: str, names: dict[int, str],
+            shown: Callable[[SpanRow], dict[str, Any]], redo: bool = False) -> tuple[Step, list[SpanRow]]:
     """Undo the user's newest standing batch (or redo their last undone one); returns it and the spans changed.
 
     Refused, changing nothing, when a span of the batch is no longer as the batch left it (someone decided
-    it since): undoing would silently overwrite their decision.
+    it since): undoing would silently overwrite their decision. `names` (user id -> username) and `shown` (a span
+    as the API shows it) word that refusal.
     """
-    from service.review_state import span_out, usernames  # review_state reads `history`: imported here, not above
-
     h = history(db, document_id)
     step = h.can_redo(user.id) if redo else h.can_undo(user.id)
     if step is None:
         raise Conflict(f"you have no decision on this document to {'redo' if redo else 'undo'}")
-    names = usernames(db)
     mark = new_batch()
     changed: list[SpanRow] = []
     for r in (step.rows if redo else list(reversed(step.rows))):
@@ -151,7 +151,7 @@ def reverse(db: Session, user: User, document_id: int, text: str, redo: bool = F
             who = names.get(span.updated_by or 0, "someone")
             raise Conflict(f"“{span.text}” was decided again by {who} after this decision, so it cannot be "
                            f"{'redone' if redo else 'undone'} automatically; decide it by hand",
-                           current=span_out(span, names).model_dump(mode="json"))
+                           current=shown(span))
         old = snapshot(span)
         target = after if redo else before
         if target:

@@ -265,8 +265,8 @@ def decide_group(document_id: int, body: GroupDecisionIn, user: CurrentUser, db:
     except StaleDataError:
         db.rollback()
         raise Conflict("someone else changed these mentions at the same moment; reload and try again") from None
-    names = usernames(db)
-    return [span_out(r, names) for r in changed]
+    names, exempt = usernames(db), stored_exemptions(db, doc.id)
+    return [span_out(r, names, exempt) for r in changed]
 
 
 def _withdrawn(row: SpanRow) -> bool:
@@ -306,7 +306,9 @@ def _reverse(document_id: int, user: User, db: Session, redo: bool) -> UndoOut:
     require(user, "spans.decide")
     doc = document_for(db, user, document_id)
     run = _ready_run(db, doc)
-    step, changed = reverse(db, user, doc.id, run.text, redo=redo)
+    names = usernames(db)
+    step, changed = reverse(db, user, doc.id, run.text, names, lambda r: span_out(r, names).model_dump(mode="json"),
+                            redo=redo)
     record(db, user, "review.redo" if redo else "review.undo", case_id=doc.case_id, document_id=doc.id,
            spans=len(changed))
     try:
@@ -314,9 +316,9 @@ def _reverse(document_id: int, user: User, db: Session, redo: bool) -> UndoOut:
     except StaleDataError:
         db.rollback()
         raise Conflict("someone else changed these mentions at the same moment; reload and try again") from None
-    names = usernames(db)
+    exempt = stored_exemptions(db, doc.id)
     return UndoOut(done=("redone: " if redo else "undone: ") + step.label(),
-                   spans=[span_out(r, names) for r in changed], history=_history_out(db, doc.id, user.id))
+                   spans=[span_out(r, names, exempt) for r in changed], history=_history_out(db, doc.id, user.id))
 
 
 @router.get("/api/documents/{document_id}/decisions")
