@@ -164,7 +164,8 @@ def test_preview_reuses_the_stored_analysis_without_reading_the_original(env: En
     after = env.admin.get(f"/api/documents/{doc}/preview?profile=publication")
     assert after.status_code == 200, after.text
     assert after.json()["pieces"] == before["pieces"] and after.json()["changes"] == before["changes"]
-    exported = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication", "confirm_unreviewed": True})
+    exported = env.admin.post(f"/api/documents/{doc}/exports",
+                              json={"profile": "publication", "confirm_unreviewed": True})
     assert exported.status_code == 422
 
 
