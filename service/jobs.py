@@ -52,6 +52,15 @@ class AnalysisJobs:
             self._all = [w for w in self._all if w.alive()] + [worker]
         return worker
 
+    def recycle_workers(self) -> None:
+        """End the worker processes, so that each next analysis starts a fresh one with the settings as they
+        are now (the analyser and its rules, the memory limit); waits for an analysis running now to finish."""
+        slots = [self._idle.get() for _ in range(max(1, self.settings.analysis_workers))]
+        for w in slots:
+            if w is not None:
+                w.close()
+            self._idle.put(None)
+
     def submit(self, document_id: int) -> Future[None]:
         """Analyse a document in the background."""
         return self.executor.submit(self.run, document_id)

@@ -300,6 +300,7 @@ def test_a_register_saved_after_upload_reanalyses_and_keeps_the_review(env: Env)
 
     # a finding the new analysis no longer makes takes its decision with it, and the run says so
     env.app.state.services.settings.analyser.words = {k: v for k, v in KNOWN.items() if k != "Paisley"}
+    env.app.state.services.jobs.recycle_workers()     # the analyser runs in a worker process: start a new one
     assert env.admin.post(f"/api/documents/{doc}/reanalyse").status_code == 202
     assert wait_ready(env.admin, doc)["status"] == "ready"
     warnings = " ".join(rita.get(f"/api/documents/{doc}/review").json()["warnings"])
