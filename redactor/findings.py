@@ -33,9 +33,15 @@ class Span:
     subtype: str = ""          # finer kind, e.g. CHI_NUMBER under ID, POSTCODE under ADDRESS
     person_id: str = ""        # groups mentions of one person (register id or a name key)
     role: str = ""             # the register's role for that person, when known
+    exemptions: tuple[str, ...] = ()   # FOI exemptions a reviewer gave for this redaction (else the profile's)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        if not self.exemptions:          # the analysis JSON contract is unchanged for spans nobody exempted
+            del out["exemptions"]
+        else:
+            out["exemptions"] = list(self.exemptions)
+        return out
 
     def with_(self, **changes: Any) -> Span:
         return replace(self, **changes)
@@ -43,6 +49,8 @@ class Span:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Span:
         fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        if "exemptions" in fields:
+            fields["exemptions"] = tuple(fields["exemptions"])
         fields.setdefault("score", 1.0)
         fields.setdefault("recognizer", "reviewer")
         fields.setdefault("explanation", "added by a reviewer")
@@ -84,7 +92,7 @@ class Statement:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
-DecisionAction = Literal["accept", "reject", "add", "edit", "retype"]
+DecisionAction = Literal["accept", "reject", "add", "edit", "retype", "exempt"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +107,22 @@ class Decision:
     new_end: int = -1
     reviewer: str = ""
     note: str = ""
+    exemptions: tuple[str, ...] = ()   # `exempt`: the FOI exemptions for this redaction (several may apply)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        if self.action != "exempt":
+            del out["exemptions"]
+        else:
+            out["exemptions"] = list(self.exemptions)
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Decision:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        if "exemptions" in fields:
+            fields["exemptions"] = tuple(str(e) for e in fields["exemptions"])
+        return cls(**fields)
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,7 +73,7 @@ def _list(value: Any) -> tuple[str, ...]:
         return tuple(v.strip() for v in value.split(";") if v.strip())
     if isinstance(value, (list, tuple)):
         return tuple(str(v).strip() for v in value if str(v).strip())
-    raise RegisterError(f"expected a list or a ';'-separated string, got {value!r}")
+    raise RegisterError(f"expected a list or a ';'-separated string, got a {type(value).__name__} ({str(value)[:60]})")
 
 
 def _dob(value: Any, where: str) -> str:
@@ -123,13 +123,26 @@ def parse_register(text: str, source: str = "register", fmt: str | None = None) 
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise RegisterError(f"{source}: not valid YAML: {exc}") from exc
+        raise RegisterError(f"{source}: not valid YAML{_yaml_problem(exc, text)}") from exc
     if data is None:
         return Register()
     records = data.get("people") if isinstance(data, dict) else data
     if not isinstance(records, list):
         raise RegisterError(f"{source}: expected a 'people:' list")
     return register_from_records(records, source)
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
+    """Where and what a YAML error is, in one line: ' at line 4, column 6: expected ... (the line reads "...")'."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or ""
+    if mark is None:
+        return f": {problem}" if problem else ""
+    lines = text.splitlines()
+    shown = lines[mark.line].strip() if mark.line < len(lines) else ""
+    context = getattr(exc, "context", None)
+    return (f" at line {mark.line + 1}, column {mark.column + 1}: {problem or 'cannot be read'}"
+            + (f" ({context})" if context else "") + (f"; the line reads “{shown[:80]}”" if shown else ""))
 
 
 def load_register(path: str | Path) -> Register:

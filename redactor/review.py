@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,8 +51,12 @@ def parse_decisions(data: Any, source: str = "decisions") -> list[ReviewedDecisi
         if isinstance(item, Decision):
             out.append(ReviewedDecision(item))
             continue
-        if not isinstance(item, Mapping) or item.get("action") not in ("accept", "reject", "add", "edit", "retype"):
-            raise InputError(f"{source}: decision {n} needs an action of accept, reject, add, edit or retype")
+        if not isinstance(item, Mapping) or item.get("action") not in ("accept", "reject", "add", "edit", "retype",
+                                                                         "exempt"):
+            raise InputError(f"{source}: decision {n} needs an action of accept, reject, add, edit, retype or exempt")
+        if item.get("action") == "exempt" and not (isinstance(item.get("exemptions"), list) and item["exemptions"]
+                                                   and all(isinstance(e, str) and e for e in item["exemptions"])):
+            raise InputError(f"{source}: decision {n} (exempt) needs a list of exemptions, e.g. [\"s.38(1)(b)\"]")
         try:
             d = Decision.from_json(dict(item))
         except TypeError as exc:
@@ -88,6 +93,8 @@ def apply_decisions(spans: Iterable[Span], decisions: Iterable[ReviewedDecision 
                                      "are outside the document")
                 result[i] = s.with_(start=d.new_start, end=d.new_end, text=text[d.new_start:d.new_end],
                                     explanation=f"{s.explanation}; bounds edited by reviewer {d.reviewer}".strip("; "))
+            elif d.action == "exempt":
+                result[i] = s.with_(exemptions=tuple(d.exemptions))
             elif d.action == "retype":
                 result[i] = s.with_(entity_type=d.entity_type,
                                     explanation=f"{s.explanation}; retyped by reviewer {d.reviewer}".strip("; "))
@@ -109,7 +116,7 @@ def normalise_decisions(decisions: Iterable[ReviewedDecision | Decision | Mappin
 
 def _matches(spans: list[Span], d: Decision, want: str, text: str) -> list[int]:
     exact = [i for i, s in enumerate(spans) if (s.start, s.end) == (d.start, d.end)]
-    if d.action in ("accept", "reject", "edit") and d.entity_type:   # the type it was about, when recorded
+    if d.action in ("accept", "reject", "edit", "exempt") and d.entity_type:   # the type it was about, when recorded
         exact = [i for i in exact if spans[i].entity_type == d.entity_type] or exact
     if exact:
         return exact
@@ -133,3 +140,24 @@ def _locate(start: int, end: int, want: str, text: str) -> tuple[int, int]:
     if not (0 <= start < end <= len(text)):
         raise InputError(f"add decision at {start}-{end} is outside the document (length {len(text)})")
     return start, end
+
+
+def occurrences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Every occurrence in `text` of the words at start-end: exact, other case, other spacing; whole words only.
+
+    A reviewer who adds a missed name means the name, not one place it is written: "Strathcairn",
+    "STRATHCAIRN" and "Strath  cairn" split over a line break are all the same addition. The selection
+    itself is always among the results.
+    """
+    words = text[start:end].split()
+    if not words:
+        return []
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    if words[0][0].isalnum() or words[0][0] == "_":
+        pattern = r"(?<!\w)" + pattern
+    if words[-1][-1].isalnum() or words[-1][-1] == "_":
+        pattern += r"(?!\w)"
+    found = [(m.start(), m.end()) for m in re.finditer(pattern, text, flags=re.IGNORECASE)]
+    lead = len(text[start:end]) - len(text[start:end].lstrip())
+    own = (start + lead, start + lead + len(text[start:end].strip()))
+    return sorted(set(found) | {own})

@@ -12,7 +12,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases.manage": frozenset({"admin"}),
     "documents.upload": frozenset({"admin"}),
     "documents.read": frozenset({"admin", "reviewer", "foi"}),
-    "spans.decide": frozenset({"admin", "reviewer"}),
+    "spans.decide": frozenset({"admin", "reviewer", "foi"}),   # FOI officers confirm, reject and add too
     "audit.read": frozenset({"admin"}),
 }
 # Which roles may export for which profile (profiles not listed: admin and reviewer).
@@ -20,6 +20,12 @@ EXPORT_ROLES: dict[str, frozenset[str]] = {
     "foi": frozenset({"admin", "foi"}),
 }
 DEFAULT_EXPORT_ROLES = frozenset({"admin", "reviewer"})
+ROLE_NAMES = {"admin": "an administrator", "reviewer": "a reviewer", "foi": "an FOI officer"}
+
+
+def allowed(user: User, permission: str) -> bool:
+    """True when the user's role has the permission (what a page offers)."""
+    return user.role in PERMISSIONS[permission]
 
 
 def require(user: User, permission: str) -> None:
@@ -28,12 +34,17 @@ def require(user: User, permission: str) -> None:
         raise Forbidden(f"a {user.role} may not do this ({permission})")
 
 
+def may_export(user: User, profile: str) -> bool:
+    """True when the user's role may export (and download exports) under this profile."""
+    return user.role in EXPORT_ROLES.get(profile, DEFAULT_EXPORT_ROLES)
+
+
 def require_export(user: User, profile: str) -> None:
     """Raise Forbidden unless the user's role may export under this profile."""
     roles = EXPORT_ROLES.get(profile, DEFAULT_EXPORT_ROLES)
-    if user.role not in roles:
-        raise Forbidden(f"a {user.role} may not export the {profile!r} version; ask a "
-                        f"{' or '.join(sorted(roles))}")
+    if not may_export(user, profile):
+        raise Forbidden(f"{ROLE_NAMES[user.role].capitalize()} may not export the {profile} version; ask "
+                        f"{' or '.join(ROLE_NAMES[r] for r in sorted(roles))}")
 
 
 def is_member(db: Session, user: User, case_id: int) -> bool:

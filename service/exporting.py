@@ -19,7 +19,7 @@ from redactor.review import ReviewedDecision
 from service.errors import Conflict
 from service.jobs import latest_run
 from service.models import Case, Document, Export, User
-from service.review_state import analysis_of, decisions, progress, span_rows, statements
+from service.review_state import analysis_of, decisions, needs_ocr, progress, span_rows, statements
 from service.schemas import PreviewOut, PreviewPiece
 from service.settings import Settings
 
@@ -45,7 +45,9 @@ class Stored:
     analysis: Analysis
     decisions: list[ReviewedDecision]
     unreviewed: int
+    unknown_unreviewed: int
     max_bytes: int
+    needs_ocr: list[int]
 
 
 def stored(db: Session, settings: Settings, doc: Document) -> Stored:
@@ -58,8 +60,42 @@ def stored(db: Session, settings: Settings, doc: Document) -> Stored:
     rows = span_rows(db, doc.id)
     prog = progress(rows)
     analysis = analysis_of(rows, statements(db, doc.id), run.text, run.warnings)
-    return Stored(path, analysis, decisions(db, doc.id), prog.total - prog.reviewed,
-                  max(settings.max_upload_bytes, path.stat().st_size))
+    net = sum(r.status == "pending" and r.entity_type == "UNKNOWN" for r in rows)
+    return Stored(path, analysis, decisions(db, doc.id), prog.total - prog.reviewed, net,
+                  max(settings.max_upload_bytes, path.stat().st_size), needs_ocr(run.warnings))
+
+
+def unreviewed_consequence(prof: Profile, unreviewed: int, unknown: int) -> str:
+    """What exporting under the profile does with findings nobody reviewed, in a reviewer's words."""
+    found = unreviewed - unknown
+    parts = []
+    if found:
+        parts.append(f"{found} finding{'s' if found != 1 else ''} the analysis made will be redacted as found "
+                     "(no reviewer checked the type or the bounds)")
+    if unknown:
+        fate = "kept as written" if prof.unknown.keeps(True) else f"removed and marked '{prof.unknown.label}'"
+        parts.append(f"{unknown} word{'s' if unknown != 1 else ''} no rule recognised will be {fate}")
+    return "; ".join(parts)
+
+
+def export_gate(prof: Profile, st: Stored, confirmed: bool) -> None:
+    """Refuse an export with unreviewed findings unless the user confirmed it, saying what the profile would do.
+
+    A PDF with scanned pages is refused outright, in words a web user can act on (the library's own refusal
+    speaks of profiles and settings).
+    """
+    if st.needs_ocr:
+        pages, many = ", ".join(map(str, st.needs_ocr)), len(st.needs_ocr) > 1
+        raise Conflict(f"Page{'s' if many else ''} {pages} of this PDF {'are' if many else 'is'} a scanned image "
+                       "with no text layer, so nothing on it was found or can be checked, and no version can be "
+                       "exported safely. Run OCR on the PDF (a scanner's or PDF editor's 'recognise "
+                       "text' function), then upload the new file to this case.", needs_ocr=st.needs_ocr)
+    if not st.unreviewed or confirmed:
+        return
+    consequence = unreviewed_consequence(prof, st.unreviewed, st.unknown_unreviewed)
+    raise Conflict(f"{st.unreviewed} finding{'s are' if st.unreviewed != 1 else ' is'} not reviewed yet. If you "
+                   f"export the {prof.name} version now, {consequence}. Review them first, or confirm to export "
+                   "anyway.", needs_confirmation=True, unreviewed=st.unreviewed, consequence=consequence)
 
 
 _CASE_LOCKS: dict[int, threading.Lock] = {}
@@ -114,19 +150,24 @@ def preview(db: Session, settings: Settings, doc: Document, profile_name: str) -
         pieces.append(PreviewPiece(text=p.text, changed=True, entity_type=p.entity_type, style=p.style))
         pos = p.end
     pieces.append(PreviewPiece(text=text[pos:]))
-    return PreviewOut(profile=prof.name, pieces=pieces, changes=len(changes), unreviewed=prog.total - prog.reviewed,
-                      warnings=warnings)
+    unreviewed = prog.total - prog.reviewed
+    unknown = sum(r.status == "pending" and r.entity_type == "UNKNOWN" for r in rows)
+    return PreviewOut(profile=prof.name, pieces=pieces, changes=len(changes), unreviewed=unreviewed,
+                      warnings=warnings, consequence=unreviewed_consequence(prof, unreviewed, unknown))
 
 
-def create_export(db: Session, settings: Settings, user: User, doc: Document, profile_name: str) -> Export:
+def create_export(db: Session, settings: Settings, user: User, doc: Document, profile_name: str,
+                  confirmed: bool = False) -> Export:
     """Redact, verify and store one export; the case's pseudonym map keeps any new pseudonyms.
 
+    Findings nobody reviewed stop the export (409, saying what would happen to them) unless `confirmed`.
     The caller commits, inside `case_export_lock(doc.case_id)`.
     """
     from redactor.pipeline import redact_document
 
     prof = profile(profile_name)
     st = stored(db, settings, doc)
+    export_gate(prof, st, confirmed)
     case = db.get_one(Case, doc.case_id, with_for_update=True)   # held until the caller commits (see above)
     pmap = pseudonym_map(case)
     note = {"source": "review service", "reviewer": user.username, "unreviewed_spans_redacted": st.unreviewed}

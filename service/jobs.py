@@ -15,6 +15,7 @@ from redactor.findings import Analysis
 from service.analysis_worker import MIB, AnalysisCancelled, AnalysisFailed, Job, Worker
 from service.audit import record
 from service.models import AnalysisRun, Case, Document, SpanRow, StatementRow, now
+from service.reanalysis import carried_decisions, carried_note, replay
 from service.settings import Settings, _real_analyser
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,15 @@ class AnalysisJobs:
         with self._lock:
             self._all = [w for w in self._all if w.alive()] + [worker]
         return worker
+
+    def recycle_workers(self) -> None:
+        """End the worker processes, so that each next analysis starts a fresh one with the settings as they
+        are now (the analyser and its rules, the memory limit); waits for an analysis running now to finish."""
+        slots = [self._idle.get() for _ in range(max(1, self.settings.analysis_workers))]
+        for w in slots:
+            if w is not None:
+                w.close()
+            self._idle.put(None)
 
     def submit(self, document_id: int) -> Future[None]:
         """Analyse a document in the background."""
@@ -122,6 +132,7 @@ class AnalysisJobs:
     def _store(self, document_id: int, text: str, analysis: Analysis) -> None:
         with self.sessions() as db:
             doc = db.get_one(Document, document_id)
+            carried = carried_decisions(db, document_id)   # a re-analysis keeps the review (service/reanalysis.py)
             # A rerun after a crash replaces what an earlier, unfinished run left (nobody has reviewed it).
             db.execute(delete(SpanRow).where(SpanRow.document_id == document_id))
             db.execute(delete(StatementRow).where(StatementRow.document_id == document_id))
@@ -138,6 +149,9 @@ class AnalysisJobs:
             for st in analysis.statements:
                 db.add(StatementRow(document_id=document_id, run_id=run.id, start=st.start, end=st.end, kind=st.kind,
                                     confidence=st.confidence, data=st.to_json()))
+            if carried:
+                db.flush()
+                run.warnings = run.warnings + carried_note(len(carried), replay(db, doc, run.id, text, carried))
             doc.status, doc.progress, doc.error = "ready", 100, ""
             record(db, None, "analysis.finished", case_id=doc.case_id, document_id=document_id,
                    spans=len(analysis.spans), statements=len(analysis.statements))

@@ -1,13 +1,16 @@
 """The reviewed state of a document: spans as the reviewer left them, decisions, progress, output shapes."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redactor.findings import Analysis, Decision, Span, Statement
-from redactor.review import ReviewedDecision
+from redactor.review import ReviewedDecision, apply_decisions
+from service.decision_history import REDO, UNDO, batch_of, history
+from service.explain import plain, source_name
 from service.models import DecisionRow, SpanRow, StatementRow, User
 from service.schemas import ProgressOut, SpanOut, StatementOut
 
@@ -17,6 +20,14 @@ def group_of(row: SpanRow) -> str:
     if row.person_id:
         return f"person:{row.person_id}"
     return f"{row.entity_type}:{' '.join(row.text.split()).casefold()}"
+
+
+NO_TEXT_LAYER = re.compile(r"^page (\d+) has no text layer")   # the PDF parser's warning (redactor/parse/pdf.py)
+
+
+def needs_ocr(warnings: list[Any]) -> list[int]:
+    """The PDF pages an analysis could not read (no text layer): nothing on them was found or can be reviewed."""
+    return [int(m.group(1)) for w in warnings if (m := NO_TEXT_LAYER.match(str(w)))]
 
 
 def span_rows(db: Session, document_id: int) -> list[SpanRow]:
@@ -30,10 +41,25 @@ def usernames(db: Session) -> dict[int, str]:
     return {uid: name for uid, name in db.execute(select(User.id, User.username))}
 
 
-def span_out(row: SpanRow, names: dict[int, str] | None = None) -> SpanOut:
-    """The API shape of a span row."""
-    fields = {k: getattr(row, k) for k in SpanOut.model_fields if k not in ("group", "updated_by")}
-    return SpanOut(**fields, group=group_of(row), updated_by=(names or {}).get(row.updated_by or 0, ""))
+def span_out(row: SpanRow, names: dict[int, str] | None = None, exempt: dict[int, list[str]] | None = None) -> SpanOut:
+    """The API shape of a span row (with the FOI exemptions a reviewer gave it, from `exemptions`)."""
+    fields = {k: getattr(row, k) for k in SpanOut.model_fields
+              if k not in ("group", "updated_by", "exemptions", "why", "found_by")}
+    return SpanOut(**fields, group=group_of(row), updated_by=(names or {}).get(row.updated_by or 0, ""),
+                   exemptions=(exempt or {}).get(row.id, []), why=plain(row.explanation),
+                   found_by=source_name(row.recognizer))
+
+
+def exemptions(db: Session, document_id: int) -> dict[int, list[str]]:
+    """Span id -> the FOI exemptions its latest standing `exempt` decision gave."""
+    h = history(db, document_id)
+    out: dict[int, list[str]] = {}
+    for r in h.rows:
+        if r.action == "exempt" and batch_of(r) not in h.undone:
+            for d in (r.after or {}).get("decisions", []):
+                if d.get("action") == "exempt":
+                    out[r.span_id] = list(d.get("exemptions") or [])
+    return out
 
 
 def statement_out(row: StatementRow) -> StatementOut:
@@ -68,6 +94,18 @@ def current_span(row: SpanRow) -> Span:
                 row.subtype, row.person_id, row.role)
 
 
+def apply_to_row(row: SpanRow, made: list[Decision], text: str) -> None:
+    """The row shows what `apply_decisions` makes of its span: gone (rejected), or the span as decided."""
+    spans = [] if row.status == "rejected" else [current_span(row)]
+    after = apply_decisions(spans, made, text)
+    if not after:
+        row.status = "rejected"
+        return
+    span = after[0]
+    row.start, row.end, row.entity_type, row.text, row.status = span.start, span.end, span.entity_type, span.text, \
+        "accepted"
+
+
 def decision_after(made: list[Decision], about: str, row: SpanRow, note: str = "") -> dict[str, Any]:
     """What a decision row keeps: the library's decisions, the text they were about, and the span they left."""
     return {"decisions": [d.to_json() for d in made], "text": about, "note": note, "start": row.start,
@@ -75,10 +113,12 @@ def decision_after(made: list[Decision], about: str, row: SpanRow, note: str = "
 
 
 def decisions(db: Session, document_id: int) -> list[ReviewedDecision]:
-    """Every reviewer decision on the document, in the order made, as the library's decisions."""
-    rows = db.scalars(select(DecisionRow).where(DecisionRow.document_id == document_id).order_by(DecisionRow.id))
+    """Every standing reviewer decision on the document (undone ones left out), in the order made, as the
+    library's decisions."""
+    h = history(db, document_id)
+    standing = [r for r in h.rows if r.action not in (UNDO, REDO) and batch_of(r) not in h.undone]
     return [ReviewedDecision(Decision.from_json(d), str(r.after.get("text") or ""))
-            for r in rows for d in r.after.get("decisions", legacy_decisions(r))]
+            for r in standing for d in (r.after.get("decisions") if "decisions" in r.after else legacy_decisions(r))]
 
 
 def legacy_decisions(row: DecisionRow) -> list[dict[str, Any]]:

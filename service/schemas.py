@@ -73,6 +73,7 @@ class CaseOut(_Out):
     people: int = 0
     documents: int = 0
     members: list[str] = []
+    reanalysing: int = Field(default=0, description="documents queued for analysis again by this change")
 
 
 class DocumentOut(_Out):
@@ -105,6 +106,9 @@ class SpanOut(_Out):
     version: int
     group: str = ""
     updated_by: str = ""
+    exemptions: list[str] = []
+    why: str = Field(default="", description="the explanation in a reviewer's words (`explanation` is the analysis's)")
+    found_by: str = Field(default="", description="the check that made the finding, named for a reviewer")
 
 
 class StatementOut(BaseModel):
@@ -133,15 +137,18 @@ class ReviewOut(BaseModel):
     progress: ProgressOut
     warnings: list[str]
     profiles: list[str]
+    needs_ocr: list[int] = Field(default=[], description="PDF pages without a text layer: not analysed, not reviewable")
 
 
 class DecisionIn(BaseModel):
-    action: Literal["accept", "reject", "edit", "retype"]
+    action: Literal["accept", "reject", "edit", "retype", "exempt"]
     version: int = Field(description="the span version the reviewer saw; a stale version gets 409")
     entity_type: EntityType | None = None
     start: int | None = Field(default=None, ge=0)
     end: int | None = Field(default=None, ge=0)
     note: str = Field(default="", max_length=1000)
+    exemptions: list[str] = Field(default=[], max_length=10, description="`exempt`: the FOI exemptions for this "
+                                  "redaction, codes from rules/foi-exemptions.yaml (FOI officers and administrators)")
 
 
 class AddSpanIn(BaseModel):
@@ -149,15 +156,48 @@ class AddSpanIn(BaseModel):
     end: int = Field(ge=0)
     entity_type: EntityType
     note: str = Field(default="", max_length=1000)
+    scope: Literal["one", "all"] = Field(default="all", description="`all`: every occurrence of the selected words "
+                                         "in the document (any case or spacing); `one`: the selection only")
+
+
+class AddedOut(BaseModel):
+    span: SpanOut = Field(description="the span at the selection")
+    added: list[SpanOut] = Field(description="every span this addition made, the selection's among them")
+
+
+class OccurrencesOut(BaseModel):
+    text: str
+    count: int = Field(description="occurrences of the selected words in the document, the selection included")
+    flagged: int = Field(description="how many of them already have a span with the same bounds")
+
+
+class StepOut(BaseModel):
+    label: str
+    spans: int
+
+
+class HistoryOut(BaseModel):
+    undo: StepOut | None = None
+    redo: StepOut | None = None
+
+
+class UndoOut(BaseModel):
+    done: str = Field(description="what was undone or redone, in words")
+    spans: list[SpanOut]
+    history: HistoryOut
 
 
 class GroupDecisionIn(BaseModel):
     group: str = Field(min_length=1, max_length=300)
     action: Literal["accept", "reject"]
+    include_decided: bool = Field(default=False, description="also change mentions already decided the other way "
+                                  "(Reject all after Accept all); by default only undecided ones change")
 
 
 class ExportIn(BaseModel):
     profile: str = Field(min_length=1, max_length=50)
+    confirm_unreviewed: bool = Field(default=False, description="export although findings are not reviewed yet "
+                                     "(without it such an export is refused with 409 and says what would happen)")
 
 
 class PreviewPiece(BaseModel):
@@ -173,6 +213,7 @@ class PreviewOut(BaseModel):
     changes: int
     unreviewed: int
     warnings: list[str]
+    consequence: str = Field(default="", description="what exporting now does with the unreviewed findings")
 
 
 class ExportOut(_Out):
@@ -184,6 +225,7 @@ class ExportOut(_Out):
     created_at: datetime
     unreviewed: int
     warnings: list[str]
+    created_by_name: str = ""
     download_url: str = ""
     log: dict[str, Any] | None = None
     schedule: list[dict[str, Any]] | None = None

@@ -24,7 +24,11 @@ class Known:
 
 @dataclass
 class KeywordAnalyser:
-    """Flags every whole-word occurrence of the known words (longest first), and cue-word statements."""
+    """Flags every whole-word occurrence of the known words (longest first), and cue-word statements.
+
+    A word that is a name form of someone in the case register gets that person's id and role, as the real
+    analysis gives them (the FOI profile names senior officials by their register role).
+    """
 
     words: Mapping[str, Known] = field(default_factory=dict)
 
@@ -32,14 +36,17 @@ class KeywordAnalyser:
         text = doc.text
         spans: list[Span] = []
         taken = bytearray(len(text))
+        people = {form.casefold(): p for p in (register or []) for form in p.name_forms()}
         for word in sorted(self.words, key=len, reverse=True):
             known = self.words[word]
+            person = people.get(word.casefold())
             for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text):
                 if any(taken[m.start():m.end()]):
                     continue
                 taken[m.start():m.end()] = b"\1" * (m.end() - m.start())
                 spans.append(Span(m.start(), m.end(), known.entity_type, known.score, m.group(0), "keyword",
-                                  "a known word", person_id=known.person_id))
+                                  "a known word", person_id=person.id if person else known.person_id,
+                                  role=person.role if person else ""))
         return Analysis(sorted(spans, key=lambda s: s.start), _statements(text), list(doc.warnings))
 
 

@@ -50,6 +50,17 @@ def test_bad_registers(text, message):
         parse_register(text, "bad.yaml")
 
 
+def test_a_yaml_mistake_is_reported_by_line_and_column_without_a_parser_dump():
+    text = "people:\n  - name: Ann Smith\n    role: [social worker\n  - name: Bob: Jones\n"
+    with pytest.raises(RegisterError) as caught:
+        parse_register(text, "register.yaml")
+    message = str(caught.value)
+    assert message.startswith("register.yaml: not valid YAML at line 4, column 9: expected ',' or ']', but got ':' "
+                              "(while parsing a flow sequence)")
+    assert "the line reads “- name: Bob: Jones”" in message
+    assert "<unicode string>" not in message and "^" not in message
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(RegisterError, match="cannot read"):
         load_register(tmp_path / "nope.yaml")

@@ -89,3 +89,28 @@ def test_load_decisions_rejects_other_json(tmp_path: Path) -> None:
     path.write_text('{"spans": []}')
     with pytest.raises(InputError, match="expected a list"):
         load_decisions(path)
+
+
+def test_exempt_gives_a_redaction_the_reviewers_foi_exemptions_on_the_box_and_in_the_schedule(tmp_path: Path) -> None:
+    from redactor.anonymise.profiles import load_profile
+    from redactor.findings import Analysis
+    from redactor.pipeline import redact_document
+
+    text = "The review heard from Gordon Baxter and from Kayden Mitchell.\n"
+    src = tmp_path / "note.txt"
+    src.write_text(text, encoding="utf-8")
+    g, k = text.index("Gordon Baxter"), text.index("Kayden Mitchell")
+    spans = [Span(g, g + 13, "PERSON", 0.9, "Gordon Baxter", "test", "a name"),
+             Span(k, k + 15, "PERSON", 0.9, "Kayden Mitchell", "test", "a name")]
+    exempt = {"action": "exempt", "start": g, "end": g + 13, "entity_type": "PERSON",
+              "exemptions": ["s.30(c)", "s.38(1)(b)"]}
+    reviewed = apply_decisions(spans, [exempt], text)
+    assert reviewed[0].exemptions == ("s.30(c)", "s.38(1)(b)") and reviewed[1].exemptions == ()
+    assert "exemptions" not in reviewed[1].to_json() and Span.from_json(reviewed[0].to_json()) == reviewed[0]
+    result = redact_document(src, load_profile("foi"), None, [exempt],
+                             analysis=Analysis(spans, [], [], text=text), attended=True)
+    out = result.data.decode()
+    assert out == "The review heard from [s.30(c); s.38(1)(b)] and from [s.38(1)(b)].\n"
+    assert [r["exemption"] for r in result.schedule_rows] == ["s.30(c); s.38(1)(b)", "s.38(1)(b)"]
+    with pytest.raises(InputError, match="needs a list of exemptions"):
+        apply_decisions(spans, [{**exempt, "exemptions": []}], text)

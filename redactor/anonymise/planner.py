@@ -114,6 +114,11 @@ def _choose(spans: list[Span], cluster: list[int], profile: Profile, names: dict
     if rule.action == "pseudonym" and len(cluster) > 1:
         rule = rule if (start, end) == (span.start, span.end) else Rule("remove", label=rule.label or "name",
                                                                        exemption=rule.exemption)
+    exempt = next((spans[i].exemptions for i in cluster if spans[i].exemptions), ())
+    if exempt and rule.action != "keep":   # a reviewer's FOI exemptions replace the profile's, on the box as well
+        given = "; ".join(exempt)
+        rule = dataclasses.replace(rule, exemption=given,
+                                   label=given if rule.label and rule.label == rule.exemption else rule.label)
     ctx = Context(pseudonym=names.get(win, ""), anchor=pseudonyms.anchor)
     return _Choice(span, len(cluster), Item(start, end, rule, ctx))
 

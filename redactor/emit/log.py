@@ -152,8 +152,11 @@ EXEMPTION_NOTES = {
 
 
 def _exemption_note(rows: Sequence[dict[str, Any]]) -> str:
-    used = sorted({str(r["exemption"]) for r in rows} - {"—"})
-    return "".join(" " + html.escape(EXEMPTION_NOTES.get(e, f"Exemption {e}.")) for e in used)
+    from redactor.anonymise.exemptions import foi_exemptions
+
+    notes = {**foi_exemptions(), **EXEMPTION_NOTES}
+    used = sorted({e.strip() for r in rows for e in str(r["exemption"]).split(";")} - {"—", ""})
+    return "".join(" " + html.escape(notes.get(e, f"Exemption {e}.")) for e in used)
 
 
 def schedule_html(rows: Sequence[dict[str, Any]], title: str = "Redaction schedule") -> str:

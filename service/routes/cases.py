@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from redactor.register import parse_register
 from service.access import case_for, require, visible_cases
 from service.audit import record
-from service.deps import DB, CurrentUser
+from service.deps import DB, AppServices, CurrentUser
 from service.errors import Conflict, NotFound
 from service.models import Case, Document, Membership, User
+from service.reanalysis import queue_again
 from service.schemas import CaseIn, CaseOut, RegisterIn
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
@@ -63,14 +64,24 @@ def get_case(case_id: int, user: CurrentUser, db: DB) -> CaseOut:
 
 
 @router.put("/{case_id}/register", response_model=CaseOut)
-def set_register(case_id: int, body: RegisterIn, user: CurrentUser, db: DB) -> CaseOut:
-    """Replace the case's register (YAML or CSV); used by analyses started after this."""
+def set_register(case_id: int, body: RegisterIn, user: CurrentUser, db: DB, services: AppServices) -> CaseOut:
+    """Replace the case's register (YAML or CSV) and analyse the case's documents again with it.
+
+    Decisions that still apply to the new findings are kept (see `service.reanalysis`); documents being
+    analysed at this moment are left to finish (use their re-analyse action afterwards).
+    """
     require(user, "cases.manage")
     case = case_for(db, user, case_id)
     case.register = _register_json(body)
-    record(db, user, "case.register_set", case_id=case.id, people=len(case.register["people"]))
+    docs = [d for d in db.scalars(select(Document).where(Document.case_id == case.id)) if queue_again(d)]
+    record(db, user, "case.register_set", case_id=case.id, people=len(case.register["people"]),
+           reanalysing=[d.id for d in docs])
     db.commit()
-    return case_out(db, case)
+    for d in docs:
+        services.jobs.submit(d.id)
+    out = case_out(db, case)
+    out.reanalysing = len(docs)
+    return out
 
 
 @router.put("/{case_id}/members/{username}", response_model=CaseOut)

@@ -10,6 +10,7 @@ from service.audit import record
 from service.deps import DB, AppServices, CurrentUser
 from service.errors import Conflict
 from service.models import Document
+from service.reanalysis import queue_again
 from service.schemas import DocumentOut
 from service.uploads import accept_upload, discard, store
 
@@ -56,3 +57,17 @@ def get_document(document_id: int, user: CurrentUser, db: DB) -> Document:
     """One document's status: queued, analysing (with progress), ready, or failed (with the reason)."""
     require(user, "documents.read")
     return document_for(db, user, document_id)
+
+
+@router.post("/api/documents/{document_id}/reanalyse", response_model=DocumentOut, status_code=202,
+             responses={409: {"description": "the document is being analysed already"}})
+def reanalyse(document_id: int, user: CurrentUser, db: DB, services: AppServices) -> Document:
+    """Analyse the document again with its case's current register; decisions that still apply are kept."""
+    require(user, "documents.upload")
+    doc = document_for(db, user, document_id)
+    if not queue_again(doc):
+        raise Conflict(f"{doc.filename} is being analysed already ({doc.status})", status=doc.status)
+    record(db, user, "document.reanalysis", case_id=doc.case_id, document_id=doc.id)
+    db.commit()
+    services.jobs.submit(doc.id)
+    return doc

@@ -9,12 +9,13 @@ from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 
 from redactor.emit.log import schedule_csv, schedule_html
-from service.access import document_for, export_for, require, require_export
+from service.access import document_for, export_for, may_export, require, require_export
 from service.audit import record
 from service.deps import DB, AppServices, CurrentUser
 from service.errors import NotFound
 from service.exporting import case_export_lock, create_export, preview
 from service.models import Export
+from service.review_state import usernames
 from service.schemas import ExportIn, ExportOut, PreviewOut
 
 router = APIRouter(tags=["exports"])
@@ -25,10 +26,11 @@ MEDIA_TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordproce
                ".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8", ".md": "text/plain; charset=utf-8"}
 
 
-def export_out(exp: Export, full: bool = False) -> ExportOut:
+def export_out(exp: Export, full: bool = False, names: dict[int, str] | None = None) -> ExportOut:
     """The API shape of an export; `full` adds the log and schedule."""
     out = ExportOut.model_validate(exp)
     out.download_url = f"/api/exports/{exp.id}/download"
+    out.created_by_name = (names or {}).get(exp.created_by or 0, "")
     if full:
         out.log, out.schedule = exp.log, exp.schedule
     return out
@@ -53,7 +55,7 @@ def export_document(document_id: int, body: ExportIn, user: CurrentUser, db: DB,
     require_export(user, body.profile)
     doc = document_for(db, user, document_id)
     with case_export_lock(doc.case_id):   # the case's pseudonym map is read and saved by one export at a time
-        exp = create_export(db, services.settings, user, doc, body.profile)
+        exp = create_export(db, services.settings, user, doc, body.profile, confirmed=body.confirm_unreviewed)
         record(db, user, "export.created", case_id=doc.case_id, document_id=doc.id, export_id=exp.id,
                profile=exp.profile, sha256=exp.sha256, unreviewed=exp.unreviewed)
         try:
@@ -61,21 +63,22 @@ def export_document(document_id: int, body: ExportIn, user: CurrentUser, db: DB,
         except BaseException:
             (services.settings.data_dir / exp.stored_path).unlink(missing_ok=True)
             raise
-    return export_out(exp, full=True)
+    return export_out(exp, full=True, names=usernames(db))
 
 
 @router.get("/api/documents/{document_id}/exports", response_model=list[ExportOut])
 def list_exports(document_id: int, user: CurrentUser, db: DB) -> list[ExportOut]:
-    """The document's exports, newest first."""
+    """The document's exports the user may download (by profile), newest first, with who made each and when."""
     doc = document_for(db, user, document_id)
     rows = db.scalars(select(Export).where(Export.document_id == doc.id).order_by(Export.id.desc()))
-    return [export_out(e) for e in rows]
+    names = usernames(db)
+    return [export_out(e, names=names) for e in rows if may_export(user, e.profile)]
 
 
 @router.get("/api/exports/{export_id}", response_model=ExportOut)
 def get_export(export_id: int, user: CurrentUser, db: DB) -> ExportOut:
     """One export with its redaction log and schedule."""
-    return export_out(export_for(db, user, export_id), full=True)
+    return export_out(export_for(db, user, export_id), full=True, names=usernames(db))
 
 
 @router.get("/api/exports/{export_id}/download", response_class=FileResponse)

@@ -7,12 +7,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
+from redactor.anonymise.exemptions import foi_exemptions
 from redactor.findings import ENTITY_TYPES
-from service.access import case_for, document_for, require, visible_cases
+from service.access import allowed, case_for, document_for, may_export, require, visible_cases
 from service.audit import record
 from service.deps import DB, AppServices, CurrentSession
 from service.exporting import profile_names
-from service.models import Document, User
+from service.jobs import latest_run
+from service.models import Document, Export, User
+from service.review_state import needs_ocr, usernames
 from service.routes.cases import case_out
 
 router = APIRouter(include_in_schema=False)
@@ -36,8 +39,16 @@ def case_page(case_id: int, request: Request, services: AppServices, session: Cu
     case = case_for(db, session.user, case_id)
     docs = list(db.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id.desc())))
     users = list(db.scalars(select(User).order_by(User.username))) if session.user.role == "admin" else []
+    ocr = {}
+    for d in docs:
+        run = latest_run(db, d.id)
+        ocr[d.id] = needs_ocr(run.warnings) if run else []
+    names = {d.id: d.filename for d in docs}
+    exports = [e for e in db.scalars(select(Export).where(Export.document_id.in_(names)).order_by(Export.id.desc()))
+               if may_export(session.user, e.profile)]
     return render(request, services, session, "case.html", case=case_out(db, case), documents=docs, users=users,
-                  people=case.register.get("people", []))
+                  people=case.register.get("people", []), ocr=ocr, exports=exports, filenames=names,
+                  usernames=usernames(db))
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -47,9 +58,11 @@ def review_page(document_id: int, request: Request, services: AppServices, sessi
     doc = document_for(db, session.user, document_id)
     record(db, session.user, "document.viewed", case_id=doc.case_id, document_id=doc.id)
     db.commit()
-    can_decide = session.user.role in ("admin", "reviewer")
+    profiles = profile_names()
     return render(request, services, session, "review.html", doc=doc, case=case_for(db, session.user, doc.case_id),
-                  profiles=profile_names(), entity_types=ENTITY_TYPES, can_decide=can_decide)
+                  profiles=profiles, export_profiles=[p for p in profiles if may_export(session.user, p)],
+                  entity_types=ENTITY_TYPES, can_decide=allowed(session.user, "spans.decide"),
+                  exemptions=foi_exemptions() if may_export(session.user, "foi") else {})
 
 
 @router.get("/users", response_class=HTMLResponse)

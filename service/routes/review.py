@@ -8,19 +8,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from redactor.anonymise.exemptions import foi_exemptions
 from redactor.findings import ENTITY_TYPES, Decision
-from redactor.review import apply_decisions
-from service.access import document_for, require, span_for
+from redactor.review import occurrences
+from service.access import document_for, require, require_export, span_for
 from service.audit import record
+from service.decision_history import history, new_batch, reverse, snapshot
 from service.deps import DB, CurrentUser
 from service.errors import BadRequest, Conflict
 from service.exporting import profile_names
 from service.jobs import latest_run
-from service.models import AnalysisRun, AuditEvent, DecisionRow, Document, SpanRow, now
+from service.models import AnalysisRun, AuditEvent, DecisionRow, Document, SpanRow, User, now
 from service.review_state import (
-    current_span,
+    apply_to_row,
     decision_after,
     group_of,
+    needs_ocr,
     progress,
     span_out,
     span_rows,
@@ -29,15 +32,21 @@ from service.review_state import (
     usernames,
 )
 from service.review_state import decisions as stored_decisions
+from service.review_state import exemptions as stored_exemptions
 from service.schemas import (
+    AddedOut,
     AddSpanIn,
     AuditOut,
     DecisionIn,
     DocumentOut,
     GroupDecisionIn,
+    HistoryOut,
+    OccurrencesOut,
     ReviewOut,
     SpanOut,
     StatementOut,
+    StepOut,
+    UndoOut,
 )
 
 router = APIRouter(tags=["review"])
@@ -51,9 +60,6 @@ def _ready_run(db: Session, doc: Document) -> AnalysisRun:
     return run
 
 
-def _snapshot(row: SpanRow) -> dict[str, Any]:
-    return {"start": row.start, "end": row.end, "entity_type": row.entity_type, "status": row.status,
-            "version": row.version}
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -85,10 +91,12 @@ def review_data(document_id: int, user: CurrentUser, db: DB) -> ReviewOut:
     doc = document_for(db, user, document_id)
     run = _ready_run(db, doc)
     rows = span_rows(db, doc.id)
-    names = usernames(db)
-    return ReviewOut(document=DocumentOut.model_validate(doc), text=run.text, spans=[span_out(r, names) for r in rows],
+    names, exempt = usernames(db), stored_exemptions(db, doc.id)
+    return ReviewOut(document=DocumentOut.model_validate(doc), text=run.text,
+                     spans=[span_out(r, names, exempt) for r in rows],
                      statements=[statement_out(s) for s in statements(db, doc.id)], progress=progress(rows),
-                     warnings=[str(w) for w in run.warnings], profiles=profile_names())
+                     warnings=[str(w) for w in run.warnings], profiles=profile_names(),
+                     needs_ocr=needs_ocr(run.warnings))
 
 
 @router.get("/api/documents/{document_id}/spans", response_model=list[SpanOut])
@@ -96,8 +104,8 @@ def list_spans(document_id: int, user: CurrentUser, db: DB) -> list[SpanOut]:
     """The document's spans, lowest confidence first."""
     doc = document_for(db, user, document_id)
     _ready_run(db, doc)
-    names = usernames(db)
-    return [span_out(r, names) for r in span_rows(db, doc.id)]
+    names, exempt = usernames(db), stored_exemptions(db, doc.id)
+    return [span_out(r, names, exempt) for r in span_rows(db, doc.id)]
 
 
 @router.get("/api/documents/{document_id}/statements", response_model=list[StatementOut])
@@ -121,18 +129,30 @@ def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB) -> SpanOut
         raise BadRequest(f"retype needs an entity_type from {', '.join(ENTITY_TYPES)}")
     if body.action == "edit" and (body.start is None or body.end is None):
         raise BadRequest("edit needs new start and end offsets")
-    before, about = _snapshot(row), row.text
+    if body.action == "exempt":
+        _check_exemptions(user, body.exemptions)
+    before, about = snapshot(row), row.text
     made = _decisions_for(row, body, run.text, user.username)
-    _apply(row, made, run.text)
+    apply_to_row(row, made, run.text)
     row.updated_by, row.updated_at = user.id, now()
     db.add(DecisionRow(document_id=row.document_id, span_id=row.id, user_id=user.id, action=body.action,
-                       before=before, after=decision_after(made, about, row, body.note)))
+                       before=before, after={**decision_after(made, about, row, body.note), "batch": new_batch()}))
     record(db, user, f"span.{body.action}", document_id=row.document_id, span_id=row.id)
     try:
         db.commit()
     except StaleDataError:
         raise _conflict(db, span_id, "someone else changed this span at the same moment; here is its current state")
-    return span_out(row, usernames(db))
+    return span_out(row, usernames(db), stored_exemptions(db, row.document_id))
+
+
+def _check_exemptions(user: User, given: list[str]) -> None:
+    """FOI exemptions are chosen by those who prepare FOI disclosures, from the configured list."""
+    require_export(user, "foi")
+    known = foi_exemptions()
+    unknown = [e for e in given if e not in known]
+    if not given or unknown:
+        raise BadRequest(f"choose one or more exemptions from {', '.join(known)}"
+                         + (f"; not known: {', '.join(unknown)}" if unknown else ""))
 
 
 def _decisions_for(row: SpanRow, body: DecisionIn, text: str, who: str) -> list[Decision]:
@@ -145,80 +165,160 @@ def _decisions_for(row: SpanRow, body: DecisionIn, text: str, who: str) -> list[
     if body.action == "reject":
         return [Decision("reject", row.start, row.end, etype, reviewer=who, note=body.note)]
     if row.status == "rejected":   # the span is gone from the reviewed spans: deciding on it again adds it back
-        return [Decision("add", start, end, new_type, reviewer=who, note=body.note)]
+        added = [Decision("add", start, end, new_type, reviewer=who, note=body.note)]
+        if body.action == "exempt":
+            added.append(Decision("exempt", start, end, new_type, reviewer=who, exemptions=tuple(body.exemptions)))
+        return added
     if body.action == "accept":
         return [Decision("accept", start, end, etype, reviewer=who, note=body.note)]
     if body.action == "retype":
         return [Decision("retype", start, end, new_type, reviewer=who, note=body.note)]
+    if body.action == "exempt":
+        return [Decision("exempt", start, end, etype, reviewer=who, note=body.note, exemptions=tuple(body.exemptions))]
     made = [Decision("edit", row.start, row.end, etype, start, end, reviewer=who, note=body.note)]
     if new_type != etype:
         made.append(Decision("retype", start, end, new_type, reviewer=who, note=body.note))
     return made
 
 
-def _apply(row: SpanRow, made: list[Decision], text: str) -> None:
-    """The row shows what `apply_decisions` makes of its span: gone (rejected), or the span as decided."""
-    spans = [] if row.status == "rejected" else [current_span(row)]
-    after = apply_decisions(spans, made, text)
-    if not after:
-        row.status = "rejected"
-        return
-    span = after[0]
-    row.start, row.end, row.entity_type, row.text, row.status = span.start, span.end, span.entity_type, span.text, \
-        "accepted"
-
-
-@router.post("/api/documents/{document_id}/spans", response_model=SpanOut, status_code=201)
-def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB) -> SpanOut:
-    """Add a span the analysis missed (it counts as accepted)."""
-    require(user, "spans.decide")
+@router.get("/api/documents/{document_id}/occurrences", response_model=OccurrencesOut)
+def count_occurrences(document_id: int, start: int, end: int, user: CurrentUser, db: DB) -> OccurrencesOut:
+    """How many times the selected words occur in the document (any case or spacing), before adding them all."""
     doc = document_for(db, user, document_id)
     run = _ready_run(db, doc)
-    start, end = _trimmed(run.text, body.start, body.end)
-    same = db.scalar(select(SpanRow).where(SpanRow.document_id == doc.id, SpanRow.start == start,
-                                           SpanRow.end == end, SpanRow.status != "rejected"))
-    if same is not None:
-        raise Conflict("a span with these bounds exists already", current=span_out(same).model_dump(mode="json"))
-    text = run.text[start:end]
-    made = [Decision("add", start, end, body.entity_type, reviewer=user.username, note=body.note)]
-    row = SpanRow(document_id=doc.id, run_id=run.id, source="reviewer", orig_start=start, orig_end=end,
-                  orig_type=body.entity_type, start=start, end=end, entity_type=body.entity_type, text=text,
-                  score=1.0, recognizer="reviewer", explanation=f"added by {user.username}"
-                  + (f": {body.note}" if body.note else ""), status="accepted", updated_by=user.id)
-    db.add(row)
-    db.flush()
-    db.add(DecisionRow(document_id=doc.id, span_id=row.id, user_id=user.id, action="add", before={},
-                       after=decision_after(made, text, row, body.note)))
-    record(db, user, "span.add", case_id=doc.case_id, document_id=doc.id, span_id=row.id)
-    db.commit()
-    return span_out(row, usernames(db))
+    start, end = _trimmed(run.text, start, end)
+    found = occurrences(run.text, start, end)
+    flagged = _live_bounds(db, doc.id)
+    return OccurrencesOut(text=run.text[start:end], count=len(found), flagged=sum(f in flagged for f in found))
 
 
-@router.post("/api/documents/{document_id}/groups/decision", response_model=list[SpanOut])
-def decide_group(document_id: int, body: GroupDecisionIn, user: CurrentUser, db: DB) -> list[SpanOut]:
-    """Accept or reject every undecided mention in a group (one person, or one entity's text).
+def _live_bounds(db: Session, document_id: int) -> dict[tuple[int, int], SpanRow]:
+    rows = db.scalars(select(SpanRow).where(SpanRow.document_id == document_id, SpanRow.status != "rejected"))
+    return {(r.start, r.end): r for r in rows}
 
-    Mentions someone has already decided are left as they are, so nobody's decision is overwritten.
+
+@router.post("/api/documents/{document_id}/spans", response_model=AddedOut, status_code=201)
+def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB) -> AddedOut:
+    """Add a span the analysis missed (it counts as accepted), by default at every occurrence of its words.
+
+    Occurrences that already have a span with the same bounds are left as they are; all the additions are
+    one decision, undone together.
     """
     require(user, "spans.decide")
     doc = document_for(db, user, document_id)
     run = _ready_run(db, doc)
-    changed = [r for r in span_rows(db, doc.id) if r.status == "pending" and group_of(r) == body.group]
+    start, end = _trimmed(run.text, body.start, body.end)
+    live = _live_bounds(db, doc.id)
+    if (start, end) in live:
+        raise Conflict("a span with these bounds exists already",
+                       current=span_out(live[(start, end)]).model_dump(mode="json"))
+    places = occurrences(run.text, start, end) if body.scope == "all" else [(start, end)]
+    batch = new_batch()
+    why = (f"added by {user.username}" + (" at every occurrence" if body.scope == "all" else "")
+           + (f": {body.note}" if body.note else ""))
+    rows = []
+    for a, b in places:
+        if (a, b) in live:
+            continue
+        text = run.text[a:b]
+        made = [Decision("add", a, b, body.entity_type, reviewer=user.username, note=body.note)]
+        row = SpanRow(document_id=doc.id, run_id=run.id, source="reviewer", orig_start=a, orig_end=b,
+                      orig_type=body.entity_type, start=a, end=b, entity_type=body.entity_type, text=text,
+                      score=1.0, recognizer="reviewer", explanation=why, status="accepted", updated_by=user.id)
+        db.add(row)
+        db.flush()
+        db.add(DecisionRow(document_id=doc.id, span_id=row.id, user_id=user.id, action="add", before={},
+                           after={**decision_after(made, text, row, body.note), "batch": batch}))
+        rows.append(row)
+    record(db, user, "span.add", case_id=doc.case_id, document_id=doc.id, span_id=rows[0].id if rows else None,
+           spans=len(rows), scope=body.scope)
+    db.commit()
+    names = usernames(db)
+    mine = next(r for r in rows if (r.start, r.end) == (start, end))
+    return AddedOut(span=span_out(mine, names), added=[span_out(r, names) for r in rows])
+
+
+@router.post("/api/documents/{document_id}/groups/decision", response_model=list[SpanOut])
+def decide_group(document_id: int, body: GroupDecisionIn, user: CurrentUser, db: DB) -> list[SpanOut]:
+    """Accept or reject every undecided mention in a group (one person, or one entity's text); one decision to undo.
+
+    Mentions someone has already decided are left as they are, so nobody's decision is overwritten, unless
+    `include_decided` asks to change them too (Reject all after Accept all).
+    """
+    require(user, "spans.decide")
+    doc = document_for(db, user, document_id)
+    run = _ready_run(db, doc)
+    target = "accepted" if body.action == "accept" else "rejected"
+    changed = [r for r in span_rows(db, doc.id) if group_of(r) == body.group and not _withdrawn(r)
+               and (r.status == "pending" or body.include_decided and r.status != target)]
+    batch = new_batch()
     for row in changed:
-        before, about = _snapshot(row), row.text
-        made = [Decision(body.action, row.start, row.end, row.entity_type, reviewer=user.username)]
-        _apply(row, made, run.text)
+        before, about = snapshot(row), row.text
+        made = _decisions_for(row, DecisionIn(action=body.action, version=row.version), run.text, user.username)
+        apply_to_row(row, made, run.text)
         row.updated_by, row.updated_at = user.id, now()
         db.add(DecisionRow(document_id=doc.id, span_id=row.id, user_id=user.id, action=body.action, before=before,
-                           after={**decision_after(made, about, row), "group": body.group}))
+                           after={**decision_after(made, about, row), "group": body.group, "batch": batch}))
     record(db, user, f"group.{body.action}", case_id=doc.case_id, document_id=doc.id, spans=len(changed))
     try:
         db.commit()
     except StaleDataError:
         db.rollback()
         raise Conflict("someone else changed these mentions at the same moment; reload and try again") from None
+    names, exempt = usernames(db), stored_exemptions(db, doc.id)
+    return [span_out(r, names, exempt) for r in changed]
+
+
+def _withdrawn(row: SpanRow) -> bool:
+    """A reviewer's addition that was rejected or undone: no longer shown or counted."""
+    return row.source == "reviewer" and row.status == "rejected"
+
+
+def _history_out(db: Session, document_id: int, user_id: int) -> HistoryOut:
+    h = history(db, document_id)
+    undo, redo = h.can_undo(user_id), h.can_redo(user_id)
+    return HistoryOut(undo=StepOut(label=undo.label(), spans=len(undo.rows)) if undo else None,
+                      redo=StepOut(label=redo.label(), spans=len(redo.rows)) if redo else None)
+
+
+@router.get("/api/documents/{document_id}/history", response_model=HistoryOut)
+def decision_history(document_id: int, user: CurrentUser, db: DB) -> HistoryOut:
+    """What the user can undo and redo on this document (their own decisions, newest first)."""
+    doc = document_for(db, user, document_id)
+    return _history_out(db, doc.id, user.id)
+
+
+@router.post("/api/documents/{document_id}/undo", response_model=UndoOut,
+             responses={409: {"description": "nothing to undo, or a mention was decided again since"}})
+def undo(document_id: int, user: CurrentUser, db: DB) -> UndoOut:
+    """Undo the user's last decision on the document (a whole group or every-occurrence addition at once)."""
+    return _reverse(document_id, user, db, redo=False)
+
+
+@router.post("/api/documents/{document_id}/redo", response_model=UndoOut,
+             responses={409: {"description": "nothing to redo, or a mention was decided again since"}})
+def redo(document_id: int, user: CurrentUser, db: DB) -> UndoOut:
+    """Redo the decision the user last undid (unless they decided something new since)."""
+    return _reverse(document_id, user, db, redo=True)
+
+
+def _reverse(document_id: int, user: User, db: Session, redo: bool) -> UndoOut:
+    require(user, "spans.decide")
+    doc = document_for(db, user, document_id)
+    run = _ready_run(db, doc)
     names = usernames(db)
-    return [span_out(r, names) for r in changed]
+    step, changed = reverse(db, user, doc.id, run.text, names, lambda r: span_out(r, names).model_dump(mode="json"),
+                            redo=redo)
+    record(db, user, "review.redo" if redo else "review.undo", case_id=doc.case_id, document_id=doc.id,
+           spans=len(changed))
+    try:
+        db.commit()
+    except StaleDataError:
+        db.rollback()
+        raise Conflict("someone else changed these mentions at the same moment; reload and try again") from None
+    exempt = stored_exemptions(db, doc.id)
+    return UndoOut(done=("redone: " if redo else "undone: ") + step.label(),
+                   spans=[span_out(r, names, exempt) for r in changed], history=_history_out(db, doc.id, user.id))
 
 
 @router.get("/api/documents/{document_id}/decisions")

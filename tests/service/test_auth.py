@@ -62,7 +62,8 @@ def test_logout_ends_the_session(env: Env) -> None:
 def test_reviewer_cannot_read_another_cases_document(env: Env) -> None:
     doc = env.ready_document()
     span = env.admin.get(f"/api/documents/{doc}/spans").json()[0]
-    export = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"}).json()
+    export = env.admin.post(f"/api/documents/{doc}/exports",
+                            json={"profile": "publication", "confirm_unreviewed": True}).json()
     rob = env.client("rob")     # a reviewer, but of Case B
     for path in (f"/api/cases/{env.case}", f"/api/cases/{env.case}/documents", f"/api/documents/{doc}",
                  f"/api/documents/{doc}/review", f"/api/documents/{doc}/spans", f"/api/documents/{doc}/statements",
@@ -98,14 +99,15 @@ def test_only_administrators_upload(env: Env) -> None:
     assert r.status_code == 403
 
 
-def test_foi_officer_exports_foi_but_does_not_decide(env: Env) -> None:
+def test_foi_officer_decides_and_exports_foi_only(env: Env) -> None:
     doc = env.ready_document()
     span = env.admin.get(f"/api/documents/{doc}/spans").json()[0]
     fiona, rita = env.client("fiona"), env.client("rita")
     assert fiona.get(f"/api/documents/{doc}/review").status_code == 200
-    assert fiona.post(f"/api/spans/{span['id']}/decision", json={"action": "accept", "version": 1}).status_code == 403
+    assert fiona.post(f"/api/spans/{span['id']}/decision", json={"action": "reject", "version": 1}).status_code == 200
+    assert fiona.post(f"/api/documents/{doc}/undo").status_code == 200
     assert fiona.post(f"/api/documents/{doc}/exports", json={"profile": "publication"}).status_code == 403
-    foi = fiona.post(f"/api/documents/{doc}/exports", json={"profile": "foi"})
+    foi = fiona.post(f"/api/documents/{doc}/exports", json={"profile": "foi", "confirm_unreviewed": True})
     assert foi.status_code == 201, foi.text
     assert rita.post(f"/api/documents/{doc}/exports", json={"profile": "foi"}).status_code == 403
     assert rita.get(f"/api/exports/{foi.json()['id']}/download").status_code == 403

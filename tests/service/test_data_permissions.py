@@ -44,7 +44,8 @@ def test_everything_in_the_data_folder_is_owner_only(tmp_path: Path) -> None:
         case = c.post("/api/cases", json={"name": "Case A"}).json()["id"]
         doc = c.post(f"/api/cases/{case}/documents", files={"file": ("report.docx", make_docx(PARAGRAPHS))}).json()
         assert wait_ready(c, doc["id"])["status"] == "ready"
-        export = c.post(f"/api/documents/{doc['id']}/exports", json={"profile": "publication"})
+        export = c.post(f"/api/documents/{doc['id']}/exports",
+                        json={"profile": "publication", "confirm_unreviewed": True})
         assert export.status_code == 201, export.text
     found = modes(data)
     files = {p for p in found if (data / p).is_file()}

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from redactor.errors import VerificationError
 from service.models import Export
-from tests.service.conftest import MISSED, Env, leaks
+from tests.service.conftest import MISSED, Env, leaks, wait_ready
 
 
 def _review_all(env: Env, doc: int, add_missed: bool = True) -> str:
@@ -73,7 +73,8 @@ def test_rejected_spans_stay_and_unreviewed_spans_are_redacted(env: Env, tmp_pat
     spans = env.admin.get(f"/api/documents/{doc}/spans").json()
     paisley = next(s for s in spans if s["text"] == "Paisley")
     env.admin.post(f"/api/spans/{paisley['id']}/decision", json={"action": "reject", "version": 1})
-    x = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"}).json()
+    x = env.admin.post(f"/api/documents/{doc}/exports",
+                       json={"profile": "publication", "confirm_unreviewed": True}).json()
     assert x["unreviewed"] == len(spans) - 1
     out = tmp_path / "out.docx"
     out.write_bytes(env.admin.get(x["download_url"]).content)
@@ -90,7 +91,7 @@ def test_unverifiable_output_is_refused_and_nothing_is_kept(env: Env, monkeypatc
 
     doc = env.ready_document()
     monkeypatch.setattr(redactor.pipeline, "redact", refuse)
-    r = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
+    r = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication", "confirm_unreviewed": True})
     assert r.status_code == 422 and r.json()["findings"] == ["word/document.xml: 'Kayden'"]
     with env.app.state.services.sessions() as db:
         assert db.scalar(select(func.count()).select_from(Export)) == 0
@@ -134,7 +135,8 @@ def test_concurrent_exports_of_one_case_give_distinct_people_distinct_pseudonyms
     results: dict[int, dict] = {}
 
     def export(doc: int) -> None:
-        r = env.client("rita").post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
+        r = env.client("rita").post(f"/api/documents/{doc}/exports",
+                                    json={"profile": "publication", "confirm_unreviewed": True})
         results[doc] = r.json() if r.status_code == 201 else {"error": r.text}
 
     threads = [threading.Thread(target=export, args=(d,)) for d in (first, second)]
@@ -162,4 +164,92 @@ def test_preview_reuses_the_stored_analysis_without_reading_the_original(env: En
     after = env.admin.get(f"/api/documents/{doc}/preview?profile=publication")
     assert after.status_code == 200, after.text
     assert after.json()["pieces"] == before["pieces"] and after.json()["changes"] == before["changes"]
-    assert env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"}).status_code == 422
+    exported = env.admin.post(f"/api/documents/{doc}/exports",
+                              json={"profile": "publication", "confirm_unreviewed": True})
+    assert exported.status_code == 422
+
+
+def test_an_export_with_unreviewed_findings_needs_a_confirmation_that_says_what_happens(env: Env) -> None:
+    doc = env.ready_document()
+    fiona = env.client("fiona")
+    refused = fiona.post(f"/api/documents/{doc}/exports", json={"profile": "foi"})
+    assert refused.status_code == 409
+    body = refused.json()
+    assert body["needs_confirmation"] is True and body["unreviewed"] == 6
+    assert body["detail"].startswith("6 findings are not reviewed yet. If you export the foi version now, 6 findings")
+    assert "redacted as found" in body["consequence"]
+    assert fiona.get(f"/api/documents/{doc}/exports").json() == []          # nothing was made
+    preview = fiona.get(f"/api/documents/{doc}/preview?profile=foi").json()
+    assert preview["consequence"] == body["consequence"]
+    made = fiona.post(f"/api/documents/{doc}/exports", json={"profile": "foi", "confirm_unreviewed": True})
+    assert made.status_code == 201 and made.json()["unreviewed"] == 6 and made.json()["created_by_name"] == "fiona"
+
+
+def test_export_history_lists_who_when_and_hashes_and_only_what_the_role_may_download(env: Env) -> None:
+    doc = env.ready_document()
+    _review_all(env, doc)
+    first = env.client("rita").post(f"/api/documents/{doc}/exports", json={"profile": "publication"}).json()
+    foi = env.client("fiona").post(f"/api/documents/{doc}/exports", json={"profile": "foi"}).json()
+    listed = env.admin.get(f"/api/documents/{doc}/exports").json()
+    assert [(x["id"], x["profile"], x["created_by_name"]) for x in listed] == \
+        [(foi["id"], "foi", "fiona"), (first["id"], "publication", "rita")]
+    assert listed[1]["sha256"] == first["sha256"] and listed[1]["download_url"] == first["download_url"]
+    assert [x["profile"] for x in env.client("rita").get(f"/api/documents/{doc}/exports").json()] == ["publication"]
+    assert [x["profile"] for x in env.client("fiona").get(f"/api/documents/{doc}/exports").json()] == ["foi"]
+    refused = env.client("rita").post(f"/api/documents/{doc}/exports", json={"profile": "foi"})
+    assert refused.json()["detail"] == \
+        "A reviewer may not export the foi version; ask an administrator or an FOI officer"
+
+
+def test_a_scanned_pdf_says_it_needs_ocr_and_is_refused_in_words_a_web_user_can_follow(env: Env) -> None:
+    from tests.test_batch import pdf_bytes
+
+    r = env.upload(pdf_bytes(image=True), "scanned-letter.pdf")
+    assert r.status_code == 202, r.text
+    doc = r.json()["id"]
+    assert wait_ready(env.admin, doc)["status"] == "ready"
+    review = env.admin.get(f"/api/documents/{doc}/review").json()
+    assert review["needs_ocr"] == [1] and review["progress"] == {"reviewed": 0, "total": 0}
+    refused = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
+    assert refused.status_code == 409 and refused.json()["needs_ocr"] == [1]
+    assert refused.json()["detail"].startswith("Page 1 of this PDF is a scanned image with no text layer")
+    assert "unreadable_pages" not in refused.json()["detail"] and "upload the new file" in refused.json()["detail"]
+    page = env.admin.get(f"/cases/{env.case}")
+    assert "needs OCR: page 1" in page.text
+
+
+def test_an_foi_officer_chooses_exemptions_per_box_and_the_schedule_shows_them(env: Env) -> None:
+    doc = env.ready_document()
+    _review_all(env, doc)
+    fiona, rita = env.client("fiona"), env.client("rita")
+    mother = next(s for s in fiona.get(f"/api/documents/{doc}/spans").json() if s["text"] == "Shannon Mitchell")
+    body = {"action": "exempt", "version": mother["version"], "exemptions": ["s.30(c)", "s.38(1)(b)"]}
+    assert rita.post(f"/api/spans/{mother['id']}/decision", json=body).status_code == 403
+    bad = fiona.post(f"/api/spans/{mother['id']}/decision", json={**body, "exemptions": ["s.99"]})
+    assert bad.status_code == 400 and "not known: s.99" in bad.json()["detail"]
+    r = fiona.post(f"/api/spans/{mother['id']}/decision", json=body)
+    assert r.status_code == 200, r.text
+    assert r.json()["exemptions"] == ["s.30(c)", "s.38(1)(b)"] and r.json()["status"] == "accepted"
+    x = fiona.post(f"/api/documents/{doc}/exports", json={"profile": "foi"}).json()
+    exemptions = [row["exemption"] for row in x["schedule"]]
+    assert "s.30(c); s.38(1)(b)" in exemptions and exemptions.count("s.38(1)(b)") == len(exemptions) - 1
+    html = fiona.get(f"/api/exports/{x['id']}/schedule.html").text
+    assert "Section 30(c): disclosure would otherwise prejudice substantially" in html
+    shown = "".join(p["text"] for p in fiona.get(f"/api/documents/{doc}/preview?profile=foi").json()["pieces"])
+    assert "s.30(c); s.38(1)(b)" in shown
+    # undone, the box goes back to the profile's exemption
+    assert fiona.post(f"/api/documents/{doc}/undo").status_code == 200
+    again = fiona.get(f"/api/documents/{doc}/preview?profile=foi").json()
+    assert "s.30(c)" not in "".join(p["text"] for p in again["pieces"])
+
+
+def test_the_case_page_lists_exports_by_who_when_and_hash_as_the_role_may_see_them(env: Env) -> None:
+    doc = env.ready_document()
+    _review_all(env, doc)
+    pub = env.client("rita").post(f"/api/documents/{doc}/exports", json={"profile": "publication"}).json()
+    foi = env.client("fiona").post(f"/api/documents/{doc}/exports", json={"profile": "foi"}).json()
+    page = env.admin.get(f"/cases/{env.case}").text
+    assert f'data-export-id="{pub["id"]}"' in page and f'data-export-id="{foi["id"]}"' in page
+    assert pub["sha256"][:16] in page and "<td>rita</td>" in page and "<td>fiona</td>" in page
+    rita_page = env.client("rita").get(f"/cases/{env.case}").text
+    assert f'data-export-id="{pub["id"]}"' in rita_page and f'data-export-id="{foi["id"]}"' not in rita_page

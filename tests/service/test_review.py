@@ -6,7 +6,7 @@ from sqlalchemy import text as sql
 
 from redactor.findings import Span
 from redactor.review import apply_decisions
-from tests.service.conftest import MISSED, Env
+from tests.service.conftest import KNOWN, MISSED, Env, wait_ready
 
 
 def _spans(env: Env, doc: int, client=None) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -59,7 +59,7 @@ def test_add_a_missed_name(env: Env) -> None:
     r = rita.post(f"/api/documents/{doc}/spans", json={"start": start - 1, "end": start + len(MISSED) + 1,
                                                         "entity_type": "PERSON"})   # " Gordon Baxter,"
     assert r.status_code == 201, r.text
-    added = r.json()
+    added = r.json()["span"]
     assert added["text"] == MISSED and added["source"] == "reviewer" and added["status"] == "accepted"
     dup = rita.post(f"/api/documents/{doc}/spans", json={"start": start, "end": start + len(MISSED),
                                                           "entity_type": "PERSON"})
@@ -173,3 +173,142 @@ def test_decisions_saved_before_they_were_stored_as_the_librarys_still_count(env
     key = ("action", "start", "end", "entity_type", "new_start", "new_end")
     assert [tuple(d[k] for k in key) for d in legacy] == [tuple(d[k] for k in key) for d in current]
     assert {d["action"] for d in legacy} == {"reject", "retype", "add"}
+
+
+PLACE_PARAGRAPHS = [
+    "Kayden Mitchell moved to Strathcairn in May.",
+    "The school in STRATHCAIRN noted that Kayden was often late.",
+    "Strathcairns Farm is not the place; Strath cairn, split by a typist, is.",
+    "Shannon Mitchell left Strathcairn for Paisley.",
+]
+
+
+def test_adding_a_missed_name_adds_every_occurrence_and_undo_takes_them_all_back(env: Env) -> None:
+    doc = env.ready_document(PLACE_PARAGRAPHS)
+    rita = env.client("rita")
+    text = rita.get(f"/api/documents/{doc}/review").json()["text"]
+    start = text.index("Strathcairn")
+    count = rita.get(f"/api/documents/{doc}/occurrences", params={"start": start, "end": start + 11}).json()
+    assert count == {"text": "Strathcairn", "count": 3, "flagged": 0}   # not 'Strathcairns'; 'Strath cairn' differs
+    r = rita.post(f"/api/documents/{doc}/spans", json={"start": start, "end": start + 11, "entity_type": "LOCATION"})
+    assert r.status_code == 201, r.text
+    added = r.json()["added"]
+    assert sorted(s["text"] for s in added) == ["STRATHCAIRN", "Strathcairn", "Strathcairn"]
+    assert r.json()["span"]["start"] == start and {s["status"] for s in added} == {"accepted"}
+    assert len({s["group"] for s in added}) == 1          # one group: 'Reject all' reverses them together
+    texts = [d["text"] for d in rita.get(f"/api/documents/{doc}/decisions").json()["decisions"]]
+    assert sorted(texts) == ["STRATHCAIRN", "Strathcairn", "Strathcairn"]
+    preview = rita.get(f"/api/documents/{doc}/preview?profile=publication").json()
+    shown = "".join(p["text"] for p in preview["pieces"])
+    assert "Strathcairn " not in shown and "STRATHCAIRN" not in shown and "Strathcairns Farm" in shown
+
+    history = rita.get(f"/api/documents/{doc}/history").json()
+    assert history["undo"] == {"label": "added 3 mentions of “Strathcairn”", "spans": 3} and history["redo"] is None
+    undone = rita.post(f"/api/documents/{doc}/undo")
+    assert undone.status_code == 200, undone.text
+    assert undone.json()["done"] == "undone: added 3 mentions of “Strathcairn”"
+    assert rita.get(f"/api/documents/{doc}/decisions").json()["decisions"] == []
+    review = rita.get(f"/api/documents/{doc}/review").json()
+    assert review["progress"]["total"] == len([s for s in review["spans"] if s["source"] == "analysis"])
+    shown = "".join(p["text"] for p in rita.get(f"/api/documents/{doc}/preview?profile=publication").json()["pieces"])
+    assert "to Strathcairn in" in shown and "STRATHCAIRN" in shown and "left Strathcairn" in shown
+    # redo puts them back; the same again with only the selection
+    assert rita.post(f"/api/documents/{doc}/redo").json()["history"]["undo"]["spans"] == 3
+    assert len(rita.get(f"/api/documents/{doc}/decisions").json()["decisions"]) == 3
+    assert rita.post(f"/api/documents/{doc}/undo").status_code == 200
+    one = rita.post(f"/api/documents/{doc}/spans", json={"start": start, "end": start + 11, "entity_type": "LOCATION",
+                                                         "scope": "one"}).json()
+    assert [s["text"] for s in one["added"]] == ["Strathcairn"]
+    # adding all now leaves the one already there alone and adds the other two
+    second = text.index("STRATHCAIRN")
+    again = rita.post(f"/api/documents/{doc}/spans", json={"start": second, "end": second + 11,
+                                                           "entity_type": "LOCATION"}).json()
+    assert len(again["added"]) == 2 and again["span"]["text"] == "STRATHCAIRN"
+    assert rita.get(f"/api/documents/{doc}/redo").status_code == 405
+
+
+def test_a_group_decision_can_be_reversed_and_undone(env: Env) -> None:
+    doc = env.ready_document()
+    rita = env.client("rita")
+    kayden = [s for s in _spans(env, doc) if s["person_id"] == "child-a"]
+    group = kayden[0]["group"]
+    r = rita.post(f"/api/documents/{doc}/groups/decision", json={"group": group, "action": "accept"})
+    assert len(r.json()) == 3
+    # with nothing undecided, 'Reject all' only changes mentions when asked to change decided ones
+    assert rita.post(f"/api/documents/{doc}/groups/decision", json={"group": group, "action": "reject"}).json() == []
+    r = rita.post(f"/api/documents/{doc}/groups/decision", json={"group": group, "action": "reject",
+                                                                "include_decided": True})
+    assert {s["status"] for s in r.json()} == {"rejected"} and len(r.json()) == 3
+    shown = "".join(p["text"] for p in rita.get(f"/api/documents/{doc}/preview?profile=publication").json()["pieces"])
+    assert "Kayden Mitchell" in shown
+    # undo the reversal, then the acceptance: back to undecided, and the decisions file is empty again
+    assert rita.post(f"/api/documents/{doc}/undo").json()["done"] == "undone: rejected 3 mentions of “Kayden Mitchell”"
+    assert {s["status"] for s in _spans(env, doc) if s["person_id"] == "child-a"} == {"accepted"}
+    assert rita.post(f"/api/documents/{doc}/undo").status_code == 200
+    assert {s["status"] for s in _spans(env, doc) if s["person_id"] == "child-a"} == {"pending"}
+    assert rita.get(f"/api/documents/{doc}/decisions").json()["decisions"] == []
+    nothing = rita.post(f"/api/documents/{doc}/undo")
+    assert nothing.status_code == 409 and "no decision on this document to undo" in nothing.json()["detail"]
+    assert env.admin.get(f"/api/documents/{doc}/review").json()["progress"]["reviewed"] == 0
+
+
+def test_undo_does_not_overwrite_a_later_decision_by_someone_else(env: Env) -> None:
+    doc = env.ready_document()
+    rita, ada = env.client("rita"), env.admin
+    paisley = _by_text(_spans(env, doc), "Paisley")
+    rita.post(f"/api/spans/{paisley['id']}/decision", json={"action": "accept", "version": 1})
+    ada.post(f"/api/spans/{paisley['id']}/decision", json={"action": "reject", "version": 2})
+    r = rita.post(f"/api/documents/{doc}/undo")
+    assert r.status_code == 409
+    assert "decided again by ada" in r.json()["detail"] and r.json()["current"]["status"] == "rejected"
+    assert _by_text(_spans(env, doc), "Paisley")["status"] == "rejected"
+    # ada's own undo is hers to make; rita's history is untouched by it
+    assert ada.post(f"/api/documents/{doc}/undo").json()["spans"][0]["status"] == "accepted"
+    assert rita.post(f"/api/documents/{doc}/undo").json()["spans"][0]["status"] == "pending"
+
+
+def test_a_register_saved_after_upload_reanalyses_and_keeps_the_review(env: Env) -> None:
+    doc = env.ready_document()
+    rita = env.client("rita")
+    spans = _spans(env, doc)
+    text = rita.get(f"/api/documents/{doc}/review").json()["text"]
+    rita.post(f"/api/spans/{_by_text(spans, 'Paisley')['id']}/decision", json={"action": "reject", "version": 1})
+    rita.post(f"/api/spans/{_by_text(spans, '0141 496 0000')['id']}/decision",
+              json={"action": "retype", "entity_type": "ID", "version": 1})
+    start = text.index(MISSED)
+    rita.post(f"/api/documents/{doc}/spans", json={"start": start, "end": start + len(MISSED), "entity_type": "PERSON"})
+    before = rita.get(f"/api/documents/{doc}/decisions").json()["decisions"]
+    assert "Shannon Mitchell" not in "".join(
+        p["text"] for p in env.admin.get(f"/api/documents/{doc}/preview?profile=foi").json()["pieces"])
+
+    register = "people:\n  - name: Shannon Mitchell\n    role: Chief Social Work Officer\n"
+    r = env.admin.put(f"/api/cases/{env.case}/register", json={"text": register, "format": "yaml"})
+    assert r.status_code == 200 and r.json()["reanalysing"] == 1
+    assert wait_ready(env.admin, doc)["status"] == "ready"
+    review = rita.get(f"/api/documents/{doc}/review").json()
+    after = {s["text"]: s for s in review["spans"]}
+    assert after["Paisley"]["status"] == "rejected" and after["0141 496 0000"]["entity_type"] == "ID"
+    assert after[MISSED]["source"] == "reviewer" and after[MISSED]["status"] == "accepted"
+    assert after["Shannon Mitchell"]["role"] == "chief social work officer"
+    assert rita.get(f"/api/documents/{doc}/decisions").json()["decisions"] == before
+    assert "all 3 review decision(s) still apply and were kept" in " ".join(review["warnings"])
+    # the FOI version now names the senior official, as the register says
+    foi = "".join(p["text"] for p in env.admin.get(f"/api/documents/{doc}/preview?profile=foi").json()["pieces"])
+    assert "Shannon Mitchell" in foi and "Kayden" not in foi
+    # the history still works on the carried decisions
+    assert rita.post(f"/api/documents/{doc}/undo").json()["done"] == f"undone: added “{MISSED}”"
+
+    # a finding the new analysis no longer makes takes its decision with it, and the run says so
+    env.app.state.services.settings.analyser.words = {k: v for k, v in KNOWN.items() if k != "Paisley"}
+    env.app.state.services.jobs.recycle_workers()     # the analyser runs in a worker process: start a new one
+    assert env.admin.post(f"/api/documents/{doc}/reanalyse").status_code == 202
+    assert wait_ready(env.admin, doc)["status"] == "ready"
+    warnings = " ".join(rita.get(f"/api/documents/{doc}/review").json()["warnings"])
+    assert "1 of 2 review decision(s) kept" in warnings and "reject of “Paisley”" in warnings
+    assert env.client("rita").post(f"/api/documents/{doc}/reanalyse").status_code == 403
+
+
+def test_a_bad_register_says_where_it_is_wrong(env: Env) -> None:
+    r = env.admin.put(f"/api/cases/{env.case}/register", json={"text": "people:\n  - name: [Ann\n", "format": "yaml"})
+    assert r.status_code == 400
+    assert r.json()["detail"].startswith("register.yaml: not valid YAML at line 3, column 1")

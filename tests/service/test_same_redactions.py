@@ -38,7 +38,7 @@ def _changes(log: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def _service(env: Env, doc: int, profile: str) -> tuple[str, dict[str, Any]]:
-    x = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": profile})
+    x = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": profile, "confirm_unreviewed": True})
     assert x.status_code == 201, x.text
     data = env.admin.get(x.json()["download_url"]).content
     return parse_bytes("out.docx", data).text, env.admin.get(f"/api/exports/{x.json()['id']}/log.json").json()

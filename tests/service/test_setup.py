@@ -141,7 +141,7 @@ def test_real_pipeline_end_to_end(tmp_path: Path) -> None:
         assert wait_ready(c, doc, timeout=180)["status"] == "ready"
         review = c.get(f"/api/documents/{doc}/review").json()
         assert review["spans"] and review["statements"]
-        x = c.post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
+        x = c.post(f"/api/documents/{doc}/exports", json={"profile": "publication", "confirm_unreviewed": True})
         assert x.status_code == 201, x.text
         assert x.json()["log"]["verification"]["passed"] is True
 

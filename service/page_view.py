@@ -1,0 +1,196 @@
+"""The page as it looks: a PDF's pages rendered to images (pypdfium2), with each finding's boxes on them.
+
+A finding that runs over a line break gets one box per line. Boxes come from the parser's per-character
+boxes (`Node.boxes`, in points from the page's top left), so they sit where the characters are drawn.
+A DOCX is laid out into pages by LibreOffice where it is installed (the PDF kept beside the original in
+the data folder); its findings are placed on those pages by finding the same words, occurrence by
+occurrence, in the laid-out text. Without LibreOffice the review page keeps its text view.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from redactor.document import Document
+from redactor.parse import parse_file
+from service.errors import BadRequest, Conflict
+from service.models import SpanRow
+
+_CACHE: OrderedDict[str, Document] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHE_SIZE = 4          # parsed documents kept per process (the page view asks for one document at a time)
+RENDER_SCALE = 1.5      # 108 dpi: legible on screen, a few hundred kB a page
+MAX_PAGES = 500
+CONVERT_SECONDS = 120   # LibreOffice's time to lay out one DOCX
+_CONVERT_LOCK = threading.Lock()   # one LibreOffice at a time per process: it is heavy, and shares a profile badly
+
+
+def laid_out_pdf(data_dir: Path, original: Path, sha256: str) -> Path:
+    """The DOCX laid out into pages as a PDF by LibreOffice, made once and kept (owner-only) in the data folder."""
+    target = data_dir / "pages" / f"{sha256}.pdf"
+    if target.is_file():
+        return target
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise Conflict("LibreOffice is not installed on the server, so a DOCX is shown as text only",
+                       format="docx")
+    with _CONVERT_LOCK, tempfile.TemporaryDirectory(prefix="redactor-layout-") as tmp:
+        if target.is_file():
+            return target
+        work = Path(tmp)
+        source = work / "document.docx"
+        shutil.copyfile(original, source)
+        try:
+            subprocess.run([soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless",
+                            "--convert-to", "pdf", "--outdir", str(work), str(source)],
+                           check=True, capture_output=True, timeout=CONVERT_SECONDS)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+            raise Conflict(f"LibreOffice could not lay the document out into pages ({type(exc).__name__}); "
+                           "it is shown as text", format="docx") from exc
+        made = work / "document.pdf"
+        if not made.is_file():
+            raise Conflict("LibreOffice made no pages for this document; it is shown as text", format="docx")
+        target.parent.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(made, 0o600)
+        shutil.move(made, target)
+    return target
+
+
+def parsed(path: Path, sha256: str, max_bytes: int) -> Document:
+    """The stored original parsed again (cached by content hash); the parser's work limits apply."""
+    with _CACHE_LOCK:
+        if sha256 in _CACHE:
+            _CACHE.move_to_end(sha256)
+            return _CACHE[sha256]
+    doc = parse_file(path, max_bytes=max_bytes)
+    with _CACHE_LOCK:
+        _CACHE[sha256] = doc
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return doc
+
+
+def page_sizes(path: Path) -> list[tuple[float, float]]:
+    """Each page's (width, height) in points."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        if len(pdf) > MAX_PAGES:
+            raise Conflict(f"the page view shows at most {MAX_PAGES} pages; this PDF has {len(pdf)}")
+        return [tuple(pdf[i].get_size()) for i in range(len(pdf))]   # type: ignore[misc]
+    finally:
+        pdf.close()
+
+
+def render_page(path: Path, number: int) -> bytes:
+    """Page `number` (1-based) as a PNG."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        if not 1 <= number <= len(pdf):
+            raise BadRequest(f"page {number} does not exist; the PDF has {len(pdf)} page(s)")
+        image = pdf[number - 1].render(scale=RENDER_SCALE).to_pil()
+        buf = io.BytesIO()
+        image.save(buf, format="PNG", optimize=False)
+        return buf.getvalue()
+    finally:
+        pdf.close()
+
+
+def placed_on_pages(text: str, pages: Document, rows: list[SpanRow]) -> dict[int, tuple[int, int]]:
+    """Where each finding of the DOCX's text is in the laid-out PDF's text: the same words, same occurrence.
+
+    The n-th occurrence of a finding's words in the document is taken to be their n-th occurrence on the
+    pages (any case or spacing); a finding whose words occur fewer times there is not placed.
+    """
+    out: dict[int, tuple[int, int]] = {}
+    found: dict[str, list[tuple[int, int]]] = {}
+    for row in rows:
+        words = row.text.split()
+        if not words:
+            continue
+        pattern = r"\s+".join(re.escape(w) for w in words)
+        if pattern not in found:
+            found[pattern] = [(m.start(), m.end()) for m in re.finditer(pattern, pages.text, re.IGNORECASE)]
+        before = len(re.findall(pattern, text[:row.start], re.IGNORECASE))
+        if before < len(found[pattern]):
+            out[row.id] = found[pattern][before]
+    return out
+
+
+def finding_boxes(doc: Document, rows: list[SpanRow], where: dict[int, tuple[int, int]] | None = None
+                  ) -> list[dict[str, Any]]:
+    """For each visible finding, one box per page line it covers: page, x0, top, x1, bottom (points).
+
+    `where` gives each finding's place in `doc` when `doc` is not the document the findings were made on.
+    """
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        if row.source == "reviewer" and row.status == "rejected":
+            continue
+        start, end = (row.start, row.end) if where is None else where.get(row.id, (0, 0))
+        lines: dict[tuple[int, float], list[float]] = {}
+        for piece in doc.source_of(start, end):
+            node = doc.nodes[piece.node]
+            page = node.locator.get("page")
+            if page is None or not node.boxes:
+                continue
+            for x0, top, x1, bottom in node.boxes[piece.start:piece.end]:
+                if x1 <= x0:
+                    continue
+                key = (int(page), round((top + bottom) / 2 / 3))   # characters whose middles are within 3 pt: one line
+                box = lines.setdefault(key, [x0, top, x1, bottom])
+                box[0], box[1], box[2], box[3] = min(box[0], x0), min(box[1], top), max(box[2], x1), max(box[3], bottom)
+        for (page, _), (x0, top, x1, bottom) in sorted(lines.items(), key=lambda kv: (kv[0][0], kv[1][1], kv[1][0])):
+            out.append({"span_id": row.id, "page": page, "x0": round(x0, 2), "top": round(top, 2), "x1": round(x1, 2),
+                        "bottom": round(bottom, 2), "entity_type": row.entity_type, "status": row.status})
+    return out
+
+
+BODY_KINDS = frozenset({"heading", "paragraph", "list_item", "table_cell", "page_text"})
+# What export does with each part of a document that is not its body, in a reviewer's words.
+SECTION_NOTES: dict[str, tuple[str, str]] = {
+    "header": ("Header", "redacted like the body"),
+    "footer": ("Footer", "redacted like the body"),
+    "footnote": ("Footnotes", "redacted like the body"),
+    "endnote": ("Endnotes", "redacted like the body"),
+    "text_box": ("Text box", "redacted like the body"),
+    "comment": ("Comments", "removed on export"),
+    "deleted_text": ("Tracked deletions", "removed on export (tracked changes are accepted)"),
+    "property": ("Document properties", "people named in them cleared; the rest redacted like the body"),
+    "alt_text": ("Image descriptions", "redacted like the body"),
+    "field_code": ("Field codes", "redacted like the body"),
+    "hyperlink_target": ("Link addresses", "redacted like the body"),
+    "annotation": ("PDF annotations", "redacted like the body"),
+    "form_field": ("Form fields", "redacted like the body"),
+}
+REMOVED_KINDS = frozenset({"comment", "deleted_text"})
+
+
+def sections(doc: Document, analysed_text: str) -> list[dict[str, Any]]:
+    """The parts of the text that are not the body (headers, comments, properties …): where, what, and what export
+    does with them. Empty when the text parsed now differs from the one analysed (nothing is labelled wrongly)."""
+    if doc.text != analysed_text:
+        return []
+    out: list[dict[str, Any]] = []
+    for b in doc.blocks:
+        if b.kind in BODY_KINDS:
+            continue
+        label, note = SECTION_NOTES.get(b.kind, (b.kind.replace("_", " ").capitalize(), "redacted like the body"))
+        if out and out[-1]["kind"] == b.kind and analysed_text[out[-1]["end"]:b.start].strip() == "":
+            out[-1]["end"] = b.end
+            continue
+        out.append({"start": b.start, "end": b.end, "kind": b.kind, "label": label, "export": note,
+                    "removed": b.kind in REMOVED_KINDS})
+    return out

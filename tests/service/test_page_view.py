@@ -1,0 +1,96 @@
+"""The page view: a PDF's pages as images with each finding's boxes where its characters are drawn."""
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+
+from tests.service.conftest import Env, wait_ready
+from tests.test_batch import pdf_bytes
+
+LINES = ["Kayden Mitchell lived with his mother Shannon Mitchell in Paisley.",
+         "The health visitor will visit Kayden again in March."]
+
+
+def test_pdf_pages_render_with_a_box_on_each_finding(env: Env) -> None:
+    from PIL import Image
+
+    r = env.upload(pdf_bytes(LINES), "report.pdf")
+    doc = r.json()["id"]
+    assert wait_ready(env.admin, doc)["status"] == "ready"
+    view = env.client("rita").get(f"/api/documents/{doc}/pages")
+    assert view.status_code == 200, view.text
+    pages, boxes = view.json()["pages"], view.json()["boxes"]
+    assert len(pages) == 1 and pages[0]["needs_ocr"] is False
+    width, height = pages[0]["width"], pages[0]["height"]
+    spans = {s["id"]: s for s in env.admin.get(f"/api/documents/{doc}/spans").json()}
+    assert {spans[b["span_id"]]["text"] for b in boxes} == {"Kayden Mitchell", "Shannon Mitchell", "Paisley", "Kayden"}
+    for b in boxes:            # on the page, one line high, wider for longer text
+        assert 0 <= b["x0"] < b["x1"] <= width and 0 <= b["top"] < b["bottom"] <= height
+        assert b["bottom"] - b["top"] < 20
+    first = next(b for b in boxes if spans[b["span_id"]]["text"] == "Kayden Mitchell")
+    later = next(b for b in boxes if spans[b["span_id"]]["text"] == "Kayden")
+    assert later["top"] > first["top"] and first["x1"] - first["x0"] > later["x1"] - later["x0"]
+    png = env.client("rita").get(pages[0]["image"])
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(png.content))
+    assert abs(image.width / width - image.height / height) < 0.01      # the page's proportions
+    assert env.client("rob").get(pages[0]["image"]).status_code == 404    # another case's reviewer
+    assert env.admin.get(f"/api/documents/{doc}/pages/2.png").status_code == 400
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_docx_is_laid_out_into_pages_by_libreoffice_with_its_findings_boxed(env: Env) -> None:
+    doc = env.ready_document()
+    view = env.admin.get(f"/api/documents/{doc}/pages")
+    assert view.status_code == 200, view.text
+    body = view.json()
+    assert body["format"] == "docx" and len(body["pages"]) == 1
+    spans = {s["id"]: s for s in env.admin.get(f"/api/documents/{doc}/spans").json()}
+    boxed = [spans[b["span_id"]]["text"] for b in body["boxes"]]
+    assert sorted(boxed) == sorted(s["text"] for s in spans.values())    # every finding placed, one line each
+    kayden = [b for b in body["boxes"] if spans[b["span_id"]]["text"] == "Kayden"]
+    assert len(kayden) == 2 and kayden[0]["top"] < kayden[1]["top"]       # the n-th mention on the n-th place
+    assert env.admin.get(body["pages"][0]["image"]).content[:4] == b"\x89PNG"
+    stored = list((env.app.state.services.settings.data_dir / "pages").iterdir())
+    assert len(stored) == 1 and stored[0].stat().st_mode & 0o077 == 0     # kept owner-only, made once
+
+
+def test_a_text_file_has_no_pages(env: Env) -> None:
+    r = env.upload(b"Kayden Mitchell lived in Paisley.\n", "note.txt")
+    doc = r.json()["id"]
+    assert wait_ready(env.admin, doc)["status"] == "ready"
+    r = env.admin.get(f"/api/documents/{doc}/pages")
+    assert r.status_code == 409 and r.json()["format"] == "text"
+
+
+def _docx_with_parts() -> bytes:
+    import docx
+
+    d = docx.Document()
+    d.core_properties.author = ""
+    d.core_properties.last_modified_by = ""
+    d.core_properties.title = "Review of Kayden"
+    d.sections[0].header.paragraphs[0].text = "OFFICIAL-SENSITIVE Mitchell family"
+    p = d.add_paragraph("Kayden Mitchell lived with his mother Shannon Mitchell in Paisley.")
+    d.add_comment(p.runs, text="Check this with Gordon Baxter", author="", initials="")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_headers_comments_and_properties_are_labelled_with_what_export_does(env: Env) -> None:
+    r = env.upload(_docx_with_parts(), "parts.docx")
+    doc = r.json()["id"]
+    assert wait_ready(env.admin, doc)["status"] == "ready"
+    text = env.admin.get(f"/api/documents/{doc}/review").json()["text"]
+    parts = env.client("rita").get(f"/api/documents/{doc}/sections").json()
+    by_kind = {p["kind"]: p for p in parts}
+    assert {"header", "comment", "property"} <= set(by_kind)
+    assert "OFFICIAL-SENSITIVE" in text[by_kind["header"]["start"]:by_kind["header"]["end"]]
+    assert "Gordon Baxter" in text[by_kind["comment"]["start"]:by_kind["comment"]["end"]]
+    assert by_kind["comment"]["export"] == "removed on export" and by_kind["comment"]["removed"] is True
+    assert by_kind["header"]["export"] == "redacted like the body" and by_kind["header"]["removed"] is False
+    assert "Review of Kayden" in text[by_kind["property"]["start"]:by_kind["property"]["end"]]
+    assert "Kayden Mitchell lived" not in "".join(text[p["start"]:p["end"]] for p in parts)   # the body is not
