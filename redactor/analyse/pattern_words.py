@@ -7,11 +7,18 @@ pattern is always tried.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import regex
 
 
-def _group_end(p: str, i: int) -> int:
-    """The index just after the group that opens at p[i] ('('), or -1."""
+class _Unbalanced(ValueError):
+    pass
+
+
+def _structure(p: str, i: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, depth after it) for the brackets and bars of p from i, escapes and character
+    classes stepped over; raises _Unbalanced for a class that never closes."""
     depth, j = 0, i
     while j < len(p):
         c = p[j]
@@ -21,38 +28,29 @@ def _group_end(p: str, i: int) -> int:
         if c == "[":
             j = p.find("]", j + 2)
             if j < 0:
-                return -1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
+                raise _Unbalanced(p)
+        elif c in "()|":
+            depth += {"(": 1, ")": -1}.get(c, 0)
+            yield j, c, depth
         j += 1
-    return -1
+
+
+def _group_end(p: str, i: int) -> int:
+    """The index just after the group that opens at p[i] ('('), or -1."""
+    try:
+        return next((j + 1 for j, c, depth in _structure(p, i) if c == ")" and depth == 0), -1)
+    except _Unbalanced:
+        return -1
 
 
 def _alternatives(p: str) -> list[str] | None:
     """The top-level alternatives of a pattern, or None if its brackets do not balance."""
-    out, depth, start, j = [], 0, 0, 0
-    while j < len(p):
-        c = p[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            j = p.find("]", j + 2)
-            if j < 0:
-                return None
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(p[start:j])
-            start = j + 1
-        j += 1
-    return out + [p[start:]]
+    cuts = [-1]
+    try:
+        cuts += [j for j, c, depth in _structure(p) if c == "|" and depth == 0]
+    except _Unbalanced:
+        return None
+    return [p[a + 1:b] for a, b in zip(cuts, cuts[1:] + [len(p)])]
 
 
 _OPEN_GROUP = regex.compile(r"\(\?(?::|P<\w+>)")
