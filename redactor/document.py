@@ -92,7 +92,8 @@ class Document:
     nodes: list[Node]
     warnings: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
-    needs_ocr: list[int] = field(default_factory=list)  # PDF pages with no text layer (1-based)
+    needs_ocr: list[int] = field(default_factory=list)  # PDF pages with no text layer, not read by OCR (1-based)
+    scanned: list[int] = field(default_factory=list)    # PDF pages whose text was read from the page image by OCR
 
     def block_at(self, offset: int) -> Block | None:
         """The block holding `offset`, by binary search."""

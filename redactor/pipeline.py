@@ -156,7 +156,7 @@ def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Plann
     redacted = [(doc.text[p.start:p.end], p.entity_type) for p in planned if p.changes]
     kept = kept_text(doc.text, planned)
     texts = [r.text for r in replacements_for(doc, planned)]
-    findings = verify(output, doc.format, redacted, kept, texts, source=source)
+    findings = verify(output, doc.format, redacted, kept, texts, source=source, ocr_pages=doc.scanned)
     if findings:
         raise VerificationError(f"{file_name(doc)}: the redacted output still contains {len(findings)} redacted "
                                 f"string(s); nothing was written. First: {findings[0]}", findings)
@@ -168,7 +168,17 @@ def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Plann
     if doc.format == "pdf" and doc.needs_ocr:
         warnings.append(f"page(s) {', '.join(map(str, doc.needs_ocr))} had no text layer and were rasterised "
                         "without analysis")
-    return {"passed": True, "strings_checked": len(redacted), "unverifiable": len(skipped)}, warnings
+    if doc.scanned:
+        ocr = doc.metadata.get("ocr", {})
+        low = sum(p.get("low_confidence_words", 0) for p in ocr.get("pages", {}).values())
+        note = f"; {low} word(s) were read with low confidence: check them against the image" if low else ""
+        warnings.append(f"page(s) {', '.join(map(str, doc.scanned))} are scans, read by OCR ({ocr.get('engine', '')});"
+                        " the output pages are the images with the redactions burnt in, OCR'd again to verify them"
+                        + note)
+    result = {"passed": True, "strings_checked": len(redacted), "unverifiable": len(skipped)}
+    if doc.scanned:
+        result["ocr_pages"] = list(doc.scanned)
+    return result, warnings
 
 
 def analyse(doc: Document, register: Register | None = None) -> Analysis:

@@ -1,7 +1,8 @@
 #!/bin/sh
 # System packages the tests use: Chromium for the review UI's browser tests, poppler's pdftoppm and
 # LibreOffice to prove redacted PDFs and DOCX files render, and a PostgreSQL server (the service's tests
-# start a throwaway cluster of their own; nothing is configured system-wide). Installed only when
+# start a throwaway cluster of their own; nothing is configured system-wide). Tesseract and its English
+# data are what the pipeline itself needs to read scanned pages (OCR); without them a scan is refused. Installed only when
 # missing, and only where apt-get can run (as root, as on CI); elsewhere the tests that need them skip
 # with a reason.
 set -e
@@ -9,6 +10,7 @@ need=""
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
 command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
 command -v libreoffice >/dev/null 2>&1 || need="$need libreoffice-writer-nogui"
+ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || need="$need tesseract-ocr tesseract-ocr-eng"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need="$need postgresql"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

@@ -121,7 +121,12 @@ def _pdf_text(data: bytes, fonts: list[str] | None = None) -> str:
             parts.append(bytes(obj).decode("latin-1", "ignore"))
         elif isinstance(obj, pypdf.generic.NameObject):
             parts.append(str(obj))
-        if isinstance(obj, pypdf.generic.StreamObject):
+        if isinstance(obj, pypdf.generic.StreamObject) and obj.get("/Subtype") == "/Image":
+            try:
+                parts.append(_image_text(obj))
+            except (ValueError, NotImplementedError, pypdf.errors.PdfReadError) as exc:
+                parts.append(f"<undecodable image: {plain(exc)}>")
+        elif isinstance(obj, pypdf.generic.StreamObject):
             try:
                 parts.append(obj.get_data().decode("latin-1", "ignore"))
             except (ValueError, NotImplementedError, pypdf.errors.PdfReadError) as exc:
@@ -141,6 +146,35 @@ def _pdf_text(data: bytes, fonts: list[str] | None = None) -> str:
     if reader.metadata:
         parts += [str(v) for v in reader.metadata.values()]
     return "\n".join(parts)
+
+
+def _image_text(stream: object) -> str:
+    """What an image stream holds as text: a JPEG's header segments (comments, EXIF, XMP), not its pixels.
+
+    Compressed pixels read as Latin-1 are noise in which any short name turns up by chance; the text an
+    image shows is read by OCR instead (`ocr_pages`). Image streams of other kinds hold only pixels."""
+    filters = stream.get("/Filter")  # type: ignore[attr-defined]
+    names = [str(f) for f in filters] if isinstance(filters, list) else [str(filters)]
+    if "/DCTDecode" not in names:
+        return ""
+    data: bytes = stream.get_data()  # type: ignore[attr-defined]
+    return jpeg_headers(data).decode("latin-1", "ignore")
+
+
+def jpeg_headers(data: bytes) -> bytes:
+    """The marker segments of a JPEG before its first scan (where comments and metadata live)."""
+    out = []
+    i = 2 if data[:2] == b"\xff\xd8" else len(data)
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        if marker == 0xDA:      # start of scan: entropy-coded pixels follow
+            break
+        if marker == 0xFE or 0xE0 <= marker <= 0xEF:   # comment, application data (EXIF, XMP, ICC)
+            out.append(data[i + 4:i + 2 + length])
+        i += 2 + length
+    if i + 4 <= len(data) and data[i] != 0xFF:
+        out.append(data[i:])    # not a well-formed JPEG: keep the rest, to be safe
+    return b"\n".join(out)
 
 
 def search_terms(redacted: str, entity_type: str, replacement_words: set[str]) -> list[str]:
@@ -238,7 +272,7 @@ def _may_contain(folded_haystack: str, term: str) -> bool:
 
 
 def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, str]], kept_text: str = "",
-           replacements: Iterable[str] = (), source: bytes | None = None) -> list[str]:
+           replacements: Iterable[str] = (), source: bytes | None = None, ocr_pages: Iterable[int] = ()) -> list[str]:
     """Findings (empty when clean): each redacted string or name word that the output still contains.
 
     `redacted_strings` are strings or (string, entity type) pairs; `kept_text` is the original's text
@@ -246,6 +280,8 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
     in their place (their words are not searched for); `source`, the original file, lets single words
     that are also the format's own machinery be told apart (see `machinery`). Whole redacted strings
     are always searched for, except numbers under four digits, which every binary format is full of.
+    `ocr_pages` are PDF pages that are images (scans): they are OCR'd afresh and what OCR reads there is
+    searched too; without the OCR engine they cannot be proven clean.
     """
     items = [(i, "") if isinstance(i, str) else i for i in redacted_strings]
     out_fonts: list[str] = []   # a PDF's font programs, checked apart (see `machinery`)
@@ -253,6 +289,13 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
         haystack = _pdf_text(output, out_fonts) if fmt == "pdf" else output_text(output, fmt)
     except Exception as exc:  # noqa: BLE001 - any failure to read must stop the write, with the reason
         return [f"the {fmt} output cannot be read back ({type(exc).__name__}: {plain(exc)}); it cannot be proven clean"]
+    ocr_pages = list(ocr_pages)
+    if fmt == "pdf" and ocr_pages:
+        try:
+            haystack += "\n" + "\n".join(ocr_text(output, ocr_pages))
+        except Exception as exc:  # noqa: BLE001 - a page that cannot be read again cannot be proven clean
+            return [(f"the scanned page(s) {', '.join(map(str, ocr_pages))} of the output could not be read by OCR "
+                     f"({plain(exc)}); they cannot be proven clean")]
     replacements = list(replacements)
     rwords = {w.casefold() for r in replacements for w in WORD.findall(r)}
     shown = Haystack(kept_text + "\n" + "\n".join(replacements))   # what the output may legitimately contain
@@ -301,6 +344,15 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
                 findings.append(f"{_mask(term)} ({etype or 'redacted text'}) still present: "
                                 f"…{_mask_in(where, every_term)}…")
     return findings
+
+
+def ocr_text(output: bytes, pages: Iterable[int]) -> list[str]:
+    """What OCR reads on each listed page of a PDF (rendered as displayed, at OCR's resolution)."""
+    from redactor.parse import ocr
+
+    ocr.require()
+    images = ocr.render_pages(output, pages)
+    return ocr.read_image_text(images.values())
 
 
 def _mask(term: str) -> str:

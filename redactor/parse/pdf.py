@@ -21,7 +21,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from redactor.document import Document, DocumentBuilder
 from redactor.errors import EncryptedDocument, ParseError, plain
-from redactor.parse import pdf_layout, pdf_limits, pdf_meta
+from redactor.parse import ocr, pdf_layout, pdf_limits, pdf_meta
+from redactor.parse.ocr import OcrPage
 from redactor.parse.pdf_layout import Glyph, PageBlock
 
 log = logging.getLogger(__name__)
@@ -72,10 +73,39 @@ def parse_pdf(path: Path, data: bytes, sha256: str) -> Document:
             raise ParseError(f"{name}: none of the {page_count} pages could be read; the file may be damaged")
         if len(reads) != page_count:
             b.warnings.append(f"{name}: {len(reads)} of {page_count} pages could be read; check the rest by hand")
-        add_pages(b, reads, needs_ocr)
+        scans = scan_pages(name, data, sha256, reads, b.warnings)
+        add_pages(b, reads, needs_ocr, scans)
         pdf_meta.add_metadata(b, pk, name)
-        doc = b.build(str(path), "pdf", sha256, metadata={"pages": page_count}, needs_ocr=needs_ocr)
+        metadata: dict[str, Any] = {"pages": page_count}
+        if scans:
+            seconds = round(sum(p.seconds for p in scans.values()), 3)
+            metadata["ocr"] = {"engine": ocr.engine_version(), "seconds": seconds,
+                               "pages": {str(n): p.summary() for n, p in sorted(scans.items())}}
+        doc = b.build(str(path), "pdf", sha256, metadata=metadata, needs_ocr=needs_ocr, scanned=sorted(scans))
     return doc
+
+
+def without_text(read: PageRead) -> bool:
+    """A page that shows something (an image, or many curves: outlined text) but has no text layer."""
+    has_text = any(c["text"].strip() for c in read.chars)
+    return not read.error and not has_text and (read.has_images or read.curves >= MIN_CURVES_FOR_OUTLINED_TEXT)
+
+
+def scan_pages(name: str, data: bytes, sha256: str, reads: list[PageRead], warnings: list[str]) -> dict[int, OcrPage]:
+    """OCR of the pages without a text layer; none (with a warning saying what to install) without the engine."""
+    wanted = [r.number for r in reads if without_text(r)]
+    if not wanted:
+        return {}
+    reason = ocr.unavailable()
+    if reason:
+        warnings.append(f"{name}: page(s) {', '.join(map(str, wanted))} have no text layer and were not read: {reason}")
+        return {}
+    try:
+        return ocr.read_pages(data, wanted, sha256)
+    except ParseError as exc:
+        warnings.append(f"{name}: page(s) {', '.join(map(str, wanted))} have no text layer and could not be read by "
+                        f"OCR ({exc}); check them by hand")
+        return {}
 
 
 def open_pikepdf(name: str, data: bytes) -> pikepdf.Pdf:
@@ -202,10 +232,18 @@ def to_glyph(c: dict[str, Any]) -> Glyph:
                  float(c.get("size") or 0.0), pdf_layout.direction_of(float(m[0]), float(m[1])))
 
 
-def add_pages(b: DocumentBuilder, reads: list[PageRead], needs_ocr: list[int]) -> None:
-    """A node per page, then the pages' blocks, with repeated top/bottom lines as headers and footers."""
+def add_pages(b: DocumentBuilder, reads: list[PageRead], needs_ocr: list[int],
+              scans: dict[int, OcrPage] | None = None) -> None:
+    """A node per page, then the pages' blocks, with repeated top/bottom lines as headers and footers.
+
+    A page in `scans` was read by OCR: its node holds the words read, and its blocks are OCR's paragraphs."""
+    scans = scans or {}
     laid: list[tuple[int, list[int], list[PageBlock], float]] = []
+    order: list[tuple[int, int]] = []     # (node, index in laid, or -1 for a scanned page), in page order
     for read in reads:
+        if read.number in scans:
+            order.append((add_scan_node(b, scans[read.number]), -1))
+            continue
         text = "".join(c["text"] for c in read.chars)
         boxes = tuple((float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]))
                       for c in read.chars for _ in c["text"])
@@ -220,20 +258,78 @@ def add_pages(b: DocumentBuilder, reads: list[PageRead], needs_ocr: list[int]) -
             needs_ocr.append(read.number)
             continue
         if not text.strip():
-            if read.has_images or read.curves >= MIN_CURVES_FOR_OUTLINED_TEXT:
+            if without_text(read):
                 needs_ocr.append(read.number)
                 b.warnings.append(f"page {read.number} has no text layer; it needs OCR before it can be checked")
             continue
         glyphs = [to_glyph(c) for c in read.chars]
         blocks = pdf_layout.layout_page(glyphs, read.width, read.height, read.tables)
+        order.append((node, len(laid)))
         laid.append((node, offsets, blocks, read.height))
     mark_running_lines([blocks for _, _, blocks, _ in laid])
-    for node, offsets, blocks, _ in laid:
+    for node, index in order:
+        if index < 0:
+            add_scan_blocks(b, node, scans[int(b.nodes[node].locator["page"])])
+            continue
+        _, offsets, blocks, _ = laid[index]
         page = b.nodes[node].locator["page"]
         for blk in blocks:
             pieces = [(t, None if i is None else node, 0 if i is None else offsets[i]) for t, i in blk.pieces]
             loc = {k: v for k, v in blk.location.items() if k != "frame_height"}
             b.block(blk.kind, pieces, page=page, **loc)
+
+
+def add_scan_node(b: DocumentBuilder, scan: OcrPage) -> int:
+    """A scanned page's node: the words read, one space apart, each character boxed by its whole word."""
+    parts: list[str] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    for w in scan.words:
+        if parts:
+            parts.append(" ")
+            boxes.append(boxes[-1])
+        parts.append(w.text)
+        boxes += [w.box_pt(scan.dpi)] * len(w.text)
+    return b.node("".join(parts), tuple(boxes), page=scan.number, width=scan.width, height=scan.height, rotation=0,
+                  ocr={"dpi": scan.dpi, "confidence": scan.confidence})
+
+
+def add_scan_blocks(b: DocumentBuilder, node: int, scan: OcrPage) -> None:
+    """One paragraph block per paragraph OCR found; a line-ending hyphen joins its word to the next line's.
+
+    The block's location carries OCR's mean confidence and its low-confidence words (offsets in the
+    block, confidence), so the review can point at what OCR was unsure of."""
+    offset = 0
+    para: list[tuple[str, int | None, int]] = []
+    low: list[list[float]] = []
+    confs: list[float] = []
+    pos = 0
+    prev_line = -1
+
+    def flush() -> None:
+        if para:
+            mean = round(sum(confs) / len(confs), 1)
+            b.block("paragraph", list(para), page=scan.number, ocr_confidence=mean, ocr_low_confidence=list(low))
+        para.clear()
+        low.clear()
+        confs.clear()
+
+    for i, w in enumerate(scan.words):
+        if i and w.para != scan.words[i - 1].para:
+            flush()
+            pos = 0
+        elif i:
+            joined = w.line != prev_line and para and para[-1][0].endswith("-")
+            if not joined:
+                para.append((" ", node, offset - 1))   # the node's own space between the two words
+                pos += 1
+        if w.low:
+            low.append([pos, pos + len(w.text), w.confidence])
+        para.append((w.text, node, offset))
+        confs.append(w.confidence)
+        pos += len(w.text)
+        offset += len(w.text) + 1
+        prev_line = w.line
+    flush()
 
 
 def running_key(text: str) -> str:
