@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from redactor.analyse.detect import detect
+from redactor.analyse.ocr import mark_uncertain
 from redactor.analyse.statements import classify_statements, opinions_about_people
 from redactor.anonymise.planner import plan_redactions
 from redactor.anonymise.profiles import Profile
@@ -184,7 +185,7 @@ def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Plann
 def analyse(doc: Document, register: Register | None = None) -> Analysis:
     """Find personal data and classify every sentence of a parsed document."""
     warnings = list(doc.warnings)
-    spans = detect(doc, register) if doc.text.strip() else []
+    spans = mark_uncertain(doc, detect(doc, register)) if doc.text.strip() else []
     if not doc.text.strip():
         warnings.append("the document has no extractable text")
     return Analysis(spans=spans, statements=classify_statements(doc.text, doc.blocks), warnings=warnings,

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import regex
 
+from redactor.document import Document
+from redactor.findings import Span
+
 TOKEN = regex.compile(r"(?<![\p{L}\p{N}_@.:])[\p{L}\p{N}]+(?![\p{L}\p{N}_@])")
 # A date or number written with letters for digits: "1O/O3/2O23", "28/O2/2O23", "382 1l7 44O9".
 NUMERIC = regex.compile(r"(?<![\p{L}\p{N}])[\dOolI]{1,4}(?:[/.][\dOolI]{1,4}){1,2}(?![\p{L}\p{N}])")
@@ -63,3 +66,24 @@ def repair_ocr(text: str) -> str:
         if sum(c.isdigit() for c in piece) >= 3 and any(c in TO_DIGIT for c in piece):
             out[m.start():m.end()] = _digits(piece)
     return "".join(out)
+
+
+def mark_uncertain(doc: Document, spans: list[Span]) -> list[Span]:
+    """Spans on words a scanned page's OCR read with low confidence, their explanation saying so.
+
+    The parser lists those words in each OCR block's location (`ocr_low_confidence`: offsets in the block
+    and confidence); a reviewer should compare them with the page image before deciding."""
+    if not getattr(doc, "scanned", None):
+        return spans
+    out = []
+    for s in spans:
+        worst = None
+        for b in doc.blocks_in(s.start, s.end):
+            for a, z, conf in b.location.get("ocr_low_confidence", ()):
+                if b.start + a < s.end and b.start + z > s.start:
+                    worst = conf if worst is None else min(worst, conf)
+        if worst is not None:
+            s = s.with_(explanation=f"{s.explanation}; OCR was unsure of this text (confidence {worst:.0f}%): "
+                                    "check it against the page image")
+        out.append(s)
+    return out

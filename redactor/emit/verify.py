@@ -347,12 +347,21 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
 
 
 def ocr_text(output: bytes, pages: Iterable[int]) -> list[str]:
-    """What OCR reads on each listed page of a PDF (rendered as displayed, at OCR's resolution)."""
+    """What OCR reads in the images of each listed PDF page, taken out of the file as an adversary would:
+    the pixels themselves, not the page as displayed, so a box drawn over an image hides nothing here."""
+    import pypdf
+
     from redactor.parse import ocr
 
     ocr.require()
-    images = ocr.render_pages(output, pages)
-    return ocr.read_image_text(images.values())
+    reader = pypdf.PdfReader(io.BytesIO(output))
+    texts = []
+    for n in pages:
+        page = reader.pages[n - 1]
+        width = float(page.mediabox.width) or 1.0
+        images = [(f.image, f.image.width * 72 / width) for f in page.images if f.image is not None]
+        texts.append("\n".join(ocr.read_image_text(images)))
+    return texts
 
 
 def _mask(term: str) -> str:

@@ -13,7 +13,6 @@ same file reads to the same text whenever it is parsed again (the review service
 from __future__ import annotations
 
 import glob
-import io
 import os
 import threading
 import time
@@ -30,6 +29,7 @@ MAX_PIXELS = 60_000_000        # an A3 page at 300 dpi is 17 Mpx; beyond this th
 MIN_DPI = 150
 LOW_CONFIDENCE = 60.0          # Tesseract's word confidence below which a reader should look at the image
 LANGUAGE = "eng"
+BLANK_INK = 0.001              # a page with fewer dark pixels than this share is blank
 INSTALL_HINT = ("install Tesseract and its English data (apt-get install tesseract-ocr tesseract-ocr-eng, or run "
                 "scripts/system-deps.sh) and the tesserocr package (pip install tesserocr)")
 TESSDATA_GLOBS = ("/usr/share/tesseract-ocr/*/tessdata", "/usr/share/tesseract-ocr/tessdata", "/usr/share/tessdata",
@@ -69,6 +69,12 @@ class OcrPage:
     dpi: float
     words: tuple[OcrWord, ...]
     seconds: float = 0.0
+    ink: float = 0.0         # share of the page's pixels that are dark: a page with ink and no words was not read
+
+    @property
+    def unread(self) -> bool:
+        """True when OCR read nothing on a page that is not blank (noise, handwriting, a photograph)."""
+        return not self.words and self.ink > BLANK_INK
 
     @property
     def confidence(self) -> float:
@@ -214,8 +220,10 @@ def read_pages(data: bytes, pages: Iterable[int], sha256: str = "", dpi: float =
             image, res = images[n]
             start = time.perf_counter()
             words = recognise(image, res, api)
+            histogram = image.convert("L").histogram()
+            ink = sum(histogram[:128]) / max(1, image.width * image.height)
             out[n] = OcrPage(n, round(image.width * 72 / res, 3), round(image.height * 72 / res, 3), res, words,
-                             time.perf_counter() - start)
+                             time.perf_counter() - start, round(ink, 5))
             if sha256:
                 with _CACHE.lock:
                     _CACHE.pages[(sha256, n, dpi)] = out[n]
@@ -236,8 +244,3 @@ def read_image_text(images: Iterable[tuple[Any, float]]) -> list[str]:
             texts.append("\n".join(" ".join(ws) for _, ws in sorted(lines.items())))
     return texts
 
-
-def image_bytes_to_pil(data: bytes) -> Any:
-    from PIL import Image
-
-    return Image.open(io.BytesIO(data))

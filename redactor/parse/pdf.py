@@ -101,11 +101,16 @@ def scan_pages(name: str, data: bytes, sha256: str, reads: list[PageRead], warni
         warnings.append(f"{name}: page(s) {', '.join(map(str, wanted))} have no text layer and were not read: {reason}")
         return {}
     try:
-        return ocr.read_pages(data, wanted, sha256)
+        scans = ocr.read_pages(data, wanted, sha256)
     except ParseError as exc:
         warnings.append(f"{name}: page(s) {', '.join(map(str, wanted))} have no text layer and could not be read by "
                         f"OCR ({exc}); check them by hand")
         return {}
+    unread = [n for n, p in scans.items() if p.unread]
+    if unread:
+        warnings.append(f"{name}: OCR read no words on page(s) {', '.join(map(str, unread))}, which are not blank "
+                        "(too faint or noisy, handwriting, a photograph); they cannot be checked")
+    return {n: p for n, p in scans.items() if not p.unread}
 
 
 def open_pikepdf(name: str, data: bytes) -> pikepdf.Pdf:
