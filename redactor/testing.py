@@ -151,10 +151,12 @@ def _contents(page):  # type: ignore[no-untyped-def]
     return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
 
 
-def scanned_pdf(pdf: bytes, dpi: float = 300, *, pages: list[int] | None = None, skew: float = 0.0,
-                noise: float = 0.0, jpeg_quality: int = 90, seed: int = 0) -> bytes:
+def scanned_pdf(pdf: bytes, dpi: float = 300, *, pages: list[int] | None = None,
+                skew: float | tuple[float, float] = 0.0, noise: float = 0.0, jpeg_quality: int = 90,
+                seed: int = 0) -> bytes:
     """A copy of `pdf` in which the listed pages (1-based; all by default) are scans: each is printed to a
-    greyscale image at `dpi` (pypdfium2), turned by `skew` degrees, given Gaussian noise of standard
+    greyscale image at `dpi` (pypdfium2), turned by `skew` degrees (or by a random angle in the range
+    `skew`, drawn for each page from `seed`), given Gaussian noise of standard
     deviation `noise` (0-255 scale), JPEG-compressed and put back as an image-only page of the same size.
     The other pages keep their text layer, so a mixed document can be built too."""
     import random
@@ -173,8 +175,9 @@ def scanned_pdf(pdf: bytes, dpi: float = 300, *, pages: list[int] | None = None,
             page = src[n - 1]
             w_pt, h_pt = page.get_size()
             image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-            if skew:
-                image = image.rotate(skew, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
+            angle = rng.uniform(*skew) if isinstance(skew, tuple) else skew
+            if angle:
+                image = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
             if noise:
                 arr = numpy.asarray(image, dtype=numpy.float32)
                 gen = numpy.random.default_rng(rng.randrange(2**32))

@@ -1,8 +1,9 @@
 """Scanned pages out: the page image with the redactions burnt into its pixels, and a new invisible text
 layer holding only the words that were kept.
 
-A page the parser read by OCR (`Document.scanned`) is rendered again at the resolution OCR used, so the
-word boxes of the analysis fall where they fell then. Each redaction box is filled in the image itself
+A page the parser read by OCR (`Document.scanned`) is rendered again at the resolution OCR used and
+straightened by the same angle, so the word boxes of the analysis fall where they fell then (the output
+shows the straightened scan). Each redaction box is filled in the image itself
 (the pixels are replaced, not covered: nothing under the box survives in the file), the image is saved
 as a JPEG, and the page is rebuilt from nothing: the image, an invisible (render mode 3) Helvetica word
 for every kept word at its box, so the output stays searchable, and the same labelled boxes the text
@@ -43,9 +44,11 @@ def rebuild_pages(pk: pikepdf.Pdf, doc: Document, source: bytes, marks: dict[int
         images = ocr.render_pages(source, pages, dpi)
         for n in pages:
             image, res = images[n]
+            node = doc.nodes[nodes[n]]
+            # straightened as it was for OCR, so the word boxes fall on their words
+            image = ocr.straighten(image, float(node.locator["ocr"].get("skew", 0.0)))
             page_marks = list(marks.get(n, ()))
             image = burn(image, page_marks, res)
-            node = doc.nodes[nodes[n]]
             words = kept_words(node.text, node.boxes, removed.get(n, set()))
             replace_page(pk, n, image, res, words, page_marks, font, label_font)
 

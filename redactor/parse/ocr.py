@@ -30,6 +30,7 @@ MIN_DPI = 150
 LOW_CONFIDENCE = 60.0          # Tesseract's word confidence below which a reader should look at the image
 LANGUAGE = "eng"
 BLANK_INK = 0.001              # a page with fewer dark pixels than this share is blank
+MAX_SKEW = 3.0                 # degrees a page may have been fed crooked; straightened before OCR
 INSTALL_HINT = ("install Tesseract and its English data (apt-get install tesseract-ocr tesseract-ocr-eng, or run "
                 "scripts/system-deps.sh) and the tesserocr package (pip install tesserocr)")
 TESSDATA_GLOBS = ("/usr/share/tesseract-ocr/*/tessdata", "/usr/share/tesseract-ocr/tessdata", "/usr/share/tessdata",
@@ -70,6 +71,7 @@ class OcrPage:
     words: tuple[OcrWord, ...]
     seconds: float = 0.0
     ink: float = 0.0         # share of the page's pixels that are dark: a page with ink and no words was not read
+    angle: float = 0.0       # degrees the image was turned (anticlockwise) to straighten it before OCR
 
     @property
     def unread(self) -> bool:
@@ -84,7 +86,7 @@ class OcrPage:
 
     def summary(self) -> dict[str, Any]:
         return {"confidence": self.confidence, "words": len(self.words),
-                "low_confidence_words": sum(w.low for w in self.words), "dpi": self.dpi,
+                "low_confidence_words": sum(w.low for w in self.words), "dpi": self.dpi, "skew": self.angle,
                 "seconds": round(self.seconds, 3)}
 
 
@@ -193,6 +195,40 @@ def recognise(image: Any, dpi: float, api: Any = None) -> tuple[OcrWord, ...]:
     return tuple(words)
 
 
+def skew_angle(image: Any) -> float:
+    """The angle (degrees, anticlockwise, within MAX_SKEW) that makes the page's lines of text level.
+
+    Lines of text are level when the rows of ink are sharpest: the sum of squared differences between
+    neighbouring rows' ink peaks. Searched at a sixth of the resolution, coarse then fine. Tesseract
+    reads a crooked page's prose well enough, but not a ruled table: the rules cut across its lines."""
+    import numpy
+    from PIL import Image
+
+    grey = image.convert("L")
+    small = grey.resize((max(1, grey.width // 6), max(1, grey.height // 6)))
+    ink = Image.fromarray(((numpy.asarray(small) < 160) * 255).astype(numpy.uint8))
+
+    def sharpness(angle: float) -> float:
+        rows = numpy.asarray(ink.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=0),
+                             dtype=numpy.float64).sum(axis=1)
+        return float(((rows[1:] - rows[:-1]) ** 2).sum())
+
+    coarse = max((sharpness(a), a) for a in numpy.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.5))[1]
+    best = max((sharpness(a), a) for a in numpy.arange(coarse - 0.4, coarse + 0.41, 0.1))
+    flat = sharpness(0.0)
+    # a level page stays level: turn it only when that is clearly sharper (noise moves the score a little)
+    return 0.0 if best[0] <= flat * 1.02 else round(float(best[1]), 2)
+
+
+def straighten(image: Any, angle: float) -> Any:
+    """The image turned by `angle` degrees about its centre, the corners filled white."""
+    if not angle:
+        return image
+    from PIL import Image
+
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor="white")
+
+
 def _api() -> Any:
     tess = _tesserocr()
     return tess.PyTessBaseAPI(path=tessdata_dir() or "", lang=LANGUAGE, psm=tess.PSM.AUTO)
@@ -219,11 +255,13 @@ def read_pages(data: bytes, pages: Iterable[int], sha256: str = "", dpi: float =
         for n in todo:
             image, res = images[n]
             start = time.perf_counter()
+            angle = skew_angle(image)
+            image = straighten(image, angle)
             words = recognise(image, res, api)
             histogram = image.convert("L").histogram()
             ink = sum(histogram[:128]) / max(1, image.width * image.height)
             out[n] = OcrPage(n, round(image.width * 72 / res, 3), round(image.height * 72 / res, 3), res, words,
-                             time.perf_counter() - start, round(ink, 5))
+                             time.perf_counter() - start, round(ink, 5), angle)
             if sha256:
                 with _CACHE.lock:
                     _CACHE.pages[(sha256, n, dpi)] = out[n]

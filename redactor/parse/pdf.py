@@ -295,7 +295,7 @@ def add_scan_node(b: DocumentBuilder, scan: OcrPage) -> int:
         parts.append(w.text)
         boxes += [w.box_pt(scan.dpi)] * len(w.text)
     return b.node("".join(parts), tuple(boxes), page=scan.number, width=scan.width, height=scan.height, rotation=0,
-                  ocr={"dpi": scan.dpi, "confidence": scan.confidence})
+                  ocr={"dpi": scan.dpi, "skew": scan.angle, "confidence": scan.confidence})
 
 
 def add_scan_blocks(b: DocumentBuilder, node: int, scan: OcrPage) -> None:
