@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +53,33 @@ def make_scans(folder: Path, dpi: int, docs: list[Path]) -> list[Path]:
     return out
 
 
+CONFUSED = {"1": "l", "i": "l", "|": "l", "0": "o", "ł": "l"}
+
+
+def fold(text: str) -> str:
+    """Text with OCR's usual confusions folded away, one character for one (offsets hold): case, accents
+    ('Wójcik' read 'Wojcik'), I/l/1 ('MacIver' read 'Maclver') and O/0."""
+    out = []
+    for c in text:
+        base = unicodedata.normalize("NFKD", c)[:1] or c
+        low = base.lower()
+        base = low if len(low) == 1 else base
+        out.append(CONFUSED.get(base, base) if len(base) == 1 else c)
+    return "".join(out)
+
+
+def folded_score(pred: Path, dest: Path) -> None:
+    """score.py on gold and predictions both folded (see `fold`): a misread letter is then not a missed entity."""
+    for sub, src in (("gold", DEV / "gold"), ("pred", pred)):
+        (dest / sub).mkdir(parents=True, exist_ok=True)
+        for f in src.glob("*.json"):
+            data = json.loads(f.read_text(encoding="utf-8"))
+            data["text"] = fold(data["text"])
+            (dest / sub / f.name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    subprocess.run([sys.executable, str(EVAL / "score.py"), "--gold", str(dest / "gold"), "--pred", str(dest / "pred")],
+                   check=False)
+
+
 def independent_ocr(pdf: Path, dest: Path) -> None:
     """The output as someone else would read it: poppler's rendering, Tesseract's command line."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,6 +99,7 @@ def main() -> int:
     ap.add_argument("--leak-dpi", default="300", help="scan resolutions to redact and leak-check ('' for none)")
     ap.add_argument("--profiles", default="publication,foi,care-inspectorate")
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "scanned")
+    ap.add_argument("--score-only", action="store_true", help="score the predictions already in --out")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -85,6 +114,15 @@ def main() -> int:
     status = 0
     for dpi in [int(d) for d in args.dpi.split(",")]:
         base = args.out / str(dpi)
+        if args.score_only:
+            print(f"== {dpi} dpi")
+            sys.stdout.flush()
+            subprocess.run([sys.executable, str(EVAL / "score.py"), "--gold", str(DEV / "gold"), "--pred",
+                            str(base / "pred")], check=False)
+            print("-- folded (case, accents, I/l/1, O/0)")
+            sys.stdout.flush()
+            folded_score(base / "pred", base / "folded")
+            continue
         scans = make_scans(base / "scans", dpi, docs)
         pred = base / "pred"
         pred.mkdir(parents=True, exist_ok=True)
@@ -114,6 +152,9 @@ def main() -> int:
         sys.stdout.flush()
         subprocess.run([sys.executable, str(EVAL / "score.py"), "--gold", str(DEV / "gold"), "--pred", str(pred)],
                        check=False)
+        print("-- the same, OCR's character confusions folded in gold and prediction alike (case, accents, I/l/1, O/0)")
+        sys.stdout.flush()
+        folded_score(pred, base / "folded")
         sys.stdout.flush()
         if dpi not in leak_dpis:
             continue

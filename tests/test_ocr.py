@@ -186,7 +186,8 @@ def test_verifier_refuses_an_output_where_a_redacted_word_is_legible(scan: bytes
     # the unredacted scan has no text layer at all: only OCR of the image can see the name
     assert verify(scan, "pdf", [("Shannon Mitchell", "PERSON")]) == []
     findings = verify(scan, "pdf", [("Shannon Mitchell", "PERSON")], ocr_pages=[1])
-    assert findings and findings[0].startswith("S**************l (PERSON) still present") and "Shannon" not in findings[0]
+    assert findings and findings[0].startswith("S**************l (PERSON) still present")
+    assert "Shannon" not in findings[0]
 
 
 def test_pipeline_writes_nothing_when_the_burn_misses(scan: bytes, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -86,6 +86,14 @@ def _unescape_all(items: list[str]) -> list[str]:
 
 
 FONT_PROGRAMS = {"/FontFile", "/FontFile2", "/FontFile3"}
+# The PDF format's own names for what an object is: "/Page" is no trace of a redacted "Page" (a surname, or
+# OCR's reading of a footer). Names a file chooses itself (fonts, resources) are still read.
+PDF_NAMES = frozenset(["/Page", "/Pages", "/Catalog", "/Type", "/Subtype", "/Image", "/XObject", "/Font",
+                       "/Type1", "/Helvetica", "/WinAnsiEncoding", "/DeviceGray", "/DeviceRGB", "/DCTDecode",
+                       "/FlateDecode", "/Resources", "/Contents", "/MediaBox", "/Parent", "/Kids", "/Count",
+                       "/Length", "/Filter", "/Width", "/Height", "/BitsPerComponent", "/ColorSpace"])
+# In what OCR reads from a page image, a word of one or two small letters is as often specks as text
+OCR_SPECKS = re.compile(r"(?<![^\W_])[a-z]{1,2}(?![^\W_])")
 
 
 def _pdf_text(data: bytes, fonts: list[str] | None = None) -> str:
@@ -119,7 +127,7 @@ def _pdf_text(data: bytes, fonts: list[str] | None = None) -> str:
             parts.append(str(obj))
         elif isinstance(obj, pypdf.generic.ByteStringObject):
             parts.append(bytes(obj).decode("latin-1", "ignore"))
-        elif isinstance(obj, pypdf.generic.NameObject):
+        elif isinstance(obj, pypdf.generic.NameObject) and str(obj) not in PDF_NAMES:
             parts.append(str(obj))
         if isinstance(obj, pypdf.generic.StreamObject) and obj.get("/Subtype") == "/Image":
             try:
@@ -360,7 +368,7 @@ def ocr_text(output: bytes, pages: Iterable[int]) -> list[str]:
         page = reader.pages[n - 1]
         width = float(page.mediabox.width) or 1.0
         images = [(f.image, f.image.width * 72 / width) for f in page.images if f.image is not None]
-        texts.append("\n".join(ocr.read_image_text(images)))
+        texts.append(OCR_SPECKS.sub(" ", "\n".join(ocr.read_image_text(images))))
     return texts
 
 

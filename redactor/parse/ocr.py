@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from redactor.errors import OcrUnavailable, ParseError, plain
+from redactor.parse import scan_tables
 
 DPI = 300                      # reads 10-point type; 200 dpi loses thin strokes in small print
 MAX_PIXELS = 60_000_000        # an A3 page at 300 dpi is 17 Mpx; beyond this the resolution is lowered
@@ -72,6 +73,7 @@ class OcrPage:
     seconds: float = 0.0
     ink: float = 0.0         # share of the page's pixels that are dark: a page with ink and no words was not read
     angle: float = 0.0       # degrees the image was turned (anticlockwise) to straighten it before OCR
+    tables: tuple[Any, ...] = ()   # ruled tables found in the image: rows of cell boxes in points (`scan_tables`)
 
     @property
     def unread(self) -> bool:
@@ -214,10 +216,8 @@ def skew_angle(image: Any) -> float:
         return float(((rows[1:] - rows[:-1]) ** 2).sum())
 
     coarse = max((sharpness(a), a) for a in numpy.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.5))[1]
-    best = max((sharpness(a), a) for a in numpy.arange(coarse - 0.4, coarse + 0.41, 0.1))
-    flat = sharpness(0.0)
-    # a level page stays level: turn it only when that is clearly sharper (noise moves the score a little)
-    return 0.0 if best[0] <= flat * 1.02 else round(float(best[1]), 2)
+    best = max((sharpness(a), a) for a in numpy.arange(coarse - 0.45, coarse + 0.46, 0.05))
+    return round(float(best[1]), 2) if abs(best[1]) >= 0.025 else 0.0
 
 
 def straighten(image: Any, angle: float) -> Any:
@@ -258,10 +258,11 @@ def read_pages(data: bytes, pages: Iterable[int], sha256: str = "", dpi: float =
             angle = skew_angle(image)
             image = straighten(image, angle)
             words = recognise(image, res, api)
+            tables = tuple(scan_tables.ruled_tables(image, res)) if words else ()
             histogram = image.convert("L").histogram()
             ink = sum(histogram[:128]) / max(1, image.width * image.height)
             out[n] = OcrPage(n, round(image.width * 72 / res, 3), round(image.height * 72 / res, 3), res, words,
-                             time.perf_counter() - start, round(ink, 5), angle)
+                             time.perf_counter() - start, round(ink, 5), angle, tables)
             if sha256:
                 with _CACHE.lock:
                     _CACHE.pages[(sha256, n, dpi)] = out[n]

@@ -241,13 +241,17 @@ def add_pages(b: DocumentBuilder, reads: list[PageRead], needs_ocr: list[int],
               scans: dict[int, OcrPage] | None = None) -> None:
     """A node per page, then the pages' blocks, with repeated top/bottom lines as headers and footers.
 
-    A page in `scans` was read by OCR: its node holds the words read, and its blocks are OCR's paragraphs."""
+    A page in `scans` was read by OCR: its node holds the words read, and its words go through the same
+    layout as a text page's glyphs (lines, paragraphs, the ruled tables found in the image)."""
     scans = scans or {}
     laid: list[tuple[int, list[int], list[PageBlock], float]] = []
-    order: list[tuple[int, int]] = []     # (node, index in laid, or -1 for a scanned page), in page order
     for read in reads:
         if read.number in scans:
-            order.append((add_scan_node(b, scans[read.number]), -1))
+            scan = scans[read.number]
+            node, offsets = add_scan_node(b, scan)
+            glyphs = scan_glyphs(scan)
+            laid.append((node, offsets, pdf_layout.layout_page(glyphs, scan.width, scan.height, scan.tables),
+                         scan.height))
             continue
         text = "".join(c["text"] for c in read.chars)
         boxes = tuple((float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]))
@@ -269,72 +273,70 @@ def add_pages(b: DocumentBuilder, reads: list[PageRead], needs_ocr: list[int],
             continue
         glyphs = [to_glyph(c) for c in read.chars]
         blocks = pdf_layout.layout_page(glyphs, read.width, read.height, read.tables)
-        order.append((node, len(laid)))
         laid.append((node, offsets, blocks, read.height))
     mark_running_lines([blocks for _, _, blocks, _ in laid])
-    for node, index in order:
-        if index < 0:
-            add_scan_blocks(b, node, scans[int(b.nodes[node].locator["page"])])
-            continue
-        _, offsets, blocks, _ = laid[index]
+    for node, offsets, blocks, _ in laid:
         page = b.nodes[node].locator["page"]
+        scan = scans.get(page) if "ocr" in b.nodes[node].locator else None
         for blk in blocks:
             pieces = [(t, None if i is None else node, 0 if i is None else offsets[i]) for t, i in blk.pieces]
             loc = {k: v for k, v in blk.location.items() if k != "frame_height"}
+            if scan is not None:
+                loc.update(ocr_location(blk, scan))
             b.block(blk.kind, pieces, page=page, **loc)
 
 
-def add_scan_node(b: DocumentBuilder, scan: OcrPage) -> int:
-    """A scanned page's node: the words read, one space apart, each character boxed by its whole word."""
+def add_scan_node(b: DocumentBuilder, scan: OcrPage) -> tuple[int, list[int]]:
+    """A scanned page's node: the words read, one space apart, each character boxed by its whole word;
+    and each word's offset in it."""
     parts: list[str] = []
     boxes: list[tuple[float, float, float, float]] = []
+    offsets: list[int] = []
+    pos = 0
     for w in scan.words:
         if parts:
             parts.append(" ")
             boxes.append(boxes[-1])
+            pos += 1
+        offsets.append(pos)
         parts.append(w.text)
         boxes += [w.box_pt(scan.dpi)] * len(w.text)
-    return b.node("".join(parts), tuple(boxes), page=scan.number, width=scan.width, height=scan.height, rotation=0,
-                  ocr={"dpi": scan.dpi, "skew": scan.angle, "confidence": scan.confidence})
-
-
-def add_scan_blocks(b: DocumentBuilder, node: int, scan: OcrPage) -> None:
-    """One paragraph block per paragraph OCR found; a line-ending hyphen joins its word to the next line's.
-
-    The block's location carries OCR's mean confidence and its low-confidence words (offsets in the
-    block, confidence), so the review can point at what OCR was unsure of."""
-    offset = 0
-    para: list[tuple[str, int | None, int]] = []
-    low: list[list[float]] = []
-    confs: list[float] = []
-    pos = 0
-    prev_line = -1
-
-    def flush() -> None:
-        if para:
-            mean = round(sum(confs) / len(confs), 1)
-            b.block("paragraph", list(para), page=scan.number, ocr_confidence=mean, ocr_low_confidence=list(low))
-        para.clear()
-        low.clear()
-        confs.clear()
-
-    for i, w in enumerate(scan.words):
-        if i and w.para != scan.words[i - 1].para:
-            flush()
-            pos = 0
-        elif i:
-            joined = w.line != prev_line and para and para[-1][0].endswith("-")
-            if not joined:
-                para.append((" ", node, offset - 1))   # the node's own space between the two words
-                pos += 1
-        if w.low:
-            low.append([pos, pos + len(w.text), w.confidence])
-        para.append((w.text, node, offset))
-        confs.append(w.confidence)
         pos += len(w.text)
-        offset += len(w.text) + 1
-        prev_line = w.line
-    flush()
+    node = b.node("".join(parts), tuple(boxes), page=scan.number, width=scan.width, height=scan.height, rotation=0,
+                  ocr={"dpi": scan.dpi, "skew": scan.angle, "confidence": scan.confidence})
+    return node, offsets
+
+
+def scan_glyphs(scan: OcrPage) -> list[Glyph]:
+    """OCR's words as the layout's glyphs: each as tall as the line OCR found it on (a word's own box is as
+    tall as its letters: "on" and "Kelly" differ, which would read as a paragraph gap), and sized by the
+    tallest line of OCR's paragraph (a line without descenders is no smaller type)."""
+    lines: dict[int, tuple[float, float]] = {}
+    boxes = [w.box_pt(scan.dpi) for w in scan.words]
+    for w, (_, top, _, bottom) in zip(scan.words, boxes):
+        lo, hi = lines.get(w.line, (top, bottom))
+        lines[w.line] = (min(lo, top), max(hi, bottom))
+    sizes: dict[int, float] = {}
+    for w in scan.words:
+        sizes[w.para] = max(sizes.get(w.para, 0.0), lines[w.line][1] - lines[w.line][0])
+    return [Glyph(w.text, x0, lines[w.line][0], x1, lines[w.line][1], round(sizes[w.para], 2))
+            for w, (x0, _, x1, _) in zip(scan.words, boxes)]
+
+
+def ocr_location(blk: PageBlock, scan: OcrPage) -> dict[str, Any]:
+    """A scanned block's OCR confidence (mean over its words) and its low-confidence words, as
+    [start, end, confidence] offsets in the block, so the review can point at what OCR was unsure of."""
+    confs: list[float] = []
+    low: list[list[float]] = []
+    pos = 0
+    for text, i in blk.pieces:
+        if i is not None:
+            w = scan.words[i]
+            confs.append(w.confidence)
+            if w.low:
+                low.append([pos, pos + len(text), w.confidence])
+        pos += len(text)
+    return {"ocr_confidence": round(sum(confs) / len(confs), 1) if confs else 0.0, "ocr_low_confidence": low}
 
 
 def running_key(text: str) -> str:
