@@ -249,9 +249,11 @@ def add_pages(b: DocumentBuilder, reads: list[PageRead], needs_ocr: list[int],
         if read.number in scans:
             scan = scans[read.number]
             node, offsets = add_scan_node(b, scan)
-            glyphs = scan_glyphs(scan)
-            laid.append((node, offsets, pdf_layout.layout_page(glyphs, scan.width, scan.height, scan.tables),
-                         scan.height))
+            # A page with ruled tables is laid out like a text page, so its tables read row by row; any other
+            # keeps Tesseract's own lines and paragraphs, which follow a curved or uneven scan better
+            blocks = (pdf_layout.layout_page(scan_glyphs(scan), scan.width, scan.height, scan.tables, words=True)
+                      if scan.tables else ocr_blocks(scan))
+            laid.append((node, offsets, blocks, scan.height))
             continue
         text = "".join(c["text"] for c in read.chars)
         boxes = tuple((float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]))
@@ -305,6 +307,25 @@ def add_scan_node(b: DocumentBuilder, scan: OcrPage) -> tuple[int, list[int]]:
     node = b.node("".join(parts), tuple(boxes), page=scan.number, width=scan.width, height=scan.height, rotation=0,
                   ocr={"dpi": scan.dpi, "skew": scan.angle, "confidence": scan.confidence})
     return node, offsets
+
+
+def ocr_blocks(scan: OcrPage) -> list[PageBlock]:
+    """One paragraph block per paragraph Tesseract found, its lines joined by a space (none after a hyphen
+    that ends a line)."""
+    blocks: list[PageBlock] = []
+    boxes = [w.box_pt(scan.dpi) for w in scan.words]
+    for i, w in enumerate(scan.words):
+        if not blocks or w.para != scan.words[i - 1].para:
+            blocks.append(PageBlock("paragraph", [], boxes[i][1], boxes[i][3], float(i),
+                                    {"frame_height": scan.height}))
+        else:
+            prev = scan.words[i - 1]
+            if w.line == prev.line or not prev.text.endswith("-"):
+                blocks[-1].pieces.append((" ", None))
+        blk = blocks[-1]
+        blk.pieces.append((w.text, i))
+        blk.top, blk.bottom = min(blk.top, boxes[i][1]), max(blk.bottom, boxes[i][3])
+    return blocks
 
 
 def scan_glyphs(scan: OcrPage) -> list[Glyph]:

@@ -15,7 +15,7 @@ Box = tuple[float, float, float, float]
 
 INK = 150                 # ink (255 - grey) summed over three pixels across a rule that marks it as drawn
 MIN_RULE = 0.06           # a rule is at least this share of the page's width (or height) long
-MIN_RULES = 2             # a table has at least this many horizontal and this many vertical rules
+MIN_RULES = 3             # a table has at least this many horizontal and vertical rules: two rows, two columns
 JOIN = 4.0                # points: rules this close are one (a thick or doubled line)
 
 
