@@ -3,11 +3,16 @@ stock Presidio (`AnalyzerEngine()` on the same spaCy model) analysing the same t
 
     .venv/bin/python benchmarks/batch.py                 # 200 documents, workers 1 and 2
     .venv/bin/python benchmarks/batch.py --docs 40 --keep /tmp/bench
+    .venv/bin/python benchmarks/batch.py --pdf-pages 3 --docs 0     # pages/s: text PDFs beside their scans
 
 The archive is generated from the dev corpus gold texts (../shared/eval/corpus/dev/gold): each document is
 one of the gold texts with its people's names swapped for names from the other documents, written as
 .txt (60%), .docx (30%) or .pdf (10%) in year folders. Targets: two workers reach at least 1.7x one
 worker's throughput; every worker stays under 1 GiB.
+
+--pdf-pages N also runs one worker over the first N rendered dev-corpus PDFs twice, as they are and as
+scans (300 dpi, skew within 1.5 degrees, mild noise, JPEG; `redactor.testing.scanned_pdf`), and prints
+pages per second per worker for each: OCR makes a scanned page far slower than a text page.
 """
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 GOLD = ROOT.parent / "shared" / "eval" / "corpus" / "dev" / "gold"
+RENDERED = GOLD.parent / "rendered"
 FORMATS = ["txt"] * 6 + ["docx"] * 3 + ["pdf"]
 SPEED_UP_TARGET = 1.7
 MEMORY_TARGET = 1 << 30
@@ -171,6 +177,38 @@ def breakdown(out: Path) -> str:
                      for fmt, v in sorted(sums.items()))
 
 
+def pdf_pages(work: Path, n: int, profile: str) -> str:
+    """One worker over N text PDFs, then over the same PDFs as scans: pages per second per worker."""
+    import sqlite3
+
+    from redactor.batch import BatchOptions, run_batch
+    from redactor.batch.manifest import MANIFEST_NAME
+    from redactor.testing import scanned_pdf
+
+    sources = sorted(RENDERED.glob("*.pdf"))[:n]
+    lines = [(f"{'PDF pages, 1 worker':<22} {'docs':>5} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'OCR s':>7} "
+             f"{'failed':>6}")]
+    for kind in ("text layer", "scanned 300 dpi"):
+        archive, out = work / f"pages-{kind.split()[0]}", work / f"pages-{kind.split()[0]}-out"
+        shutil.rmtree(archive, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        archive.mkdir(parents=True)
+        for i, src in enumerate(sources):
+            data = src.read_bytes()
+            if kind != "text layer":
+                data = scanned_pdf(data, 300, skew=(-1.5, 1.5), noise=6.0, jpeg_quality=75, seed=i)
+            (archive / src.name).write_bytes(data)
+        outcome = run_batch(BatchOptions(archive, out, profile, workers=1))
+        db = sqlite3.connect(out / MANIFEST_NAME)
+        summaries = [json.loads(s or "{}") for (s,) in db.execute("SELECT summary FROM files")]
+        db.close()
+        pages = sum(int(s.get("pages", 0)) for s in summaries)
+        ocr = sum(float(s.get("ocr", {}).get("seconds", 0.0)) for s in summaries)
+        lines.append(f"{kind:<22} {len(sources):>5} {pages:>6} {outcome.seconds:>8.1f} "
+                     f"{pages / outcome.seconds if outcome.seconds else 0:>8.3f} {ocr:>7.1f} {outcome.failed:>6}")
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------- stock Presidio
 
 _ENGINE: Any = None
@@ -241,11 +279,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", default="publication")
     p.add_argument("--keep", type=Path, help="generate and run in this folder and keep it (default: a temp folder)")
     p.add_argument("--skip-stock", action="store_true", help="do not run stock Presidio")
+    p.add_argument("--pdf-pages", type=int, default=0, metavar="N",
+                   help="also measure pages/s on N dev PDFs, as text and as scans (see above)")
     args = p.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="redactor-bench-"))
     print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(the 2-worker figure needs both cores free)", flush=True)
     try:
+        if args.pdf_pages:
+            print(pdf_pages(work, args.pdf_pages, args.profile), flush=True)
+            if not args.docs:
+                return 0
         archive = work / "archive"
         shutil.rmtree(archive, ignore_errors=True)
         texts = generate(archive, args.docs)

@@ -92,7 +92,8 @@ class Document:
     nodes: list[Node]
     warnings: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
-    needs_ocr: list[int] = field(default_factory=list)  # PDF pages with no text layer (1-based)
+    needs_ocr: list[int] = field(default_factory=list)  # PDF pages with no text layer, not read by OCR (1-based)
+    scanned: list[int] = field(default_factory=list)    # PDF pages whose text was read from the page image by OCR
     # The package LibreOffice made of a .doc/.rtf/.odt/.xls/.ods file: what the nodes' locators point into and
     # what the emitter edits in place of the original bytes (empty when the file is read as it is).
     converted: bytes = b""

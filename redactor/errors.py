@@ -62,6 +62,10 @@ class ProfileError(RedactorError):
     """An unknown or invalid redaction profile."""
 
 
+class OcrUnavailable(RedactorError):
+    """A scanned page needs OCR and the OCR engine (Tesseract, its English data, tesserocr) is not installed."""
+
+
 class VerificationError(RedactorError):
     """A redacted output could not be proven clean; nothing was written."""
 

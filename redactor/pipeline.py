@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from redactor.analyse.detect import detect
+from redactor.analyse.ocr import mark_uncertain
 from redactor.analyse.statements import classify_statements, opinions_about_people
 from redactor.anonymise.planner import plan_redactions
 from redactor.anonymise.profiles import Profile
@@ -196,7 +197,7 @@ def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Plann
                                                                                             list[str]]:
     """Read the output as an adversary would; any redacted string still there stops the write (fail closed)."""
     redacted, kept, texts = _checks(doc, planned)
-    findings = verify(output, doc.format, redacted, kept, texts, source=source)
+    findings = verify(output, doc.format, redacted, kept, texts, source=source, ocr_pages=doc.scanned)
     if findings:
         raise VerificationError(f"{file_name(doc)}: the redacted output still contains {len(findings)} redacted "
                                 f"string(s); nothing was written. First: {findings[0]}", findings)
@@ -208,13 +209,23 @@ def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Plann
     if doc.format == "pdf" and doc.needs_ocr:
         warnings.append(f"page(s) {', '.join(map(str, doc.needs_ocr))} had no text layer and were rasterised "
                         "without analysis")
-    return {"passed": True, "strings_checked": len(redacted), "unverifiable": len(skipped)}, warnings
+    if doc.scanned:
+        ocr = doc.metadata.get("ocr", {})
+        low = sum(p.get("low_confidence_words", 0) for p in ocr.get("pages", {}).values())
+        note = f"; {low} word(s) were read with low confidence: check them against the image" if low else ""
+        warnings.append(f"page(s) {', '.join(map(str, doc.scanned))} are scans, read by OCR ({ocr.get('engine', '')});"
+                        " the output pages are the images with the redactions burnt in, OCR'd again to verify them"
+                        + note)
+    result = {"passed": True, "strings_checked": len(redacted), "unverifiable": len(skipped)}
+    if doc.scanned:
+        result["ocr_pages"] = list(doc.scanned)
+    return result, warnings
 
 
 def analyse(doc: Document, register: Register | None = None) -> Analysis:
     """Find personal data and classify every sentence of a parsed document."""
     warnings = list(doc.warnings)
-    spans = detect(doc, register) if doc.text.strip() else []
+    spans = mark_uncertain(doc, detect(doc, register)) if doc.text.strip() else []
     if not doc.text.strip():
         warnings.append("the document has no extractable text")
     return Analysis(spans=spans, statements=classify_statements(doc.text, doc.blocks), warnings=warnings,

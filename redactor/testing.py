@@ -149,3 +149,57 @@ def _contents(page):  # type: ignore[no-untyped-def]
 
     contents = page.get("/Contents")
     return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+
+
+def scanned_pdf(pdf: bytes, dpi: float = 300, *, pages: list[int] | None = None,
+                skew: float | tuple[float, float] = 0.0, noise: float = 0.0, jpeg_quality: int = 90,
+                seed: int = 0) -> bytes:
+    """A copy of `pdf` in which the listed pages (1-based; all by default) are scans: each is printed to a
+    greyscale image at `dpi` (pypdfium2), turned by `skew` degrees (or by a random angle in the range
+    `skew`, drawn for each page from `seed`), given Gaussian noise of standard
+    deviation `noise` (0-255 scale), JPEG-compressed and put back as an image-only page of the same size.
+    The other pages keep their text layer, so a mixed document can be built too."""
+    import random
+
+    import numpy
+    import pikepdf
+    import pypdfium2  # type: ignore[import-untyped]
+    from PIL import Image
+
+    rng = random.Random(seed)
+    src = pypdfium2.PdfDocument(pdf)
+    wanted = pages or list(range(1, len(src) + 1))
+    images: dict[int, tuple[bytes, int, int, float, float]] = {}
+    try:
+        for n in wanted:
+            page = src[n - 1]
+            w_pt, h_pt = page.get_size()
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            angle = rng.uniform(*skew) if isinstance(skew, tuple) else skew
+            if angle:
+                image = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
+            if noise:
+                arr = numpy.asarray(image, dtype=numpy.float32)
+                gen = numpy.random.default_rng(rng.randrange(2**32))
+                arr = numpy.clip(arr + gen.normal(0.0, noise, arr.shape), 0, 255).astype(numpy.uint8)
+                image = Image.fromarray(arr, "L")
+            buf = io.BytesIO()
+            image.save(buf, "JPEG", quality=jpeg_quality)
+            images[n] = (buf.getvalue(), image.width, image.height, w_pt, h_pt)
+    finally:
+        src.close()
+    with pikepdf.open(io.BytesIO(pdf)) as pk:
+        for n, (jpeg, wpx, hpx, w_pt, h_pt) in images.items():
+            page = pk.pages[n - 1]
+            xobj = pk.make_stream(jpeg, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=wpx, Height=hpx,
+                                  ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8,
+                                  Filter=pikepdf.Name.DCTDecode)
+            for key in ("/CropBox", "/Rotate", "/Annots"):
+                if key in page.obj:
+                    del page.obj[key]
+            page.obj.MediaBox = pikepdf.Array([0, 0, round(w_pt, 3), round(h_pt, 3)])
+            page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Scan=xobj))
+            page.obj.Contents = pk.make_stream(f"q {w_pt:.3f} 0 0 {h_pt:.3f} 0 0 cm /Scan Do Q".encode())
+        out = io.BytesIO()
+        pk.save(out, deterministic_id=True)
+        return out.getvalue()

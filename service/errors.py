@@ -69,6 +69,7 @@ STATUS: dict[type[Exception], int] = {
     lib.ProfileError: 400,
     lib.RegisterError: 400,
     lib.VerificationError: 422,
+    lib.OcrUnavailable: 503,
     lib.RedactorError: 500,
 }
 

@@ -23,6 +23,7 @@ from redactor.batch.run import output_rel
 from redactor.batch.walk import walk
 from redactor.batch.worker import Task, process
 from redactor.cli import main
+from redactor.testing import scanned_pdf
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ENCRYPTED_PDF = FIXTURES / "pdf" / "plumber__password-example.pdf"
@@ -48,6 +49,10 @@ CHRONOLOGY = [
     "11/11/2020 Police attended 27 Glenburn Road after a neighbour, Mrs Irene Shaw, reported shouting.",
     "It is my opinion that Darren Reid minimised his drinking at every meeting.",
 ]
+LETTER = [
+    "Letter to the Learning Review team",
+    "Darren Reid telephoned the school about Kayden Mitchell on 9 May 2022.",
+]
 SUMMARY_PDF = [
     "Case summary for the Learning Review",
     "Kayden Mitchell was admitted to hospital on 26 January 2023.",
@@ -58,14 +63,13 @@ ARCHIVE_FILES = {  # path -> expected status after the first run
     "reviews/2019/minutes.md": "done",
     "reviews/2021/chronology.docx": "done",
     "reviews/2021/summary.pdf": "done",
-    "scans/scanned-letter.pdf": "failed",
+    "scans/scanned-letter.pdf": "done",      # read by OCR
     "broken/corrupt.docx": "failed",
     "broken/encrypted.pdf": "failed",
     "big/huge.txt": "failed",
     "misc/budget.numbers": "skipped",
 }
 REASONS = {
-    "scans/scanned-letter.pdf": "no text layer",
     "broken/corrupt.docx": "not a valid .docx",
     "broken/encrypted.pdf": "password-protected",
     "big/huge.txt": "over the limit",
@@ -109,7 +113,7 @@ def build_archive(root: Path) -> Path:
         "reviews/2019/minutes.md": MINUTES.encode(),
         "reviews/2021/chronology.docx": docx_bytes(CHRONOLOGY),
         "reviews/2021/summary.pdf": pdf_bytes(SUMMARY_PDF),
-        "scans/scanned-letter.pdf": pdf_bytes(image=True),
+        "scans/scanned-letter.pdf": scanned_pdf(pdf_bytes(LETTER), 200, skew=0.6, noise=4.0, jpeg_quality=60),
         "broken/corrupt.docx": docx_bytes(CHRONOLOGY)[:1500],   # truncated zip
         "broken/encrypted.pdf": ENCRYPTED_PDF.read_bytes(),
         "big/huge.txt": (REVIEW * 400).encode(),                   # over --max-bytes
@@ -306,12 +310,16 @@ def test_the_report_lists_risk_first_and_holds_no_personal_data(first_run: dict[
     report, out = first_run["report"], first_run["out"]
     files = report["files"]
     assert [risk_key(f) for f in files] == sorted(risk_key(f) for f in files)
-    assert files[0]["path"] == "scans/scanned-letter.pdf" and files[0]["needs_ocr"] == [1]
+    scan = next(f for f in files if f["path"] == "scans/scanned-letter.pdf")
+    assert scan["status"] == "done" and scan["needs_ocr"] == [] and scan["pages"] == 1
+    assert scan["ocr"]["pages"]["1"]["confidence"] > 80 and scan["ocr"]["seconds"] > 0
+    assert any(a.startswith("1 scanned page(s) read by OCR in ") for a in scan["attention"])
     assert [f["status"] for f in files] == sorted((f["status"] for f in files), key=["failed", "done", "skipped"].index)
     t = report["totals"]
-    assert (t["files"], t["done"], t["failed"], t["skipped"], t["files_needing_ocr"]) == (9, 4, 4, 1, 1)
+    assert (t["files"], t["done"], t["failed"], t["skipped"], t["files_needing_ocr"]) == (9, 5, 3, 1, 0)
+    assert t["pages_read_by_ocr"] == 1 and t["pages"] >= 2
     assert t["entities"]["PERSON"] >= 10 and t["opinions_about_people"] >= 1 and t["redactions"] > 0
-    assert report["needs_ocr"] == [{"path": "scans/scanned-letter.pdf", "pages": [1]}]
+    assert report["needs_ocr"] == []
     assert {f["path"] for f in report["failures"]} == {k for k, v in ARCHIVE_FILES.items() if v == "failed"}
     page = (out / "batch-report.html").read_text(encoding="utf-8")
     positions = [page.index(f["path"]) for f in files]
@@ -331,7 +339,7 @@ def test_a_rerun_skips_done_files_and_retries_failed_ones(first_run: dict[str, A
     (archive / "broken/corrupt.docx").write_bytes(docx_bytes(CHRONOLOGY))      # someone fixed it
     capsys.readouterr()
     assert batch(archive, out, "--workers", "1") == 1                            # encrypted.pdf still fails
-    assert "4 already done" in capsys.readouterr().err
+    assert "5 already done" in capsys.readouterr().err
     after = manifest_rows(out)
     assert {rel: (out / rel).stat().st_mtime_ns for rel in mtimes} == mtimes   # done files untouched
     assert all(after[rel]["attempts"] == 1 for rel in mtimes)
@@ -339,7 +347,7 @@ def test_a_rerun_skips_done_files_and_retries_failed_ones(first_run: dict[str, A
     assert after["broken/corrupt.docx"]["status"] == "done" and (out / "broken/corrupt.docx.log.json").is_file()
     report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
     assert [f["status"] for f in report["files"] if f["path"] == "broken/corrupt.docx"] == ["done"]  # old row gone
-    assert report["totals"]["done"] == 5 and report["totals"]["files"] == 9
+    assert report["totals"]["done"] == 6 and report["totals"]["files"] == 9
 
 
 def _some_file_done(out: Path) -> bool:

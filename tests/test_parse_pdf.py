@@ -11,7 +11,7 @@ import pytest
 
 from redactor.document import Document
 from redactor.errors import EncryptedDocument, ParseError
-from redactor.parse import parse_file
+from redactor.parse import ocr, parse_file
 from redactor.parse.pdf import parse_pdf
 from tests import pdf_builders
 from tests.conftest import DEV, corpus_files
@@ -116,10 +116,25 @@ def test_fake_bold_duplicates_are_read_once_but_mapped() -> None:
     assert "北京师范大学珠海分校北京师范大学珠海分校" not in doc.text
 
 
-def test_scan_without_text_needs_ocr() -> None:
+@pytest.mark.skipif(bool(ocr.unavailable()), reason="Tesseract is not installed (scripts/system-deps.sh)")
+def test_scan_without_text_is_read_by_ocr() -> None:
     doc = parse_file(FIXTURES / "pike__congress.pdf")
-    assert doc.needs_ocr == [1]
+    assert doc.needs_ocr == [] and doc.scanned == [1]
+    assert "MESSAGE" in doc.text and "consular courts of the United States in Japan" in doc.text
+    assert_source_map(doc)
+
+
+def test_scan_without_text_needs_ocr_when_there_is_no_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "TESSDATA_GLOBS", ())
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    ocr.tessdata_dir.cache_clear()
+    try:
+        doc = parse_file(FIXTURES / "pike__congress.pdf")
+    finally:
+        ocr.tessdata_dir.cache_clear()
+    assert doc.needs_ocr == [1] and doc.scanned == []
     assert "page 1 has no text layer; it needs OCR before it can be checked" in doc.warnings
+    assert any("apt-get install tesseract-ocr tesseract-ocr-eng" in w for w in doc.warnings)
 
 
 def test_invisible_ocr_layer_is_text() -> None:
@@ -130,7 +145,7 @@ def test_invisible_ocr_layer_is_text() -> None:
 
 def test_empty_user_password_opens() -> None:
     doc = parse_file(FIXTURES / "miner__encrypted_doc_no_id.pdf")
-    assert doc.needs_ocr  # image-only pages are flagged, not silently empty
+    assert doc.needs_ocr or doc.scanned  # image-only pages are read by OCR or flagged, not silently empty
     assert_source_map(doc)
 
 

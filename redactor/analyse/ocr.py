@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import regex
 
+from redactor.document import Document
+from redactor.findings import Span
+
 # A token with both letters and digits in it (the only kind there is anything to repair in)
 TOKEN = regex.compile(r"(?<![\p{L}\p{N}_@.:])(?=[\p{L}\p{N}]*\p{N})(?=[\p{L}\p{N}]*\p{L})"
                       r"[\p{L}\p{N}]+(?![\p{L}\p{N}_@])")
@@ -22,6 +25,9 @@ INWARD = regex.compile(r"(?i)(?<=\b[a-z]{1,2}\d[a-z\d]?[ \u00a0])\d[a-z]{2}$")
 QUANTITY = regex.compile(r"(?i)^\d+(?:st|nd|rd|th|s|am|pm|mg|ml|kg|km|cm|mm|hrs?|mins?|yrs?|wks?|y|m|w|d|x)$")
 TO_LETTER = {"0": "o", "1": "l"}
 TO_DIGIT = {"O": "0", "o": "0", "l": "1", "I": "1"}
+# A lone 6 between lower-case letters of a word is an accented o read as a digit: "W6jcik" for "Wójcik".
+INNER = regex.compile(r"(?<=\p{L})6(?=\p{Ll})")
+INNER_LETTER = {"6": "o"}
 
 
 def _letters(token: str) -> str:
@@ -55,7 +61,9 @@ def repair_ocr(text: str) -> str:
         lower = any(c.islower() for c in tok)
         plate = not lower and regex.search(r"\d\d", tok)      # SK11IYN: a registration's digits come in pairs
         wordlike = letters >= 3 or lower and letters >= 2          # not "v0" of "v0.6"
-        if all(c in "01" for c in tok if c.isdigit()) and digits <= letters and wordlike \
+        if digits == 1 and letters >= 4 and INNER.search(tok) and lower and not CODE.match(tok):
+            out[m.start():m.end()] = INNER.sub(lambda d: INNER_LETTER[d.group(0)], tok)   # W6jcik (Wójcik)
+        elif all(c in "01" for c in tok if c.isdigit()) and digits <= letters and wordlike \
                 and not CODE.match(tok) and not plate:
             out[m.start():m.end()] = _letters(tok)          # Si0bhan, Ha11, Te1, S0LICIT0RS
         elif digits >= 2 and all(c in TO_DIGIT for c in tok if c.isalpha()) and letters <= 2:
@@ -65,3 +73,24 @@ def repair_ocr(text: str) -> str:
         if sum(c.isdigit() for c in piece) >= 3 and any(c in TO_DIGIT for c in piece):
             out[m.start():m.end()] = _digits(piece)
     return "".join(out)
+
+
+def mark_uncertain(doc: Document, spans: list[Span]) -> list[Span]:
+    """Spans on words a scanned page's OCR read with low confidence, their explanation saying so.
+
+    The parser lists those words in each OCR block's location (`ocr_low_confidence`: offsets in the block
+    and confidence); a reviewer should compare them with the page image before deciding."""
+    if not getattr(doc, "scanned", None):
+        return spans
+    out = []
+    for s in spans:
+        worst = None
+        for b in doc.blocks_in(s.start, s.end):
+            for a, z, conf in b.location.get("ocr_low_confidence", ()):
+                if b.start + a < s.end and b.start + z > s.start:
+                    worst = conf if worst is None else min(worst, conf)
+        if worst is not None:
+            s = s.with_(explanation=f"{s.explanation}; OCR was unsure of this text (confidence {worst:.0f}%): "
+                                    "check it against the page image")
+        out.append(s)
+    return out

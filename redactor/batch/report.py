@@ -31,7 +31,15 @@ def file_entry(row: dict[str, Any]) -> dict[str, Any]:
     if row["status"] == "failed":
         attention.append("not redacted: " + row["reason"])
     if needs_ocr:
-        attention.append(f"{len(needs_ocr)} page(s) without a text layer need OCR")
+        attention.append(f"{len(needs_ocr)} page(s) without a text layer could not be read")
+    ocr = s.get("ocr") or {}
+    scanned = ocr.get("pages", {})
+    if scanned:
+        worst = min(scanned.items(), key=lambda kv: kv[1]["confidence"])
+        low = sum(p["low_confidence_words"] for p in scanned.values())
+        attention.append(f"{len(scanned)} scanned page(s) read by OCR in {ocr.get('seconds', 0):.1f} s, lowest mean "
+                         f"confidence {worst[1]['confidence']:.0f}% (page {worst[0]})"
+                         + (f"; {low} low-confidence word(s) to check against the image" if low else ""))
     if review:
         attention.append(f"{len(review)} low-confidence finding(s) to check")
     if opinions.get("statements"):
@@ -41,7 +49,8 @@ def file_entry(row: dict[str, Any]) -> dict[str, Any]:
         "words": row.get("words", 0), "bytes": row.get("bytes", 0), "entities": entities,
         "entities_total": sum(entities.values()), "direct_identifiers": direct,
         "needs_review_count": len(review), "needs_review": review, "opinions_about_people": opinions,
-        "needs_ocr": needs_ocr, "redactions": s.get("redactions", 0), "warnings": s.get("warnings", []),
+        "needs_ocr": needs_ocr, "pages": s.get("pages", 0), "ocr": ocr,
+        "redactions": s.get("redactions", 0), "warnings": s.get("warnings", []),
         "output": row.get("output", ""), "log": row.get("log", ""), "seconds": row.get("timings", {}),
         "attempts": row.get("attempts", 1), "attention": attention,
     }
@@ -74,10 +83,12 @@ def build_report(rows: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, 
         "opinions_about_people": sum(f["opinions_about_people"].get("statements", 0) for f in files),
         "files_needing_ocr": sum(bool(f["needs_ocr"]) for f in files),
         "by_format": by_format(files),
+        "pages": sum(f["pages"] for f in files),
+        "pages_read_by_ocr": sum(len(f["ocr"].get("pages", {})) for f in files),
     }
     return {
         "tool": f"redactor {__version__}", "generated": datetime.now(UTC).isoformat(timespec="seconds"), **meta,
-        "totals": totals, "files": files,
+        "totals": totals, "ocr_seconds": round(sum(f["ocr"].get("seconds", 0.0) for f in files), 1), "files": files,
         "failures": [{"path": f["path"], "reason": f["reason"]} for f in files if f["status"] == "failed"],
         "needs_ocr": [{"path": f["path"], "pages": f["needs_ocr"]} for f in files if f["needs_ocr"]],
         "skipped": [{"path": f["path"], "reason": f["reason"]} for f in files if f["status"] == "skipped"],
@@ -115,6 +126,15 @@ def _e(value: Any) -> str:
     return html.escape(str(value))
 
 
+def ocr_cell(ocr: dict[str, Any]) -> str:
+    """'2 p., 94% / 61%': pages read by OCR and each page's mean confidence."""
+    pages = ocr.get("pages", {})
+    if not pages:
+        return ""
+    return f"{len(pages)} p., " + " / ".join(f"{p['confidence']:.0f}%" for _, p in sorted(pages.items(),
+                                                                                          key=lambda kv: int(kv[0])))
+
+
 def render_html(report: dict[str, Any]) -> str:
     """A self-contained, readable HTML page of the report."""
     t = report["totals"]
@@ -122,16 +142,19 @@ def render_html(report: dict[str, Any]) -> str:
     summary = (f"{t['files']} file(s): {t['done']} redacted, {t['failed']} failed, {t['skipped']} skipped; "
                f"{t['words']:,} words; {t['redactions']:,} redactions; {t['needs_review']} low-confidence "
                f"finding(s) to check; {t['opinions_about_people']} opinion(s) about identifiable people; "
-               f"{t['files_needing_ocr']} file(s) need OCR.")
+               f"{t['files_needing_ocr']} file(s) with pages that could not be read; "
+               f"{t.get('pages_read_by_ocr', 0)} scanned page(s) read by OCR in {report.get('ocr_seconds', 0)} s.")
     head = "".join(f"<th scope=\"col\">{_e(h)}</th>" for h in
-                   ["#", "File", "Status", "Needs attention", "Words", *types, "Low conf.", "Opinions", "Redactions"])
+                   ["#", "File", "Status", "Needs attention", "Words", "Pages", "OCR", *types, "Low conf.", "Opinions",
+                    "Redactions"])
     rows = []
     for n, f in enumerate(report["files"], start=1):
         cls = "failed" if f["status"] == "failed" else "ocr" if f["needs_ocr"] else f["status"]
         attention = "".join(f"<li>{_e(a)}</li>" for a in f["attention"])
         cells = [f"<td class=n>{n}</td>", f"<td>{_e(f['path'])}</td>", f"<td>{_e(f['status'])}</td>",
                  f"<td>{'<ul>' + attention + '</ul>' if attention else (_e(f['reason']) or '')}</td>",
-                 f"<td class=n>{f['words']:,}</td>",
+                 f"<td class=n>{f['words']:,}</td>", f"<td class=n>{f.get('pages', 0) or ''}</td>",
+                 f"<td>{_e(ocr_cell(f.get('ocr') or {}))}</td>",
                  *(f"<td class=n>{f['entities'].get(ty, 0)}</td>" for ty in types),
                  f"<td class=n>{f['needs_review_count']}</td>",
                  f"<td class=n>{f['opinions_about_people'].get('statements', 0)}</td>",

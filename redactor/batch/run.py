@@ -82,7 +82,7 @@ class Progress(Protocol):
     """Where a run reports progress (a rich bar in the terminal; nothing in tests)."""
 
     def start(self, files: int, total_bytes: int, runner: str) -> None: ...
-    def advance(self, rel: str, size: int, words: int, status: str) -> None: ...
+    def advance(self, rel: str, size: int, words: int, status: str, pages: int = 0) -> None: ...
     def note(self, message: str) -> None: ...
     def stop(self) -> None: ...
 
@@ -93,7 +93,7 @@ class QuietProgress:
     def start(self, files: int, total_bytes: int, runner: str) -> None:
         """Nothing to show."""
 
-    def advance(self, rel: str, size: int, words: int, status: str) -> None:
+    def advance(self, rel: str, size: int, words: int, status: str, pages: int = 0) -> None:
         """Nothing to show."""
 
     def note(self, message: str) -> None:
@@ -260,7 +260,8 @@ def _drive(queue: deque[Job], pending: dict[Any, tuple[Job, Task]], runner: Runn
                 queue.appendleft(replace(job, retries=1))   # it may have been a neighbour's crash
                 continue
             _finish(job, result, opts, profile, manifest, outcome)
-            progress.advance(job.entry.rel, job.entry.size, int(result.summary.get("words", 0)), result.status)
+            progress.advance(job.entry.rel, job.entry.size, int(result.summary.get("words", 0)), result.status,
+                             int(result.summary.get("pages", 0)))
 
 
 def _task(job: Job, opts: BatchOptions, profile: Any, register: Any, manifest: Manifest,

@@ -90,6 +90,8 @@ def process(task: Task) -> FileResult:
         if stage == "parse":
             parsed.append(made)
             result.fmt = made.format
+            if made.scanned:   # OCR is most of a scan's parse time: the report shows it apart
+                result.seconds["ocr"] = float(made.metadata.get("ocr", {}).get("seconds", 0.0))
         elif stage == "analyse":
             result.summary = summarise(parsed[0], made, task.review_threshold)
 
@@ -125,7 +127,18 @@ def summarise(doc: Document, analysis: Analysis, review_threshold: float) -> dic
     return {"format": doc.format, "converted_from": doc.metadata.get("converted_from", ""),
             "words": len(doc.text.split()), "entities": dict(sorted(counts.items())),
             "needs_review": review, "opinions_about_people": {"people": people, "statements": statements},
-            "needs_ocr": list(doc.needs_ocr), "warnings": list(analysis.warnings)}
+            "needs_ocr": list(doc.needs_ocr), "warnings": list(analysis.warnings),
+            "pages": int(doc.metadata.get("pages", 0) or 0) if doc.format == "pdf" else 0, **ocr_summary(doc)}
+
+
+def ocr_summary(doc: Document) -> dict[str, Any]:
+    """For a PDF with scanned pages: OCR's time and each page's mean confidence and low-confidence words."""
+    ocr = doc.metadata.get("ocr")
+    if not ocr:
+        return {}
+    return {"ocr": {"engine": ocr.get("engine", ""), "seconds": ocr.get("seconds", 0.0),
+                    "pages": {n: {"confidence": p["confidence"], "low_confidence_words": p["low_confidence_words"]}
+                              for n, p in ocr.get("pages", {}).items()}}}
 
 
 def opinion_counts(analysis: Analysis) -> tuple[int, int]:

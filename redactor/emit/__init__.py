@@ -63,9 +63,12 @@ def emit(doc: Document, source: bytes, planned: Sequence[Planned], unreadable_pa
     if doc.format == "pdf" and doc.needs_ocr:
         pages = ", ".join(map(str, doc.needs_ocr))
         if unreadable_pages != "rasterise":
-            raise VerificationError(f"{file_name(doc)}: page(s) {pages} have no text layer, so their content was "
-                                    "not analysed and cannot be verified; OCR the PDF first, or use a profile with "
-                                    "'unreadable_pages: rasterise'",
+            from redactor.parse.ocr import unavailable
+
+            why = unavailable() or "OCR could not read them either (see the warnings)"
+            raise VerificationError(f"{file_name(doc)}: page(s) {pages} have no text layer that could be read, so "
+                                    f"their content was not analysed and cannot be verified: {why}; or use a profile "
+                                    "with 'unreadable_pages: rasterise'",
                                     [f"page {p}: no text layer" for p in doc.needs_ocr])
         options["rasterise_pages"] = list(doc.needs_ocr)
     emitter = EMITTERS.get(doc.format)

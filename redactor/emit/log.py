@@ -48,6 +48,9 @@ def describe_location(block: Block | None) -> str:
     keys = [k for k in LOCATION_KEYS if k in loc] + [k for k in loc if k not in LOCATION_KEYS]
     for k in keys:
         v = loc[k]
+        if k == "ocr_confidence":
+            parts.append(f"read by OCR, confidence {v:.0f}%")
+            continue
         if isinstance(v, (str, int, float)) and not isinstance(v, bool) and k != "part":
             parts.append(f"{k} {v}")
     if block.kind == "table_cell" and not any(p.startswith(("row", "cell")) for p in parts):

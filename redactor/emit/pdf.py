@@ -3,7 +3,8 @@
 The only PDF writer (pikepdf). For each page with redactions the glyphs are taken out of the content
 stream (`pdf_glyphs`), a box with the replacement's label is drawn over each removed stretch
 (`pdf_marks`), and the saved result is read back with the parser: a page whose remaining characters
-are not exactly the original ones, in the same places, is rasterised instead (`pdf_raster`).
+are not exactly the original ones, in the same places, is rasterised instead (`pdf_raster`). A page the
+parser read by OCR is rebuilt from its image, the redactions burnt into the pixels (`pdf_scan`).
 Metadata, XMP, annotations, forms, outlines, attachments, scripts and earlier revisions are removed;
 a tagged file keeps its structure tree, without the free text in it (`pdf_structure`).
 """
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 import pikepdf
 
 from redactor.document import Document
-from redactor.emit import pdf_glyphs, pdf_marks, pdf_raster, pdf_structure
+from redactor.emit import pdf_glyphs, pdf_marks, pdf_raster, pdf_scan, pdf_structure
 from redactor.emit.base import Replacement
 from redactor.emit.pdf_marks import Mark
 from redactor.errors import ParseError, plain
@@ -68,14 +69,19 @@ def redact_pdf(doc: Document, source: bytes, replacements: Sequence[Replacement]
     except pikepdf.PdfError as exc:
         raise ParseError(f"{doc.path}: the source PDF cannot be opened for writing ({plain(exc)})") from exc
     with pk:
-        chars = page_chars(source, plans) if plans else {}
+        chars = page_chars(source, [n for n in plans if n not in doc.scanned]) if plans else {}
         raster: dict[int, str] = {}
         edited: dict[int, Edited] = {}
         font = pdf_marks.label_font(pk)
         for n, p in sorted(plans.items()):
+            if n in doc.scanned:
+                continue
             reason = edit_page(pk, doc, n, p, chars.get(n, []), font, edited)
             if reason:
                 raster[n] = reason
+        if doc.scanned:
+            pdf_scan.rebuild_pages(pk, doc, source, {n: plans[n].marks for n in doc.scanned if n in plans},
+                                   {n: plans[n].offsets for n in doc.scanned if n in plans}, font, LABEL_FONT)
         scrub(pk, pdf_structure.redacted_strings(doc, replacements))
         out = save(pk)
         if edited:

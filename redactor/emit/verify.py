@@ -129,6 +129,14 @@ def _unescape_all(items: list[str]) -> list[str]:
 
 
 FONT_PROGRAMS = {"/FontFile", "/FontFile2", "/FontFile3"}
+# The PDF format's own names for what an object is: "/Page" is no trace of a redacted "Page" (a surname, or
+# OCR's reading of a footer). Names a file chooses itself (fonts, resources) are still read.
+PDF_NAMES = frozenset(["/Page", "/Pages", "/Catalog", "/Type", "/Subtype", "/Image", "/XObject", "/Font",
+                       "/Type1", "/Helvetica", "/WinAnsiEncoding", "/DeviceGray", "/DeviceRGB", "/DCTDecode",
+                       "/FlateDecode", "/Resources", "/Contents", "/MediaBox", "/Parent", "/Kids", "/Count",
+                       "/Length", "/Filter", "/Width", "/Height", "/BitsPerComponent", "/ColorSpace"])
+# In what OCR reads from a page image, a word of one or two small letters is as often specks as text
+OCR_SPECKS = re.compile(r"(?<![^\W_])[a-z]{1,2}(?![^\W_])")
 
 
 def _pdf_text(data: bytes, fonts: list[str] | None = None) -> str:
@@ -162,9 +170,14 @@ def _pdf_text(data: bytes, fonts: list[str] | None = None) -> str:
             parts.append(str(obj))
         elif isinstance(obj, pypdf.generic.ByteStringObject):
             parts.append(bytes(obj).decode("latin-1", "ignore"))
-        elif isinstance(obj, pypdf.generic.NameObject):
+        elif isinstance(obj, pypdf.generic.NameObject) and str(obj) not in PDF_NAMES:
             parts.append(str(obj))
-        if isinstance(obj, pypdf.generic.StreamObject):
+        if isinstance(obj, pypdf.generic.StreamObject) and obj.get("/Subtype") == "/Image":
+            try:
+                parts.append(_image_text(obj))
+            except (ValueError, NotImplementedError, pypdf.errors.PdfReadError) as exc:
+                parts.append(f"<undecodable image: {plain(exc)}>")
+        elif isinstance(obj, pypdf.generic.StreamObject):
             try:
                 parts.append(obj.get_data().decode("latin-1", "ignore"))
             except (ValueError, NotImplementedError, pypdf.errors.PdfReadError) as exc:
@@ -184,6 +197,35 @@ def _pdf_text(data: bytes, fonts: list[str] | None = None) -> str:
     if reader.metadata:
         parts += [str(v) for v in reader.metadata.values()]
     return "\n".join(parts)
+
+
+def _image_text(stream: object) -> str:
+    """What an image stream holds as text: a JPEG's header segments (comments, EXIF, XMP), not its pixels.
+
+    Compressed pixels read as Latin-1 are noise in which any short name turns up by chance; the text an
+    image shows is read by OCR instead (`ocr_pages`). Image streams of other kinds hold only pixels."""
+    filters = stream.get("/Filter")  # type: ignore[attr-defined]
+    names = [str(f) for f in filters] if isinstance(filters, list) else [str(filters)]
+    if "/DCTDecode" not in names:
+        return ""
+    data: bytes = stream.get_data()  # type: ignore[attr-defined]
+    return jpeg_headers(data).decode("latin-1", "ignore")
+
+
+def jpeg_headers(data: bytes) -> bytes:
+    """The marker segments of a JPEG before its first scan (where comments and metadata live)."""
+    out = []
+    i = 2 if data[:2] == b"\xff\xd8" else len(data)
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        if marker == 0xDA:      # start of scan: entropy-coded pixels follow
+            break
+        if marker == 0xFE or 0xE0 <= marker <= 0xEF:   # comment, application data (EXIF, XMP, ICC)
+            out.append(data[i + 4:i + 2 + length])
+        i += 2 + length
+    if i + 4 <= len(data) and data[i] != 0xFF:
+        out.append(data[i:])    # not a well-formed JPEG: keep the rest, to be safe
+    return b"\n".join(out)
 
 
 def search_terms(redacted: str, entity_type: str, replacement_words: set[str]) -> list[str]:
@@ -281,7 +323,7 @@ def _may_contain(folded_haystack: str, term: str) -> bool:
 
 
 def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, str]], kept_text: str = "",
-           replacements: Iterable[str] = (), source: bytes | None = None) -> list[str]:
+           replacements: Iterable[str] = (), source: bytes | None = None, ocr_pages: Iterable[int] = ()) -> list[str]:
     """Findings (empty when clean): each redacted string or name word that the output still contains.
 
     `redacted_strings` are strings or (string, entity type) pairs; `kept_text` is the original's text
@@ -289,6 +331,8 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
     in their place (their words are not searched for); `source`, the original file, lets single words
     that are also the format's own machinery be told apart (see `machinery`). Whole redacted strings
     are always searched for, except numbers under four digits, which every binary format is full of.
+    `ocr_pages` are PDF pages that are images (scans): they are OCR'd afresh and what OCR reads there is
+    searched too; without the OCR engine they cannot be proven clean.
     """
     items = [(i, "") if isinstance(i, str) else i for i in redacted_strings]
     out_fonts: list[str] = []   # a PDF's font programs, checked apart (see `machinery`)
@@ -296,6 +340,13 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
         haystack = _pdf_text(output, out_fonts) if fmt == "pdf" else output_text(output, fmt)
     except Exception as exc:  # noqa: BLE001 - any failure to read must stop the write, with the reason
         return [f"the {fmt} output cannot be read back ({type(exc).__name__}: {plain(exc)}); it cannot be proven clean"]
+    ocr_pages = list(ocr_pages)
+    if fmt == "pdf" and ocr_pages:
+        try:
+            haystack += "\n" + "\n".join(ocr_text(output, ocr_pages))
+        except Exception as exc:  # noqa: BLE001 - a page that cannot be read again cannot be proven clean
+            return [(f"the scanned page(s) {', '.join(map(str, ocr_pages))} of the output could not be read by OCR "
+                     f"({plain(exc)}); they cannot be proven clean")]
     replacements = list(replacements)
     rwords = {w.casefold() for r in replacements for w in WORD.findall(r)}
     shown = Haystack(kept_text + "\n" + "\n".join(replacements))   # what the output may legitimately contain
@@ -344,6 +395,24 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
                 findings.append(f"{_mask(term)} ({etype or 'redacted text'}) still present: "
                                 f"…{_mask_in(where, every_term)}…")
     return findings
+
+
+def ocr_text(output: bytes, pages: Iterable[int]) -> list[str]:
+    """What OCR reads in the images of each listed PDF page, taken out of the file as an adversary would:
+    the pixels themselves, not the page as displayed, so a box drawn over an image hides nothing here."""
+    import pypdf
+
+    from redactor.parse import ocr
+
+    ocr.require()
+    reader = pypdf.PdfReader(io.BytesIO(output))
+    texts = []
+    for n in pages:
+        page = reader.pages[n - 1]
+        width = float(page.mediabox.width) or 1.0
+        images = [(f.image, f.image.width * 72 / width) for f in page.images if f.image is not None]
+        texts.append(OCR_SPECKS.sub(" ", "\n".join(ocr.read_image_text(images))))
+    return texts
 
 
 def _mask(term: str) -> str:

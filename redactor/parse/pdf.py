@@ -21,7 +21,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from redactor.document import Document, DocumentBuilder
 from redactor.errors import EncryptedDocument, ParseError, plain
-from redactor.parse import pdf_layout, pdf_limits, pdf_meta
+from redactor.parse import ocr, pdf_layout, pdf_limits, pdf_meta
+from redactor.parse.ocr import OcrPage
 from redactor.parse.pdf_layout import Glyph, PageBlock
 
 log = logging.getLogger(__name__)
@@ -72,10 +73,44 @@ def parse_pdf(path: Path, data: bytes, sha256: str) -> Document:
             raise ParseError(f"{name}: none of the {page_count} pages could be read; the file may be damaged")
         if len(reads) != page_count:
             b.warnings.append(f"{name}: {len(reads)} of {page_count} pages could be read; check the rest by hand")
-        add_pages(b, reads, needs_ocr)
+        scans = scan_pages(name, data, sha256, reads, b.warnings)
+        add_pages(b, reads, needs_ocr, scans)
         pdf_meta.add_metadata(b, pk, name)
-        doc = b.build(str(path), "pdf", sha256, metadata={"pages": page_count}, needs_ocr=needs_ocr)
+        metadata: dict[str, Any] = {"pages": page_count}
+        if scans:
+            seconds = round(sum(p.seconds for p in scans.values()), 3)
+            metadata["ocr"] = {"engine": ocr.engine_version(), "seconds": seconds,
+                               "pages": {str(n): p.summary() for n, p in sorted(scans.items())}}
+        doc = b.build(str(path), "pdf", sha256, metadata=metadata, needs_ocr=needs_ocr, scanned=sorted(scans))
     return doc
+
+
+def without_text(read: PageRead) -> bool:
+    """A page that shows something (an image, or many curves: outlined text) but has no text layer."""
+    has_text = any(c["text"].strip() for c in read.chars)
+    return not read.error and not has_text and (read.has_images or read.curves >= MIN_CURVES_FOR_OUTLINED_TEXT)
+
+
+def scan_pages(name: str, data: bytes, sha256: str, reads: list[PageRead], warnings: list[str]) -> dict[int, OcrPage]:
+    """OCR of the pages without a text layer; none (with a warning saying what to install) without the engine."""
+    wanted = [r.number for r in reads if without_text(r)]
+    if not wanted:
+        return {}
+    reason = ocr.unavailable()
+    if reason:
+        warnings.append(f"{name}: page(s) {', '.join(map(str, wanted))} have no text layer and were not read: {reason}")
+        return {}
+    try:
+        scans = ocr.read_pages(data, wanted, sha256)
+    except ParseError as exc:
+        warnings.append(f"{name}: page(s) {', '.join(map(str, wanted))} have no text layer and could not be read by "
+                        f"OCR ({exc}); check them by hand")
+        return {}
+    unread = [n for n, p in scans.items() if p.unread]
+    if unread:
+        warnings.append(f"{name}: OCR read no words on page(s) {', '.join(map(str, unread))}, which are not blank "
+                        "(too faint or noisy, handwriting, a photograph); they cannot be checked")
+    return {n: p for n, p in scans.items() if not p.unread}
 
 
 def open_pikepdf(name: str, data: bytes) -> pikepdf.Pdf:
@@ -202,10 +237,24 @@ def to_glyph(c: dict[str, Any]) -> Glyph:
                  float(c.get("size") or 0.0), pdf_layout.direction_of(float(m[0]), float(m[1])))
 
 
-def add_pages(b: DocumentBuilder, reads: list[PageRead], needs_ocr: list[int]) -> None:
-    """A node per page, then the pages' blocks, with repeated top/bottom lines as headers and footers."""
+def add_pages(b: DocumentBuilder, reads: list[PageRead], needs_ocr: list[int],
+              scans: dict[int, OcrPage] | None = None) -> None:
+    """A node per page, then the pages' blocks, with repeated top/bottom lines as headers and footers.
+
+    A page in `scans` was read by OCR: its node holds the words read, and its words go through the same
+    layout as a text page's glyphs (lines, paragraphs, the ruled tables found in the image)."""
+    scans = scans or {}
     laid: list[tuple[int, list[int], list[PageBlock], float]] = []
     for read in reads:
+        if read.number in scans:
+            scan = scans[read.number]
+            node, offsets = add_scan_node(b, scan)
+            # A page with ruled tables is laid out like a text page, so its tables read row by row; any other
+            # keeps Tesseract's own lines and paragraphs, which follow a curved or uneven scan better
+            blocks = (pdf_layout.layout_page(scan_glyphs(scan), scan.width, scan.height, scan.tables, words=True)
+                      if scan.tables else ocr_blocks(scan))
+            laid.append((node, offsets, blocks, scan.height))
+            continue
         text = "".join(c["text"] for c in read.chars)
         boxes = tuple((float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]))
                       for c in read.chars for _ in c["text"])
@@ -220,7 +269,7 @@ def add_pages(b: DocumentBuilder, reads: list[PageRead], needs_ocr: list[int]) -
             needs_ocr.append(read.number)
             continue
         if not text.strip():
-            if read.has_images or read.curves >= MIN_CURVES_FOR_OUTLINED_TEXT:
+            if without_text(read):
                 needs_ocr.append(read.number)
                 b.warnings.append(f"page {read.number} has no text layer; it needs OCR before it can be checked")
             continue
@@ -230,10 +279,85 @@ def add_pages(b: DocumentBuilder, reads: list[PageRead], needs_ocr: list[int]) -
     mark_running_lines([blocks for _, _, blocks, _ in laid])
     for node, offsets, blocks, _ in laid:
         page = b.nodes[node].locator["page"]
+        scan = scans.get(page) if "ocr" in b.nodes[node].locator else None
         for blk in blocks:
             pieces = [(t, None if i is None else node, 0 if i is None else offsets[i]) for t, i in blk.pieces]
             loc = {k: v for k, v in blk.location.items() if k != "frame_height"}
+            if scan is not None:
+                loc.update(ocr_location(blk, scan))
             b.block(blk.kind, pieces, page=page, **loc)
+
+
+def add_scan_node(b: DocumentBuilder, scan: OcrPage) -> tuple[int, list[int]]:
+    """A scanned page's node: the words read, one space apart, each character boxed by its whole word;
+    and each word's offset in it."""
+    parts: list[str] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    offsets: list[int] = []
+    pos = 0
+    for w in scan.words:
+        if parts:
+            parts.append(" ")
+            boxes.append(boxes[-1])
+            pos += 1
+        offsets.append(pos)
+        parts.append(w.text)
+        boxes += [w.box_pt(scan.dpi)] * len(w.text)
+        pos += len(w.text)
+    node = b.node("".join(parts), tuple(boxes), page=scan.number, width=scan.width, height=scan.height, rotation=0,
+                  ocr={"dpi": scan.dpi, "skew": scan.angle, "confidence": scan.confidence})
+    return node, offsets
+
+
+def ocr_blocks(scan: OcrPage) -> list[PageBlock]:
+    """One paragraph block per paragraph Tesseract found, its lines joined by a space (none after a hyphen
+    that ends a line)."""
+    blocks: list[PageBlock] = []
+    boxes = [w.box_pt(scan.dpi) for w in scan.words]
+    for i, w in enumerate(scan.words):
+        if not blocks or w.para != scan.words[i - 1].para:
+            blocks.append(PageBlock("paragraph", [], boxes[i][1], boxes[i][3], float(i),
+                                    {"frame_height": scan.height}))
+        else:
+            prev = scan.words[i - 1]
+            if w.line == prev.line or not prev.text.endswith("-"):
+                blocks[-1].pieces.append((" ", None))
+        blk = blocks[-1]
+        blk.pieces.append((w.text, i))
+        blk.top, blk.bottom = min(blk.top, boxes[i][1]), max(blk.bottom, boxes[i][3])
+    return blocks
+
+
+def scan_glyphs(scan: OcrPage) -> list[Glyph]:
+    """OCR's words as the layout's glyphs: each as tall as the line OCR found it on (a word's own box is as
+    tall as its letters: "on" and "Kelly" differ, which would read as a paragraph gap), and sized by the
+    tallest line of OCR's paragraph (a line without descenders is no smaller type)."""
+    lines: dict[int, tuple[float, float]] = {}
+    boxes = [w.box_pt(scan.dpi) for w in scan.words]
+    for w, (_, top, _, bottom) in zip(scan.words, boxes):
+        lo, hi = lines.get(w.line, (top, bottom))
+        lines[w.line] = (min(lo, top), max(hi, bottom))
+    sizes: dict[int, float] = {}
+    for w in scan.words:
+        sizes[w.para] = max(sizes.get(w.para, 0.0), lines[w.line][1] - lines[w.line][0])
+    return [Glyph(w.text, x0, lines[w.line][0], x1, lines[w.line][1], round(sizes[w.para], 2))
+            for w, (x0, _, x1, _) in zip(scan.words, boxes)]
+
+
+def ocr_location(blk: PageBlock, scan: OcrPage) -> dict[str, Any]:
+    """A scanned block's OCR confidence (mean over its words) and its low-confidence words, as
+    [start, end, confidence] offsets in the block, so the review can point at what OCR was unsure of."""
+    confs: list[float] = []
+    low: list[list[float]] = []
+    pos = 0
+    for text, i in blk.pieces:
+        if i is not None:
+            w = scan.words[i]
+            confs.append(w.confidence)
+            if w.low:
+                low.append([pos, pos + len(text), w.confidence])
+        pos += len(text)
+    return {"ocr_confidence": round(sum(confs) / len(confs), 1) if confs else 0.0, "ocr_low_confidence": low}
 
 
 def running_key(text: str) -> str:

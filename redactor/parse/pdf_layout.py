@@ -125,15 +125,17 @@ def build_lines(indices: Sequence[int], boxes: dict[int, Box], glyphs: Sequence[
     return [ln for ln in lines if any(glyphs[i].text.strip() for i in ln.glyphs)]
 
 
-def line_pieces(line: Line, boxes: dict[int, Box], glyphs: Sequence[Glyph]) -> list[tuple[str, int | None]]:
-    """The line's glyphs, with a synthetic space where a gap between two glyphs is a word break."""
+def line_pieces(line: Line, boxes: dict[int, Box], glyphs: Sequence[Glyph],
+                words: bool = False) -> list[tuple[str, int | None]]:
+    """The line's glyphs, with a synthetic space where a gap between two glyphs is a word break (between
+    every two glyphs when the glyphs are whole words, as OCR's are)."""
     pieces: list[tuple[str, int | None]] = []
     prev: int | None = None
     for i in line.glyphs:
         g = glyphs[i]
         if prev is not None and g.text.strip() and glyphs[prev].text.strip():
             gap = boxes[i][0] - boxes[prev][2]
-            if gap > WORD_GAP * max(min(g.size, glyphs[prev].size), 1.0):
+            if words or gap > WORD_GAP * max(min(g.size, glyphs[prev].size), 1.0):
                 pieces.append((" ", None))
         pieces.append((g.text, i))
         prev = i
@@ -211,11 +213,11 @@ def paragraphs(lines: Sequence[Line], glyphs: Sequence[Glyph], in_cell: bool = F
 
 
 def paragraph_pieces(para: Sequence[Line], boxes: dict[int, Box],
-                     glyphs: Sequence[Glyph]) -> list[tuple[str, int | None]]:
+                     glyphs: Sequence[Glyph], words: bool = False) -> list[tuple[str, int | None]]:
     """Lines of a paragraph joined by a synthetic space (none after a hyphen that ends a line)."""
     pieces: list[tuple[str, int | None]] = []
     for ln in para:
-        lp = line_pieces(ln, boxes, glyphs)
+        lp = line_pieces(ln, boxes, glyphs, words)
         if pieces and lp and not pieces[-1][0].endswith("-"):
             pieces.append((" ", None))
         pieces.extend(lp)
@@ -223,8 +225,9 @@ def paragraph_pieces(para: Sequence[Line], boxes: dict[int, Box],
 
 
 def layout_page(glyphs: Sequence[Glyph], width: float, height: float,
-                tables: Sequence[Sequence[Sequence[Box | None]]] = ()) -> list[PageBlock]:
-    """Blocks of one page in reading order; tables are given as rows of cell boxes (or None)."""
+                tables: Sequence[Sequence[Sequence[Box | None]]] = (), words: bool = False) -> list[PageBlock]:
+    """Blocks of one page in reading order; tables are given as rows of cell boxes (or None). `words`: each
+    glyph is a whole word (OCR), so two glyphs side by side always have a space between them."""
     dup = duplicates(glyphs)
     in_cell = assign_cells(glyphs, dup, tables)
     blocks: list[PageBlock] = []
@@ -241,14 +244,14 @@ def layout_page(glyphs: Sequence[Glyph], width: float, height: float,
         sizes = [glyphs[i].size for ln in lines for i in ln.glyphs if glyphs[i].text.strip()]
         body = statistics.median(sizes) if sizes else 0.0
         for rank, para in enumerate(paragraphs(lines, glyphs)):
-            pieces = paragraph_pieces(para, boxes, glyphs)
+            pieces = paragraph_pieces(para, boxes, glyphs, words)
             if not pieces:
                 continue
             kind = "heading" if len(para) == 1 and body and para[0].size >= 1.15 * body else "paragraph"
             order = float(rank) if geometric else float(min(para[0].glyphs))
             blocks.append(PageBlock(kind, pieces, min(ln.top for ln in para), max(ln.bottom for ln in para),
                                     order, {"frame_height": height if direction in (0, 2) else width}))
-    cells = table_blocks(glyphs, in_cell, width, height)
+    cells = table_blocks(glyphs, in_cell, width, height, words)
     if any_geometric:
         # Geometric order has no stream positions: put each table before the first paragraph below it.
         tops = sorted((b.top, b.order) for b in blocks)
@@ -284,7 +287,7 @@ def assign_cells(glyphs: Sequence[Glyph], skip: set[int],
 
 
 def table_blocks(glyphs: Sequence[Glyph], in_cell: dict[int, tuple[int, int, int]],
-                 width: float, height: float) -> list[PageBlock]:
+                 width: float, height: float, words: bool = False) -> list[PageBlock]:
     """One `table_cell` block per paragraph of each cell, placed at the table's first glyph."""
     cells: dict[tuple[int, int, int], list[int]] = {}
     for i in sorted(in_cell):
@@ -298,7 +301,7 @@ def table_blocks(glyphs: Sequence[Glyph], in_cell: dict[int, tuple[int, int, int
         boxes = {i: framed(glyphs[i], width, height, direction) for i in idx}
         lines = build_lines(idx, boxes, glyphs)
         for p, para in enumerate(paragraphs(lines, glyphs, in_cell=True)):
-            pieces = paragraph_pieces(para, boxes, glyphs)
+            pieces = paragraph_pieces(para, boxes, glyphs, words)
             if pieces:
                 # Cells keep table order (row, column) at the stream position of the table.
                 order = first[t] + (r * 1000 + c) * 1e-6 + p * 1e-9

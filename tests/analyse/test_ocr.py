@@ -13,6 +13,7 @@ from redactor.analyse.ocr import repair_ocr
     ("S0LICIT0RS", "SOLICITORS"),
     ("d.o.b. O3/1O/2O13", "d.o.b. 03/10/2013"),
     ("H&C No. 382 1l7 44O9", "H&C No. 382 117 4409"),
+    ("HW = Hope W6jcik (Child A)", "HW = Hope Wojcik (Child A)"),     # an accented o read as a 6
 ])
 def test_repaired(text, want):
     assert repair_ocr(text) == want
@@ -23,6 +24,7 @@ def test_repaired(text, want):
     "the 1st, 2nd and 3rd; 10am; 50mg; the 1990s; (4y 1m)",                     # ordinals and units
     "jd_rxx19 and kaz_01",                                                       # handles keep their digits
     "Draft v0.6, v1.0",                                                          # versions
+    "Flat 6b, unit A6a, K6, 6am",                                                # a 6 that is a 6
 ])
 def test_codes_untouched(text):
     assert repair_ocr(text) == text

@@ -253,3 +253,44 @@ def test_the_case_page_lists_exports_by_who_when_and_hash_as_the_role_may_see_th
     assert pub["sha256"][:16] in page and "<td>rita</td>" in page and "<td>fiona</td>" in page
     rita_page = env.client("rita").get(f"/cases/{env.case}").text
     assert f'data-export-id="{pub["id"]}"' in rita_page and f'data-export-id="{foi["id"]}"' not in rita_page
+
+
+@pytest.mark.skipif(bool(__import__("redactor.parse.ocr", fromlist=["unavailable"]).unavailable()),
+                    reason="Tesseract is not installed (scripts/system-deps.sh)")
+def test_a_scanned_pdf_is_read_reviewed_and_exported_with_the_names_burnt_out(env: Env, tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    from redactor.emit.verify import ocr_text
+    from redactor.testing import scanned_pdf
+    from tests.service.conftest import PARAGRAPHS, wait_ready
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("Helvetica", 11)
+    for n, line in enumerate(PARAGRAPHS):
+        c.drawString(60, 760 - 20 * n, line)
+    c.showPage()
+    c.save()
+    r = env.upload(scanned_pdf(buf.getvalue(), 300, skew=0.7, noise=5.0, jpeg_quality=75), "scan.pdf")
+    assert r.status_code == 202, r.text
+    doc = int(r.json()["id"])
+    assert wait_ready(env.admin, doc, timeout=120)["status"] == "ready"
+    text = _review_all(env, doc)
+    assert "Shannon Mitchell" in text and MISSED in text        # the page's words came from OCR
+    x = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
+    assert x.status_code == 201, x.text
+    out = env.admin.get(x.json()["download_url"]).content
+    seen = ocr_text(out, [1])[0]
+    assert "social worker" in seen
+    for name in ("Kayden", "Shannon", "Mitchell", "Gordon", "Baxter", "0141"):
+        assert name not in seen
+    assert leaks_in_pdf(out, ["Kayden", "Shannon", "Mitchell", "Gordon", "Baxter"]) == []
+
+
+def leaks_in_pdf(data: bytes, words: list[str]) -> list[str]:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        layer = " ".join(p.extract_text() or "" for p in pdf.pages)
+    assert "health visitor" in layer       # the kept words are searchable
+    return [w for w in words if w in layer]

@@ -1,0 +1,285 @@
+"""OCR: a PDF page rendered to an image (pypdfium2), read by Tesseract (tesserocr) into words with boxes.
+
+The only module that imports tesserocr. A page is rendered as displayed (rotation and crop box applied)
+at `DPI`, which reads 10-point type reliably; Tesseract's words come back in its reading order, grouped
+into lines and paragraphs, each with its box in the image's pixels and a confidence from 0 to 100.
+`OcrWord.box_pt` turns a pixel box into points from the top-left of the displayed page, the frame the
+PDF parser and emitter use for every other page.
+
+Tesseract runs single-threaded (`OMP_THREAD_LIMIT=1`): the batch runs one worker per core, and two
+threads per page only fight over the same core. Rendering and recognition are deterministic, so the
+same file reads to the same text whenever it is parsed again (the review service checks that).
+"""
+from __future__ import annotations
+
+import glob
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from redactor.errors import OcrUnavailable, ParseError, plain
+from redactor.parse import scan_tables
+
+DPI = 300                      # reads 10-point type; 200 dpi loses thin strokes in small print
+MAX_PIXELS = 60_000_000        # an A3 page at 300 dpi is 17 Mpx; beyond this the resolution is lowered
+MIN_DPI = 150
+LOW_CONFIDENCE = 60.0          # Tesseract's word confidence below which a reader should look at the image
+LANGUAGE = "eng"
+BLANK_INK = 0.001              # a page with fewer dark pixels than this share is blank
+MAX_SKEW = 3.0                 # degrees a page may have been fed crooked; straightened before OCR
+INSTALL_HINT = ("install Tesseract and its English data (apt-get install tesseract-ocr tesseract-ocr-eng, or run "
+                "scripts/system-deps.sh) and the tesserocr package (pip install tesserocr)")
+TESSDATA_GLOBS = ("/usr/share/tesseract-ocr/*/tessdata", "/usr/share/tesseract-ocr/tessdata", "/usr/share/tessdata",
+                  "/usr/local/share/tessdata", "/opt/homebrew/share/tessdata")
+CACHE_PAGES = 32               # pages kept per process: the service parses a file again when it redacts it
+
+
+@dataclass(frozen=True, slots=True)
+class OcrWord:
+    """A word Tesseract read: its text, box in image pixels (x0, top, x1, bottom) and confidence (0-100).
+
+    `line` and `para` number the word's line and paragraph on the page, in Tesseract's reading order."""
+
+    text: str
+    box: tuple[int, int, int, int]
+    confidence: float
+    line: int
+    para: int
+
+    def box_pt(self, dpi: float) -> tuple[float, float, float, float]:
+        k = 72.0 / dpi
+        x0, top, x1, bottom = self.box
+        return (round(x0 * k, 3), round(top * k, 3), round(x1 * k, 3), round(bottom * k, 3))
+
+    @property
+    def low(self) -> bool:
+        return self.confidence < LOW_CONFIDENCE
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    """One page as OCR read it: its displayed size in points, the resolution used, words, and time taken."""
+
+    number: int
+    width: float
+    height: float
+    dpi: float
+    words: tuple[OcrWord, ...]
+    seconds: float = 0.0
+    ink: float = 0.0         # share of the page's pixels that are dark: a page with ink and no words was not read
+    angle: float = 0.0       # degrees the image was turned (anticlockwise) to straighten it before OCR
+    tables: tuple[Any, ...] = ()   # ruled tables found in the image: rows of cell boxes in points (`scan_tables`)
+
+    @property
+    def unread(self) -> bool:
+        """True when OCR read nothing on a page that is not blank (noise, handwriting, a photograph)."""
+        return not self.words and self.ink > BLANK_INK
+
+    @property
+    def confidence(self) -> float:
+        """Mean word confidence, weighted by word length (0 when nothing was read)."""
+        total = sum(len(w.text) for w in self.words)
+        return round(sum(w.confidence * len(w.text) for w in self.words) / total, 1) if total else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        return {"confidence": self.confidence, "words": len(self.words),
+                "low_confidence_words": sum(w.low for w in self.words), "dpi": self.dpi, "skew": self.angle,
+                "seconds": round(self.seconds, 3)}
+
+
+@dataclass
+class _Cache:
+    pages: OrderedDict[tuple[str, int, float], OcrPage] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_CACHE = _Cache()
+
+
+@lru_cache(maxsize=1)
+def tessdata_dir() -> str | None:
+    """The folder holding eng.traineddata: $TESSDATA_PREFIX, or where Debian and others install it."""
+    env = os.environ.get("TESSDATA_PREFIX")
+    candidates = [env, os.path.join(env, "tessdata")] if env else []
+    for pattern in TESSDATA_GLOBS:
+        candidates += sorted(glob.glob(pattern), reverse=True)
+    for folder in candidates:
+        if folder and os.path.isfile(os.path.join(folder, f"{LANGUAGE}.traineddata")):
+            return folder
+    return None
+
+
+def unavailable() -> str:
+    """Why OCR cannot run here, with what to install; "" when it can."""
+    try:
+        _tesserocr()
+    except ImportError:
+        return f"the OCR engine is not installed; {INSTALL_HINT}"
+    if tessdata_dir() is None:
+        return f"Tesseract's English language data ({LANGUAGE}.traineddata) was not found; {INSTALL_HINT}"
+    return ""
+
+
+def engine_version() -> str:
+    """'tesseract 5.5.4', for logs and reports."""
+    return "tesseract " + str(_tesserocr().tesseract_version().split()[1])
+
+
+def _tesserocr() -> Any:
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    import tesserocr  # type: ignore[import-untyped]
+
+    return tesserocr
+
+
+def require() -> None:
+    """Raise OcrUnavailable, saying what to install, unless OCR can run."""
+    reason = unavailable()
+    if reason:
+        raise OcrUnavailable(reason)
+
+
+def render_pages(data: bytes, pages: Iterable[int], dpi: float = DPI) -> dict[int, tuple[Any, float]]:
+    """Each listed page (1-based) as a PIL image, as displayed, and the resolution it was rendered at."""
+    import pypdfium2  # type: ignore[import-untyped]
+
+    out: dict[int, tuple[Any, float]] = {}
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise ParseError(f"the PDF cannot be rendered for OCR ({plain(exc)})") from exc
+    try:
+        for n in pages:
+            page = pdf[n - 1]
+            w, h = page.get_size()
+            res = dpi
+            if w * h * (res / 72) ** 2 > MAX_PIXELS:
+                res = max(MIN_DPI, (MAX_PIXELS / (w * h)) ** 0.5 * 72)
+            image = page.render(scale=res / 72, draw_annots=False, may_draw_forms=False).to_pil()
+            out[n] = (image, res)
+            page.close()
+    finally:
+        pdf.close()
+    return out
+
+
+def recognise(image: Any, dpi: float, api: Any = None) -> tuple[OcrWord, ...]:
+    """The words Tesseract reads in a PIL image, in reading order (empty words dropped)."""
+    if api is None:
+        with _api() as own:
+            return recognise(image, dpi, own)
+    tess = _tesserocr()
+    api.SetImage(image.convert("L"))
+    api.SetSourceResolution(round(dpi))
+    api.Recognize()
+    words: list[OcrWord] = []
+    line = para = -1
+    it = api.GetIterator()
+    level = tess.RIL.WORD
+    if it is None:
+        return ()
+    for r in tess.iterate_level(it, level):
+        if r.IsAtBeginningOf(tess.RIL.PARA):
+            para += 1
+        if r.IsAtBeginningOf(tess.RIL.TEXTLINE):
+            line += 1
+        text = (r.GetUTF8Text(level) or "").strip()
+        box = r.BoundingBox(level)
+        if not text or box is None:
+            continue
+        words.append(OcrWord(" ".join(text.split()), tuple(int(v) for v in box), round(float(r.Confidence(level)), 1),
+                             max(line, 0), max(para, 0)))
+    return tuple(words)
+
+
+def skew_angle(image: Any) -> float:
+    """The angle (degrees, anticlockwise, within MAX_SKEW) that makes the page's lines of text level.
+
+    Lines of text are level when the rows of ink are sharpest: the sum of squared differences between
+    neighbouring rows' ink peaks. Searched at a sixth of the resolution, coarse then fine. Tesseract
+    reads a crooked page's prose well enough, but not a ruled table: the rules cut across its lines."""
+    import numpy
+    from PIL import Image
+
+    grey = image.convert("L")
+    small = grey.resize((max(1, grey.width // 6), max(1, grey.height // 6)))
+    ink = Image.fromarray(((numpy.asarray(small) < 160) * 255).astype(numpy.uint8))
+
+    def sharpness(angle: float) -> float:
+        rows = numpy.asarray(ink.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=0),
+                             dtype=numpy.float64).sum(axis=1)
+        return float(((rows[1:] - rows[:-1]) ** 2).sum())
+
+    coarse = max((sharpness(a), a) for a in numpy.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.5))[1]
+    best = max((sharpness(a), a) for a in numpy.arange(coarse - 0.45, coarse + 0.46, 0.05))
+    return round(float(best[1]), 2) if abs(best[1]) >= 0.025 else 0.0
+
+
+def straighten(image: Any, angle: float) -> Any:
+    """The image turned by `angle` degrees about its centre, the corners filled white."""
+    if not angle:
+        return image
+    from PIL import Image
+
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor="white")
+
+
+def _api() -> Any:
+    tess = _tesserocr()
+    return tess.PyTessBaseAPI(path=tessdata_dir() or "", lang=LANGUAGE, psm=tess.PSM.AUTO)
+
+
+def read_pages(data: bytes, pages: Iterable[int], sha256: str = "", dpi: float = DPI) -> dict[int, OcrPage]:
+    """OCR each listed page of a PDF (1-based). Raises OcrUnavailable when the engine is missing.
+
+    Pages of a file already read in this process (same `sha256`) come from a small cache."""
+    require()
+    pages = list(pages)
+    out: dict[int, OcrPage] = {}
+    todo = []
+    for n in pages:
+        hit = _CACHE.pages.get((sha256, n, dpi)) if sha256 else None
+        if hit is not None:
+            out[n] = hit
+        else:
+            todo.append(n)
+    if not todo:
+        return out
+    images = render_pages(data, todo, dpi)
+    with _api() as api:
+        for n in todo:
+            image, res = images[n]
+            start = time.perf_counter()
+            angle = skew_angle(image)
+            image = straighten(image, angle)
+            words = recognise(image, res, api)
+            tables = tuple(scan_tables.ruled_tables(image, res)) if words else ()
+            histogram = image.convert("L").histogram()
+            ink = sum(histogram[:128]) / max(1, image.width * image.height)
+            out[n] = OcrPage(n, round(image.width * 72 / res, 3), round(image.height * 72 / res, 3), res, words,
+                             time.perf_counter() - start, round(ink, 5), angle, tables)
+            if sha256:
+                with _CACHE.lock:
+                    _CACHE.pages[(sha256, n, dpi)] = out[n]
+                    while len(_CACHE.pages) > CACHE_PAGES:
+                        _CACHE.pages.popitem(last=False)
+    return {n: out[n] for n in pages}
+
+
+def read_image_text(images: Iterable[tuple[Any, float]]) -> list[str]:
+    """The text OCR reads in each image, line by line (what the verifier reads on an output page)."""
+    require()
+    texts = []
+    with _api() as api:
+        for image, dpi in images:
+            lines: dict[int, list[str]] = {}
+            for w in recognise(image, dpi, api):
+                lines.setdefault(w.line, []).append(w.text)
+            texts.append("\n".join(" ".join(ws) for _, ws in sorted(lines.items())))
+    return texts
+
