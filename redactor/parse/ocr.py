@@ -188,7 +188,10 @@ def recognise(image: Any, dpi: float, api: Any = None) -> tuple[OcrWord, ...]:
             para += 1
         if r.IsAtBeginningOf(tess.RIL.TEXTLINE):
             line += 1
-        text = (r.GetUTF8Text(level) or "").strip()
+        try:
+            text = (r.GetUTF8Text(level) or "").strip()
+        except RuntimeError:    # tesserocr's "No text returned": an element with no text in it
+            continue
         box = r.BoundingBox(level)
         if not text or box is None:
             continue

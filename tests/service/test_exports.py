@@ -201,10 +201,12 @@ def test_export_history_lists_who_when_and_hashes_and_only_what_the_role_may_dow
         "A reviewer may not export the foi version; ask an administrator or an FOI officer"
 
 
-def test_a_scanned_pdf_says_it_needs_ocr_and_is_refused_in_words_a_web_user_can_follow(env: Env) -> None:
-    from tests.test_batch import pdf_bytes
+def test_a_scan_ocr_cannot_read_says_so_and_is_refused_in_words_a_web_user_can_follow(env: Env) -> None:
+    from redactor.testing import scanned_pdf
+    from tests.test_ocr import LINES, text_pdf
 
-    r = env.upload(pdf_bytes(image=True), "scanned-letter.pdf")
+    # a page so noisy that OCR reads no word on it, although it is not blank
+    r = env.upload(scanned_pdf(text_pdf(LINES[:2]), 300, noise=40.0, jpeg_quality=20, seed=2), "scanned-letter.pdf")
     assert r.status_code == 202, r.text
     doc = r.json()["id"]
     assert wait_ready(env.admin, doc)["status"] == "ready"
