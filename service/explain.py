@@ -54,24 +54,24 @@ def _clause(part: str) -> str:
     m = re.fullmatch(r"Detected by `(\w+)` using pattern `[^`]*`", part)
     if m:
         return f"looks like {PATTERNS.get(m.group(1), m.group(1).replace('_', ' '))}"
-    if re.fullmatch(r"pattern '[^']*'", part):
+    if re.fullmatch(r"pattern `[^`]*`", part):
         return ""
     m = re.fullmatch(r"context word '([^']+)' raised the score by [\d.]+", part)
     if m:
         return f"the word '{m.group(1)}' nearby makes it more likely"
-    m = re.fullmatch(r"another mention of '([^']+)' found at \d+ by .+", part)
+    m = re.fullmatch(r"another mention of a (?:name found|finding) at \d+ by \S+: '(.+)'", part)
     if m:
         return f"'{m.group(1)}' is flagged elsewhere in the document, so this mention is too"
-    m = re.fullmatch(r"initials of '([^']+)' found at \d+ by .+", part)
+    m = re.fullmatch(r"initials (?:of|the document defines for) a name found at \d+ by \S+: '(.+)'", part)
     if m:
         return f"the initials of {m.group(1)}, who is named elsewhere in the document"
     m = re.fullmatch(r"also found by (.+)", part)
     if m:
         sources = {source_name(s.split(" (")[0].strip()) for s in m.group(1).split("),")}
         return "also found by " + ", ".join(sorted(sources))
-    m = re.fullmatch(r"register entry '([^']+)' \(([^)]*)\): form '([^']+)'", part)
+    m = re.fullmatch(r"register entry \(([^)]*)\): '(.+)', as '(.+)'", part)
     if m:
-        return f"the case register lists {m.group(1)} ({m.group(2)}); '{m.group(3)}' is one way of writing the name"
+        return f"the case register lists {m.group(2)} ({m.group(1)}); '{m.group(3)}' is one way of writing the name"
     m = re.fullmatch(r"follows a title \((\w+)\)", part)
     if m:
         return f"comes after the title '{m.group(1)}'"

@@ -7,15 +7,15 @@ from service.explain import plain, source_name
 
 
 @pytest.mark.parametrize("explanation, expected", [
-    ("Detected by `numeric_date` using pattern `d/m/y`; pattern 'd/m/y'", "Looks like a date written in figures"),
-    (("Detected by `police_reference` using pattern `prefix-date-serial`; pattern 'prefix-date-serial'; context word "
+    ("Detected by `numeric_date` using pattern `d/m/y`; pattern `d/m/y`", "Looks like a date written in figures"),
+    (("Detected by `police_reference` using pattern `prefix-date-serial`; pattern `prefix-date-serial`; context word "
      "'police' raised the score by 0.20"),
      "Looks like a police reference number; the word 'police' nearby makes it more likely"),
-    ("another mention of 'Dunmarnock' found at 485 by address:postcode_line",
+    ("another mention of a finding at 485 by address:postcode_line: 'Dunmarnock'",
      "'Dunmarnock' is flagged elsewhere in the document, so this mention is too"),
-    ("initials of 'Morven Blair' found at 1565 by people:title",
+    ("initials of a name found at 1565 by people:title: 'Morven Blair'",
      "The initials of Morven Blair, who is named elsewhere in the document"),
-    (("register entry 'Kelly Robertson' (mother): form 'Ms Robertson'; also found by people:title (PERSON 0.85), "
+    (("register entry (mother): 'Kelly Robertson', as 'Ms Robertson'; also found by people:title (PERSON 0.85), "
      "register (PERSON 0.90), spacy:PERSON (PERSON 0.70)"),
      ("The case register lists Kelly Robertson (mother); 'Ms Robertson' is one way of writing the name; also found by "
      "the case register, the language model, the name rules")),
