@@ -54,6 +54,24 @@ def attribute_folder(folder: Path, publication: bool, details: bool) -> dict[str
     return counts
 
 
+def write_redacted(analysed: list, profile, folder: Path) -> int:
+    """Redact each analysed (path, document, analysis) under the profile into `folder`, as the original's
+    name; a refusal (the pipeline failing closed) is printed and counted. Returns how many were refused."""
+    from redactor.errors import RedactorError
+    from redactor.pipeline import redact
+
+    failures = 0
+    for path, doc, analysis in analysed:
+        try:
+            result = redact(doc, path.read_bytes(), analysis.spans, analysis.statements, profile)
+        except RedactorError as exc:
+            print(f"  {path.name}: not written: {exc}")
+            failures += 1
+            continue
+        (folder / path.name).write_bytes(result.data)
+    return failures
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--formats", default="docx,pdf")
@@ -64,8 +82,7 @@ def main() -> int:
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from redactor.anonymise.profiles import load_profile
-    from redactor.errors import RedactorError
-    from redactor.pipeline import analyse, parse_file, redact
+    from redactor.pipeline import analyse, parse_file
 
     sources = [p for fmt in args.formats.split(",") for p in sorted((DEV / "rendered").glob(f"*.{fmt}"))]
     analysed = []
@@ -80,15 +97,7 @@ def main() -> int:
         folder.mkdir(parents=True, exist_ok=True)
         for old in [] if args.check_only else folder.iterdir():
             old.unlink()
-        failures = 0
-        for path, doc, analysis in analysed:
-            try:
-                result = redact(doc, path.read_bytes(), analysis.spans, analysis.statements, profile)
-            except RedactorError as exc:
-                print(f"  {path.name}: not written: {exc}")
-                failures += 1
-                continue
-            (folder / path.name).write_bytes(result.data)
+        failures = write_redacted(analysed, profile, folder)
         if not args.check_only:
             print(f"== {name}: {len(analysed) - failures} of {len(analysed)} written")
         sys.stdout.flush()

@@ -103,9 +103,9 @@ def main() -> int:
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    from benchmarks.leaks import write_redacted
     from redactor.anonymise.profiles import load_profile
-    from redactor.errors import RedactorError
-    from redactor.pipeline import analyse, parse_file, redact, to_json
+    from redactor.pipeline import analyse, parse_file, to_json
 
     docs = sorted((DEV / "rendered").glob("*.pdf"))
     if args.docs:
@@ -164,16 +164,8 @@ def main() -> int:
             for folder in (pdfs, texts):
                 shutil.rmtree(folder, ignore_errors=True)
                 folder.mkdir(parents=True)
-            failures = 0
             t = time.perf_counter()
-            for scan, doc, analysis in analysed:
-                try:
-                    result = redact(doc, scan.read_bytes(), analysis.spans, analysis.statements, profile)
-                except RedactorError as exc:
-                    print(f"  {scan.name}: not written: {exc}")
-                    failures += 1
-                    continue
-                (pdfs / scan.name).write_bytes(result.data)
+            failures = write_redacted(analysed, profile, pdfs)
             emit_s = time.perf_counter() - t
             for out in sorted(pdfs.iterdir()):
                 independent_ocr(out, texts / f"{out.stem}.txt")
