@@ -86,7 +86,9 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
 
     # 1. other mentions of a name or its parts, in any case (WÓJCIK, Wójcik, Wojcik)
     for m in WORD_RX.finditer(text):
-        word = POSSESSIVE.sub("", m.group(0).rstrip("."))  # Cat's → Cat
+        word = m.group(0).rstrip(".")
+        if word[-1] in "'’sS" and ("'" in word or "’" in word):
+            word = POSSESSIVE.sub("", word)  # Cat's → Cat
         key = fold(word)
         if key not in seeds:
             continue

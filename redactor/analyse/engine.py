@@ -7,6 +7,7 @@ Presidio's own US-only recognisers (SSN, ITIN, US bank, US licence, ...) are not
 from __future__ import annotations
 
 import bisect
+import copy
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -181,6 +182,20 @@ def build_registry() -> RecognizerRegistry:
     return registry
 
 
+class _Results(list):
+    """Results handed to Presidio's enhancer, which deep-copies them before raising scores: a copy of each
+    result with its own explanation and metadata is all it changes, and costs a fraction of `deepcopy`."""
+
+    def __deepcopy__(self, memo: dict) -> list[RecognizerResult]:
+        out = []
+        for r in self:
+            c = copy.copy(r)
+            c.analysis_explanation = copy.copy(r.analysis_explanation)
+            c.recognition_metadata = dict(r.recognition_metadata) if r.recognition_metadata is not None else None
+            out.append(c)
+        return out
+
+
 class ContextEnhancer(LemmaContextAwareEnhancer):
     """Presidio's lemma context enhancer, finding a match's token by binary search instead of a scan, and
     given only the results whose recogniser has context words (Presidio deep-copies every result it is
@@ -193,7 +208,7 @@ class ContextEnhancer(LemmaContextAwareEnhancer):
         key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
         wanted = [r for r in raw_results if (r.recognition_metadata or {}).get(key) in with_context]
         rest = [r for r in raw_results if (r.recognition_metadata or {}).get(key) not in with_context]
-        return super().enhance_using_context(text, wanted, nlp_artifacts, recognizers, context) + rest
+        return super().enhance_using_context(text, _Results(wanted), nlp_artifacts, recognizers, context) + rest
 
     @staticmethod
     def _find_index_of_match_token(word: str, start: int, tokens, tokens_indices: list[int]) -> int:
@@ -205,6 +220,32 @@ class ContextEnhancer(LemmaContextAwareEnhancer):
         return i
 
 
+class Engine(AnalyzerEngine):
+    """Presidio's engine, handing each recogniser its own results in one pass over them (Presidio filters
+    every result once per recogniser, twice), and asking only the recognisers that enhance scores
+    themselves."""
+
+    def _enhance_using_context(self, text: str, raw_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
+                               recognizers: list[EntityRecognizer], context: list[str] | None = None
+                               ) -> list[RecognizerResult]:
+        key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+        by_id: dict[str, list[RecognizerResult]] = {}
+        for r in raw_results:
+            by_id.setdefault(r.recognition_metadata[key], []).append(r)
+        results: list[RecognizerResult] = []
+        for recognizer in recognizers:
+            own = by_id.get(recognizer.id, [])
+            if type(recognizer).enhance_using_context is not EntityRecognizer.enhance_using_context:
+                others = [r for r in raw_results if r.recognition_metadata[key] != recognizer.id]
+                own = recognizer.enhance_using_context(text=text, raw_recognizer_results=own,
+                                                       other_raw_recognizer_results=others,
+                                                       nlp_artifacts=nlp_artifacts, context=context)
+            results.extend(own)
+        return self.context_aware_enhancer.enhance_using_context(text=text, raw_results=results,
+                                                                 nlp_artifacts=nlp_artifacts,
+                                                                 recognizers=recognizers, context=context)
+
+
 _lock = threading.Lock()
 
 
@@ -214,7 +255,7 @@ def get_engine() -> AnalyzerEngine:
     log.info("loading spaCy model %s and recognisers", SPACY_MODEL)
     enhancer = ContextEnhancer(context_similarity_factor=0.3, min_score_with_context_similarity=0.45,
                                          context_prefix_count=4, context_suffix_count=2)
-    return AnalyzerEngine(registry=build_registry(), nlp_engine=build_nlp_engine(), supported_languages=[LANGUAGE],
+    return Engine(registry=build_registry(), nlp_engine=build_nlp_engine(), supported_languages=[LANGUAGE],
                           context_aware_enhancer=enhancer, default_score_threshold=0.0)
 
 

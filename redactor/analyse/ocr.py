@@ -54,6 +54,8 @@ def repair_ocr(text: str) -> str:
     out = list(text)
     for m in TOKEN.finditer(text):
         tok = m.group(0)
+        if tok.isalpha() or tok.isdigit():
+            continue                                    # most tokens: nothing to swap
         digits = sum(c.isdigit() for c in tok)
         letters = len(tok) - digits
         if not digits or not letters or QUANTITY.match(tok) or INWARD.match(text, m.start(), m.end()):

@@ -259,6 +259,17 @@ EXPLAIN = {
 # Web and e-mail addresses: the rules find a person's; one they leave is a public body's.
 ADDRESS_LIKE = regex.compile(r"(?i)\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*"
                              r"\.(?:gov|nhs|scot|wales|police|org|ac)(?:\.uk)?(?:/\S*)?")
+# every match holds one of these (lower-cased): a text without any cannot match, and most texts have none
+_ADDRESS_HINTS = ("http", "www.", "@", ".gov", ".nhs", ".scot", ".wales", ".police", ".org", ".ac")
+
+
+def address_like(text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
+    """Where web and e-mail addresses stand in text[pos:endpos]."""
+    end = len(text) if endpos is None else endpos
+    low = text[pos:end].lower()
+    if not any(h in low for h in _ADDRESS_HINTS):
+        return []
+    return [m.span() for m in ADDRESS_LIKE.finditer(text, pos, end)]
 
 
 @cache
@@ -286,7 +297,7 @@ def find_unknown(text: str, covered: Iterable[Span], skip: Iterable[tuple[int, i
     mask = bytearray(len(text) + 1)
     for s in covered:
         mask[max(0, s.start):max(0, s.end)] = b"\x01" * (max(0, s.end) - max(0, s.start))
-    skip = [*skip, *public_body_areas(text), *((m.start(), m.end()) for m in ADDRESS_LIKE.finditer(text))]
+    skip = [*skip, *public_body_areas(text), *address_like(text)]
     for a, b in skip:
         mask[a:b] = b"\x01" * (b - a)
     found: list[tuple[int, int, str]] = []

@@ -60,6 +60,7 @@ class StatementRules:
     question_factor: float
     facts: tuple[str, ...]
     source: str
+    needed: frozenset[str] = frozenset()  # every word some cue needs (the union of the cues' `needs`)
 
 
 def _weight(value: Any, where: str, key: str) -> float:
@@ -133,7 +134,7 @@ def parse_rules(data: Any, source: str) -> StatementRules:
                                tuple(ex.get("match") or ()), tuple(ex.get("no_match") or ())))
     return StatementRules(tuple(cues), tuple(families), _weight(data.get("threshold", 0.5), source, "threshold"),
                           _weight(data.get("question_factor", 1.0), source, "question_factor"),
-                          tuple(data.get("facts") or ()), source)
+                          tuple(data.get("facts") or ()), source, frozenset(w for c in cues for w in c.needs))
 
 
 def load_rules_file(path: Path) -> StatementRules:

@@ -100,8 +100,9 @@ def _hits(sentence: str, rules: StatementRules, factor: float) -> list[_Hit]:
     hits: list[_Hit] = []
     words = len(sentence.split())
     low = sentence.lower()
+    present = {w for w in rules.needed if w in low}
     for cue in rules.cues:
-        if (cue.max_words and words > cue.max_words) or (cue.needs and not any(w in low for w in cue.needs)):
+        if (cue.max_words and words > cue.max_words) or (cue.needs and present.isdisjoint(cue.needs)):
             continue
         m = cue.pattern.search(sentence)
         if m is None or (cue.unless is not None and cue.unless.search(sentence)):

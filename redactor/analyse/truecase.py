@@ -14,7 +14,7 @@ from collections import Counter
 import regex
 
 from redactor.analyse.names import TITLES, acronyms, english_words, first_names, fold, surnames
-from redactor.analyse.safety_net import ADDRESS_LIKE, LETTER_HEADS, safe_words, usual_forms
+from redactor.analyse.safety_net import LETTER_HEADS, address_like, safe_words, usual_forms
 from redactor.document import Document
 
 WORD = regex.compile(r"(?<![\p{L}\p{N}])\p{L}[\p{L}'’]*")
@@ -26,7 +26,8 @@ SENTENCE_END = regex.compile(r"(?:^|[.!?]\s+|\n)$")
 
 def block_case(text: str) -> str:
     """'lower', 'upper' or 'mixed': how a block is written."""
-    text = ADDRESS_LIKE.sub(" ", text)
+    for a, b in reversed(address_like(text)):
+        text = text[:a] + " " + text[b:]
     words = WORD.findall(text)
     if len(words) < MIN_WORDS:
         return "mixed"
@@ -96,7 +97,7 @@ def truecase(doc: Document) -> str:
         if kind == "mixed":
             continue
         previous = ""
-        addresses = [(x.start(), x.end()) for x in ADDRESS_LIKE.finditer(text, a, b)]
+        addresses = address_like(text, a, b)
         for m in WORD.finditer(text, a, b):
             word = m.group(0)
             if any(x <= m.start() < y for x, y in addresses):
