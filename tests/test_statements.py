@@ -578,3 +578,21 @@ def test_leading_words_never_hide_a_match_of_any_cue_example():
                 checked += 1
                 assert any(w in example.lower() for w in cue.needs), (cue.name, example)
     assert checked > 50
+
+
+@pytest.mark.parametrize("sentence", [
+    "", "I'm", "We'd agreed she appeared anxious and was assessed.", "a small family", "AM", "the concern",
+    "he adores his dad; i'd like an assessment", "x",
+])
+def test_needed_words_index_finds_what_a_substring_search_finds(sentence):
+    """The three-letter index of needed words answers exactly as testing each word as a substring."""
+    needed = statement_rules().needed
+    low = sentence.lower()
+    assert needed.present(low) == {w for w in needed.words if w in low}
+
+
+def test_needed_words_index_keeps_short_words_and_prefixes():
+    from redactor.analyse.statement_rules import NeededWords
+    index = NeededWords(["'d", "am", "agree", "agreed", "all"])
+    assert index.present("we'd agreed, small as it was") == {"'d", "agree", "agreed", "all"}
+    assert index.present("nothing here") == set()

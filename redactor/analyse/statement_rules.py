@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import regex
@@ -50,6 +51,37 @@ class Family:
     examples_no_match: tuple[str, ...]
 
 
+class NeededWords:
+    """The words some cue needs, indexed by their first three letters, so that finding which of them a sentence
+    contains costs a look at its three-letter pieces rather than a substring search for every word."""
+
+    _K = 3
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self.words = frozenset(words)
+        self._short = tuple(w for w in self.words if len(w) < self._K)
+        by_start: dict[str, list[str]] = {}
+        for w in self.words:
+            if len(w) >= self._K:
+                by_start.setdefault(w[:self._K], []).append(w)
+        self._by_start = {k: tuple(v) for k, v in by_start.items()}
+        self._starts = frozenset(self._by_start)
+
+    def present(self, low: str) -> set[str]:
+        """The needed words that occur in `low` (a lower-cased sentence), anywhere, as substrings."""
+        k = self._K
+        found = {w for w in self._short if w in low}
+        for start in self._starts.intersection({low[i:i + k] for i in range(len(low) - k + 1)}):
+            found.update(w for w in self._by_start[start] if w in low)
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NeededWords) and other.words == self.words
+
+    def __hash__(self) -> int:
+        return hash(self.words)
+
+
 @dataclass(frozen=True, slots=True)
 class StatementRules:
     """The whole lexicon: cues in file order, families, the threshold and the fact examples."""
@@ -60,7 +92,7 @@ class StatementRules:
     question_factor: float
     facts: tuple[str, ...]
     source: str
-    needed: frozenset[str] = frozenset()  # every word some cue needs (the union of the cues' `needs`)
+    needed: NeededWords = NeededWords()  # every word some cue needs (the union of the cues' `needs`)
 
 
 def _weight(value: Any, where: str, key: str) -> float:
@@ -134,7 +166,7 @@ def parse_rules(data: Any, source: str) -> StatementRules:
                                tuple(ex.get("match") or ()), tuple(ex.get("no_match") or ())))
     return StatementRules(tuple(cues), tuple(families), _weight(data.get("threshold", 0.5), source, "threshold"),
                           _weight(data.get("question_factor", 1.0), source, "question_factor"),
-                          tuple(data.get("facts") or ()), source, frozenset(w for c in cues for w in c.needs))
+                          tuple(data.get("facts") or ()), source, NeededWords(w for c in cues for w in c.needs))
 
 
 def load_rules_file(path: Path) -> StatementRules:

@@ -100,7 +100,7 @@ def _hits(sentence: str, rules: StatementRules, factor: float) -> list[_Hit]:
     hits: list[_Hit] = []
     words = len(sentence.split())
     low = sentence.lower()
-    present = {w for w in rules.needed if w in low}
+    present = rules.needed.present(low)
     for cue in rules.cues:
         if (cue.max_words and words > cue.max_words) or (cue.needs and present.isdisjoint(cue.needs)):
             continue
