@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from redactor.analyse.statements import classify_statements, opinions_about_peop
 from redactor.anonymise.planner import plan_redactions
 from redactor.anonymise.profiles import Profile
 from redactor.anonymise.pseudonyms import PseudonymMap, seed_from_register
+from redactor.case_lists import apply_case_lists
 from redactor.document import Document
 from redactor.emit import emit, file_name, kept_text, replacements_for
 from redactor.emit.log import build_log, schedule_rows
@@ -104,7 +105,7 @@ def review_document(source: str | Path, register: Register | None = None, decisi
     if progress:
         progress("parse", doc)
     if analysis is None:
-        analysis = (analyser or analyse)(doc, register)
+        analysis = _analysed(doc, register, analyser)
     elif analysis.text is not None and analysis.text != doc.text:
         raise InputError(f"{file_name(doc)}: the document no longer parses to the text that was analysed "
                          "(the file or the parser changed); analyse it again")
@@ -226,6 +227,8 @@ def analyse(doc: Document, register: Register | None = None) -> Analysis:
     """Find personal data and classify every sentence of a parsed document."""
     warnings = list(doc.warnings)
     spans = mark_uncertain(doc, detect(doc, register)) if doc.text.strip() else []
+    if register is not None:
+        spans = apply_case_lists(doc.text, spans, register.lists)
     if not doc.text.strip():
         warnings.append("the document has no extractable text")
     return Analysis(spans=spans, statements=classify_statements(doc.text, doc.blocks), warnings=warnings,
@@ -239,10 +242,18 @@ def analyse_document(source: str | Path, register: Register | None = None, *, da
     doc, _ = _parse(source, data, max_bytes)
     if progress:
         progress("parse", doc)
-    analysis = (analyser or analyse)(doc, register)
+    analysis = _analysed(doc, register, analyser)
     if progress:
         progress("analyse", analysis)
     return doc, analysis
+
+
+def _analysed(doc: Document, register: Register | None, analyser: Analyser | None) -> Analysis:
+    """The analyser's findings with the case's deny and allow lists applied (whichever analyser ran)."""
+    analysis = (analyser or analyse)(doc, register)
+    if register is None or not register.lists:
+        return analysis
+    return replace(analysis, spans=apply_case_lists(doc.text, analysis.spans, register.lists))
 
 
 def to_json(doc: Document, analysis: Analysis) -> dict[str, Any]:
