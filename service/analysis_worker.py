@@ -15,7 +15,7 @@ import resource
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -49,12 +49,14 @@ class AnalysisCancelled(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One document to analyse: the stored original, the case register's people, the size limit."""
+    """One document to analyse: the stored original, the case register's people, the size limit, and the
+    case's deny and allow lists (`CaseLists.to_json()`)."""
 
     path: str
     people: list[dict[str, Any]]
     register_name: str
     max_bytes: int
+    lists: dict[str, Any] = field(default_factory=dict)
 
 
 def _context() -> Any:
@@ -181,10 +183,12 @@ def serve(conn: Connection, analyser: Analyser, memory_bytes: int, warm: bool) -
 
 
 def _analyse(job: Job, analyser: Analyser) -> tuple[str, Analysis]:
+    from redactor.case_lists import parse_lists
     from redactor.pipeline import analyse_document
     from redactor.register import register_from_records
 
-    register = register_from_records(job.people, job.register_name) if job.people else None
+    lists = parse_lists(job.lists, f"{job.register_name} lists")
+    register = register_from_records(job.people, job.register_name, lists) if job.people or lists else None
     doc, analysis = analyse_document(job.path, register, analyser=analyser, max_bytes=job.max_bytes)
     return doc.text, analysis
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from redactor.findings import Analysis
 from service.analysis_worker import MIB, AnalysisCancelled, AnalysisFailed, Job, Worker
 from service.audit import record
+from service.case_terms import case_lists
 from service.models import AnalysisRun, Case, Document, SpanRow, StatementRow, now
 from service.reanalysis import carried_decisions, carried_note, replay
 from service.settings import Settings, _real_analyser
@@ -103,7 +104,7 @@ class AnalysisJobs:
             case = db.get_one(Case, doc.case_id)
             path = self.settings.data_dir / doc.stored_path
             job = Job(str(path), list(case.register.get("people", [])), f"case {doc.case_id} register",
-                      max(self.settings.max_upload_bytes, path.stat().st_size))
+                      max(self.settings.max_upload_bytes, path.stat().st_size), case_lists(db, case.id).to_json())
         self._progress(document_id, "analysing", 10)
         worker = self._idle.get()
         try:

@@ -13,12 +13,13 @@ from redactor.findings import ENTITY_TYPES, Decision
 from redactor.review import occurrences
 from service.access import document_for, require, require_export, span_for
 from service.audit import record
+from service.case_terms import put_term, queue_case
 from service.decision_history import history, new_batch, reverse, snapshot
-from service.deps import DB, CurrentUser
+from service.deps import DB, AppServices, CurrentUser, Services
 from service.errors import BadRequest, Conflict
 from service.exporting import profile_names
 from service.jobs import latest_run
-from service.models import AnalysisRun, AuditEvent, DecisionRow, Document, SpanRow, User, now
+from service.models import AnalysisRun, AuditEvent, Case, DecisionRow, Document, SpanRow, User, now
 from service.review_state import (
     apply_to_row,
     decision_after,
@@ -118,11 +119,15 @@ def list_statements(document_id: int, user: CurrentUser, db: DB) -> list[Stateme
 
 @router.post("/api/spans/{span_id}/decision", response_model=SpanOut,
              responses={409: {"description": "the span changed since `version`; the body has the current span"}})
-def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB) -> SpanOut:
-    """Accept, reject, change the type of, or move the bounds of a span; saved at once."""
+def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB, services: AppServices) -> SpanOut:
+    """Accept, reject, change the type of, or move the bounds of a span; saved at once. A rejection with
+    `scope: case` also puts the words on the case's allow list and analyses the case's other documents again."""
     require(user, "spans.decide")
     row = span_for(db, user, span_id)
-    run = _ready_run(db, db.get_one(Document, row.document_id))
+    doc = db.get_one(Document, row.document_id)
+    run = _ready_run(db, doc)
+    if body.scope == "case" and body.action != "reject":
+        raise BadRequest("only a rejection applies to every document of the case (an addition does: see add span)")
     if body.version != row.version:
         raise _conflict(db, span_id, "someone else changed this span since you loaded it; here is its current state")
     if body.action == "retype" and body.entity_type is None:
@@ -137,11 +142,16 @@ def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB) -> SpanOut
     row.updated_by, row.updated_at = user.id, now()
     db.add(DecisionRow(document_id=row.document_id, span_id=row.id, user_id=user.id, action=body.action,
                        before=before, after={**decision_after(made, about, row, body.note), "batch": new_batch()}))
-    record(db, user, f"span.{body.action}", document_id=row.document_id, span_id=row.id)
+    record(db, user, f"span.{body.action}", document_id=row.document_id, span_id=row.id, scope=body.scope)
+    others = []
+    if body.scope == "case":
+        put_term(db, user, db.get_one(Case, doc.case_id), "allow", about, document_id=doc.id)
+        others = queue_case(db, doc.case_id, skip=doc.id)
     try:
         db.commit()
     except StaleDataError:
         raise _conflict(db, span_id, "someone else changed this span at the same moment; here is its current state")
+    _submit(services, others)
     return span_out(row, usernames(db), stored_exemptions(db, row.document_id))
 
 
@@ -198,8 +208,9 @@ def _live_bounds(db: Session, document_id: int) -> dict[tuple[int, int], SpanRow
 
 
 @router.post("/api/documents/{document_id}/spans", response_model=AddedOut, status_code=201)
-def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB) -> AddedOut:
-    """Add a span the analysis missed (it counts as accepted), by default at every occurrence of its words.
+def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB, services: AppServices) -> AddedOut:
+    """Add a span the analysis missed (it counts as accepted), by default at every occurrence of its words;
+    `scope: case` also puts the words on the case's deny list and analyses the case's other documents again.
 
     Occurrences that already have a span with the same bounds are left as they are; all the additions are
     one decision, undone together.
@@ -212,10 +223,10 @@ def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB) -> Ad
     if (start, end) in live:
         raise Conflict("a span with these bounds exists already",
                        current=span_out(live[(start, end)]).model_dump(mode="json"))
-    places = occurrences(run.text, start, end) if body.scope == "all" else [(start, end)]
+    places = occurrences(run.text, start, end) if body.scope != "one" else [(start, end)]
     batch = new_batch()
-    why = (f"added by {user.username}" + (" at every occurrence" if body.scope == "all" else "")
-           + (f": {body.note}" if body.note else ""))
+    where = {"all": " at every occurrence", "case": " for every document of the case", "one": ""}[body.scope]
+    why = f"added by {user.username}{where}" + (f": {body.note}" if body.note else "")
     rows = []
     for a, b in places:
         if (a, b) in live:
@@ -232,10 +243,20 @@ def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB) -> Ad
         rows.append(row)
     record(db, user, "span.add", case_id=doc.case_id, document_id=doc.id, span_id=rows[0].id if rows else None,
            spans=len(rows), scope=body.scope)
+    others = []
+    if body.scope == "case":   # the case's deny list: every other document of the case is analysed again
+        put_term(db, user, db.get_one(Case, doc.case_id), "deny", run.text[start:end], body.entity_type, doc.id)
+        others = queue_case(db, doc.case_id, skip=doc.id)
     db.commit()
+    _submit(services, others)
     names = usernames(db)
     mine = next(r for r in rows if (r.start, r.end) == (start, end))
-    return AddedOut(span=span_out(mine, names), added=[span_out(r, names) for r in rows])
+    return AddedOut(span=span_out(mine, names), added=[span_out(r, names) for r in rows], reanalysing=len(others))
+
+
+def _submit(services: Services, docs: list[Document]) -> None:
+    for d in docs:
+        services.jobs.submit(d.id)
 
 
 @router.post("/api/documents/{document_id}/groups/decision", response_model=list[SpanOut])
