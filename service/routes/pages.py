@@ -16,6 +16,7 @@ from service.exporting import profile_names
 from service.jobs import latest_run
 from service.models import Document, Export, User
 from service.review_state import needs_ocr, usernames
+from service.routes.case_terms import terms_out
 from service.routes.cases import case_out
 
 router = APIRouter(include_in_schema=False)
@@ -48,7 +49,8 @@ def case_page(case_id: int, request: Request, services: AppServices, session: Cu
                if may_export(session.user, e.profile)]
     return render(request, services, session, "case.html", case=case_out(db, case), documents=docs, users=users,
                   people=case.register.get("people", []), ocr=ocr, exports=exports, filenames=names,
-                  usernames=usernames(db))
+                  usernames=usernames(db), terms=terms_out(db, case.id).terms,
+                  can_decide=allowed(session.user, "spans.decide"), entity_types=ENTITY_TYPES)
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)

@@ -150,6 +150,19 @@
           ? `; ${c.reanalysing} document${c.reanalysing === 1 ? " is" : "s are"} being analysed again (decisions that still apply are kept)` : ""));
       });
     }
+    // the case's deny and allow lists: a change analyses the case's documents again
+    const termsNote = (c) => (c.reanalysing ? `; ${c.reanalysing} document${c.reanalysing === 1 ? " is" : "s are"} being analysed again (decisions that still apply are kept)` : "");
+    onSubmit("term-form", async (fd) => {
+      const c = await api("POST", `/api/cases/${caseId}/terms`, { kind: fd.get("kind"), text: fd.get("text"), entity_type: fd.get("entity_type") });
+      toastAfterReload(`“${fd.get("text").trim()}” is on the ${fd.get("kind")} list` + termsNote(c));
+    });
+    $$(".remove-term").forEach((b) => b.addEventListener("click", async () => {
+      b.disabled = true;
+      try {
+        const c = await api("DELETE", `/api/cases/${caseId}/terms/${b.dataset.termId}`);
+        toastAfterReload(`“${b.dataset.text}” taken off the case's lists` + termsNote(c));
+      } catch (e) { toast(e.message, "error"); b.disabled = false; }
+    }));
     $$(".reanalyse").forEach((b) => b.addEventListener("click", async () => {
       b.disabled = true;
       try {
@@ -693,8 +706,8 @@
         renderAll();
         select(s.id);
         refreshHistory();
-        toast(r.added.length > 1 ? `Added “${s.text}” as ${s.entity_type} at ${r.added.length} places (z to undo)`
-          : `Added “${s.text}” as ${s.entity_type}`);
+        toast((r.added.length > 1 ? `Added “${s.text}” as ${s.entity_type} at ${r.added.length} places (z to undo)`
+          : `Added “${s.text}” as ${s.entity_type}`) + (scope === "case" ? `; on the case's deny list, ${r.reanalysing} other document${r.reanalysing === 1 ? "" : "s"} being analysed again` : ""));
       } catch (e) {
         if (e.status === 409 && e.data && e.data.current) { applySpan(e.data.current); renderAll(); }
         toast(e.message, "error");
@@ -894,6 +907,12 @@
       $("#redo-btn").addEventListener("click", () => reverse(true));
       $("#accept-btn").addEventListener("click", () => decide("accept"));
       $("#reject-btn").addEventListener("click", () => decide("reject"));
+      $("#reject-case-btn").addEventListener("click", () => {
+        const s = S.spans.get(S.current);
+        decide("reject", { scope: "case" }).then(() => {
+          if (s) toast(`“${s.text}” is on the case's allow list; the case's other documents are being analysed again`);
+        });
+      });
       $("#accept-all-btn").addEventListener("click", () => { const s = S.spans.get(S.current); if (s) decideGroup(s.group, "accept"); });
       const typeSelect = $("#type-select");
       let typeByKey = false;
