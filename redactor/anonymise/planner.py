@@ -16,8 +16,8 @@ from redactor.analyse.lexicon import alternation, lexicon
 from redactor.anonymise.anonymizer import Item, operate
 from redactor.anonymise.operators import Context, Rule, parse_date
 from redactor.anonymise.profiles import Profile
-from redactor.anonymise.schedule_numbers import number_changes
 from redactor.anonymise.pseudonyms import PseudonymMap
+from redactor.anonymise.schedule_numbers import number_changes
 from redactor.document import Document
 from redactor.findings import DIRECT_TYPES, STATEMENT_TYPES, Planned, Span, Statement
 
