@@ -130,6 +130,8 @@ class SpanOut(_Out):
     exemptions: list[str] = []
     why: str = Field(default="", description="the explanation in a reviewer's words (`explanation` is the analysis's)")
     found_by: str = Field(default="", description="the check that made the finding, named for a reviewer")
+    part: str = Field(default="", description="the part of the document it is in: body, tables, headers_footers, "
+                      "footnotes, comments, properties (empty when the original cannot be read again)")
 
 
 class StatementOut(BaseModel):

@@ -12,6 +12,7 @@ from redactor.findings import ENTITY_TYPES
 from service.access import allowed, case_for, document_for, may_export, require, visible_cases
 from service.audit import record
 from service.deps import DB, AppServices, CurrentSession
+from service.document_parts import PARTS
 from service.exporting import profile_names
 from service.jobs import latest_run
 from service.models import Document, Export, User
@@ -64,7 +65,7 @@ def review_page(document_id: int, request: Request, services: AppServices, sessi
     return render(request, services, session, "review.html", doc=doc, case=case_for(db, session.user, doc.case_id),
                   profiles=profiles, export_profiles=[p for p in profiles if may_export(session.user, p)],
                   entity_types=ENTITY_TYPES, can_decide=allowed(session.user, "spans.decide"),
-                  exemptions=foi_exemptions() if may_export(session.user, "foi") else {})
+                  exemptions=foi_exemptions() if may_export(session.user, "foi") else {}, parts=PARTS)
 
 
 @router.get("/users", response_class=HTMLResponse)

@@ -16,6 +16,7 @@ from service.audit import record
 from service.case_terms import put_term, queue_case
 from service.decision_history import history, new_batch, reverse, snapshot
 from service.deps import DB, AppServices, CurrentUser, Services
+from service.document_parts import PARTS, span_parts
 from service.errors import BadRequest, Conflict
 from service.exporting import profile_names
 from service.jobs import latest_run
@@ -86,27 +87,35 @@ def _conflict(db: Session, span_id: int, message: str) -> Conflict:
 
 
 @router.get("/api/documents/{document_id}/review", response_model=ReviewOut)
-def review_data(document_id: int, user: CurrentUser, db: DB) -> ReviewOut:
-    """Everything the review page shows: text, spans (lowest confidence first), statements, progress."""
+def review_data(document_id: int, user: CurrentUser, db: DB, services: AppServices) -> ReviewOut:
+    """Everything the review page shows: text, spans (lowest confidence first, each with its part of the
+    document), statements, progress."""
     require(user, "documents.read")
     doc = document_for(db, user, document_id)
     run = _ready_run(db, doc)
     rows = span_rows(db, doc.id)
     names, exempt = usernames(db), stored_exemptions(db, doc.id)
+    parts = span_parts(services.settings, doc, run.text, rows)
     return ReviewOut(document=DocumentOut.model_validate(doc), text=run.text,
-                     spans=[span_out(r, names, exempt) for r in rows],
+                     spans=[span_out(r, names, exempt, parts) for r in rows],
                      statements=[statement_out(s) for s in statements(db, doc.id)], progress=progress(rows),
                      warnings=[str(w) for w in run.warnings], profiles=profile_names(),
                      needs_ocr=needs_ocr(run.warnings))
 
 
 @router.get("/api/documents/{document_id}/spans", response_model=list[SpanOut])
-def list_spans(document_id: int, user: CurrentUser, db: DB) -> list[SpanOut]:
-    """The document's spans, lowest confidence first."""
+def list_spans(document_id: int, user: CurrentUser, db: DB, services: AppServices,
+               part: str | None = None) -> list[SpanOut]:
+    """The document's spans, lowest confidence first; `part` keeps those in one part of the document (body,
+    tables, headers_footers, footnotes, comments, properties)."""
+    if part is not None and part not in PARTS:
+        raise BadRequest(f"unknown part {part!r}; choose from {', '.join(PARTS)}")
     doc = document_for(db, user, document_id)
-    _ready_run(db, doc)
+    run = _ready_run(db, doc)
+    rows = span_rows(db, doc.id)
     names, exempt = usernames(db), stored_exemptions(db, doc.id)
-    return [span_out(r, names, exempt) for r in span_rows(db, doc.id)]
+    parts = span_parts(services.settings, doc, run.text, rows)
+    return [span_out(r, names, exempt, parts) for r in rows if part is None or parts.get(r.id) == part]
 
 
 @router.get("/api/documents/{document_id}/statements", response_model=list[StatementOut])
@@ -249,9 +258,10 @@ def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB, servi
         others = queue_case(db, doc.case_id, skip=doc.id)
     db.commit()
     _submit(services, others)
-    names = usernames(db)
+    names, parts = usernames(db), span_parts(services.settings, doc, run.text, rows)
     mine = next(r for r in rows if (r.start, r.end) == (start, end))
-    return AddedOut(span=span_out(mine, names), added=[span_out(r, names) for r in rows], reanalysing=len(others))
+    return AddedOut(span=span_out(mine, names, None, parts), added=[span_out(r, names, None, parts) for r in rows],
+                    reanalysing=len(others))
 
 
 def _submit(services: Services, docs: list[Document]) -> None:

@@ -342,6 +342,7 @@
       let netShown = false, removedShown = false;
       const q = S.filter.trim().toLowerCase();
       const type = $("#filter-type").value, status = $("#filter-status").value, low = $("#filter-low").checked;
+      const part = $("#filter-part").value;
       for (const g of S.groups) {
         const first = g.spans[0];
         if (q && !g.spans.some((s) => s.text.toLowerCase().includes(q)) && !first.entity_type.toLowerCase().includes(q)
@@ -349,6 +350,7 @@
         if (type && first.entity_type !== type) continue;
         if (status && !g.spans.some((s) => s.status === status)) continue;
         if (low && !(g.min < 0.6)) continue;
+        if (part && !g.spans.some((s) => s.part === part)) continue;
         if (g.removedOnly && !removedShown && first.entity_type !== "UNKNOWN") {
           removedShown = true;
           frag.append(el("h3", { class: "net-heading", id: "removed-heading" }, "Only in comments or tracked deletions"),
@@ -361,7 +363,7 @@
               + "explains. Reject what is safe; retype what is personal data. Undecided ones are removed from a "
               + "publication and from any unattended run."));
         }
-        frag.append(groupSection(g));
+        frag.append(groupSection(g, part));
       }
       if (!S.groups.length) frag.append(el("p", { class: "empty" }, "No findings. Select text in the document to add one."));
       else if (!frag.childNodes.length) frag.append(el("p", { class: "empty" }, `No finding matches “${S.filter}”.`));
@@ -369,7 +371,7 @@
       if (focus) { const again = $(focus, box); if (again) again.focus({ preventScroll: true }); }
     }
 
-    function groupSection(g) {
+    function groupSection(g, part = "") {
         const first = g.spans[0];
         const head = el("div", { class: "group-head" },
           el("span", { class: `mark t-${first.entity_type}` }, g.label),
@@ -394,6 +396,7 @@
         const items = el("ul", { class: "items" });
         items.setAttribute("aria-label", `Mentions of ${g.label}`);
         for (const s of g.spans) {
+          if (part && s.part !== part) continue;   // the part filter lists only the mentions in that part
           const li = el("li", { class: `item s-${s.status}${s.id === S.current ? " current" : ""}`, dataset: { id: s.id },
             tabIndex: 0 },
             el("span", { class: "item-text" }, s.text),
@@ -424,7 +427,7 @@
       for (const key of new Set(changed.map((s) => s.group))) {
         const g = S.groups.find((x) => x.key === key);
         const old = $(`section[data-group="${CSS.escape(key)}"]`, box);
-        if (g && old) old.replaceWith(groupSection(g));
+        if (g && old) old.replaceWith(groupSection(g, $("#filter-part").value));
       }
       if (keepFocus && !box.contains(document.activeElement)) {
         const li = $(`#groups li[data-id="${S.current}"]`);
@@ -564,7 +567,11 @@
       return after;
     }
 
-    function applySpan(s) { S.spans.set(s.id, s); }
+    function applySpan(s) {   // a decision's answer has no part of the document (it never moves): keep the one known
+      const old = S.spans.get(s.id);
+      if (!s.part && old) s.part = old.part;
+      S.spans.set(s.id, s);
+    }
 
     // Decisions go to the server one at a time, each with the version the previous one returned,
     // so quick key presses never conflict with each other (only with other reviewers).
@@ -880,7 +887,7 @@
       const li = ev.target.closest("li.statement");
       if (li && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); showStatement(Number(li.dataset.start)); }
     });
-    for (const id of ["#filter-type", "#filter-status", "#filter-low"]) $(id).addEventListener("change", () => renderGroups());
+    for (const id of ["#filter-type", "#filter-status", "#filter-low", "#filter-part"]) $(id).addEventListener("change", () => renderGroups());
     let filterTimer = 0;
     $("#filter").addEventListener("input", (ev) => {
       clearTimeout(filterTimer);
@@ -975,6 +982,11 @@
       try { S.sections = await api("GET", `/api/documents/${docId}/sections`); } catch (e) { S.sections = []; }
       renderStatements();
       S.spans = new Map(r.spans.map((s) => [s.id, s]));
+      for (const o of $$("#filter-part option[value]")) {   // how many findings each part holds
+        if (!o.value) continue;
+        const n = r.spans.filter((s) => s.part === o.value && visible(s)).length;
+        o.textContent = `${o.dataset.name} (${n})`;
+      }
       S.needsOcr = r.needs_ocr;
       const params = new URLSearchParams(window.location.search);
       const wanted = Number(params.get("finding"));
