@@ -277,9 +277,10 @@ def _explain(r: RecognizerResult) -> tuple[str, str]:
     return name, "; ".join(parts) or f"found by {name}"
 
 
-def chunks(text: str, bounds: list[tuple[int, int]], limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
-    """Cut text into pieces of at most `limit` characters at block boundaries (a block longer than the
-    limit is cut at a whitespace), so that no entity is lost at a seam."""
+def chunks(text: str, bounds: list[tuple[int, int]], limit: int | None = None) -> list[tuple[int, int]]:
+    """Cut text into pieces of at most `limit` characters (default `CHUNK_CHARS`, read when called) at block
+    boundaries (a block longer than the limit is cut at a whitespace), so that no entity is lost at a seam."""
+    limit = CHUNK_CHARS if limit is None else limit
     pieces: list[tuple[int, int]] = []
     start = end = 0
     for b_start, b_end in bounds or [(0, len(text))]:
