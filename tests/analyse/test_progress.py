@@ -1,6 +1,7 @@
 """Analysis progress: reported as the work goes, scaled through nested stages, never backwards, free unheard."""
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -48,4 +49,4 @@ def test_a_long_analysis_reports_as_it_goes_and_finds_the_same(analyse_text) -> 
     fractions = [f for _, f in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert len(set(fractions)) >= 8      # chunk, spaCy ticks, recognisers, later stages, statements
-    assert max(b - a for a, b in zip(fractions, fractions[1:])) < 0.5
+    assert max(b - a for a, b in itertools.pairwise(fractions)) < 0.5
