@@ -161,6 +161,8 @@ class ReviewOut(BaseModel):
     warnings: list[str]
     profiles: list[str]
     needs_ocr: list[int] = Field(default=[], description="PDF pages without a text layer: not analysed, not reviewable")
+    people: dict[str, str] = Field(default={}, description="the case register's people, id -> name: a person's "
+                                   "group of findings is headed by their name")
 
 
 class DecisionIn(BaseModel):

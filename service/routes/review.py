@@ -100,7 +100,12 @@ def review_data(document_id: int, user: CurrentUser, db: DB, services: AppServic
                      spans=[span_out(r, names, exempt, parts) for r in rows],
                      statements=[statement_out(s) for s in statements(db, doc.id)], progress=progress(rows),
                      warnings=[str(w) for w in run.warnings], profiles=profile_names(),
-                     needs_ocr=needs_ocr(run.warnings))
+                     needs_ocr=needs_ocr(run.warnings), people=register_names(db.get_one(Case, doc.case_id)))
+
+
+def register_names(case: Case) -> dict[str, str]:
+    """The case register's people by id: what heads each person's group of findings."""
+    return {str(p["id"]): str(p["name"]) for p in case.register.get("people", []) if p.get("id") and p.get("name")}
 
 
 @router.get("/api/documents/{document_id}/spans", response_model=list[SpanOut])

@@ -207,7 +207,7 @@
     const canDecide = root.dataset.canDecide === "yes";
     const exportProfiles = (root.dataset.exportProfiles || "").split(" ").filter(Boolean);
     const S = { text: "", spans: new Map(), statements: [], order: [], current: null, view: "review", exportProfile: null,
-      filter: "", needsOcr: [], sections: [] };
+      filter: "", needsOcr: [], sections: [], people: {} };
     const SHORTCUTS_KEY = "redactor.shortcuts";
     const shortcutsOn = () => localStorage.getItem(SHORTCUTS_KEY) !== "off";
 
@@ -217,6 +217,19 @@
       const before = S.text.slice(Math.max(0, s.start - 40), s.start).split("\n").pop();
       const after = S.text.slice(s.end, s.end + 40).split("\n")[0];
       return `…${before}[${S.text.slice(s.start, s.end)}]${after}…`;
+    }
+
+    // A person's group is headed by their name: the register's, else the most name-like mention (a name in
+    // capitalised words, the fullest one), never an address or a date of birth that is also theirs.
+    const NAME_LIKE = /^\p{Lu}[\p{L}'’.-]*(?:\s+(?:\p{Lu}[\p{L}'’.-]*|\p{Ll}{1,3}))*$/u;
+    function groupLabel(key, spans) {
+      const longest = (list) => list.reduce((best, s) => (s.text.length > best.length ? s.text : best), "");
+      if (!key.startsWith("person:")) return longest(spans);
+      const known = S.people[key.slice("person:".length)];
+      if (known) return known;
+      const people = spans.filter((s) => s.entity_type === "PERSON");
+      const names = people.filter((s) => NAME_LIKE.test(s.text.trim()) && s.text.trim().split(/\s+/).length <= 5);
+      return longest(names.length ? names : people.length ? people : spans);
     }
 
     function computeOrder() {
@@ -230,7 +243,7 @@
       const list = Array.from(groups.entries()).map(([key, spans]) => {
         spans.sort((a, b) => a.score - b.score || a.start - b.start);
         const pending = spans.filter((s) => s.status === "pending");
-        const label = spans.reduce((best, s) => (s.text.length > best.length ? s.text : best), "");
+        const label = groupLabel(key, spans);
         return { key, spans, pending: pending.length, min: Math.min(...spans.map((s) => s.score)), label };
       });
       // the safety net's findings (UNKNOWN: no rule recognised them) come after the rules' findings, as their own group
@@ -374,7 +387,7 @@
     function groupSection(g, part = "") {
         const first = g.spans[0];
         const head = el("div", { class: "group-head" },
-          el("span", { class: `mark t-${first.entity_type}` }, g.label),
+          el("span", { class: `mark t-${g.key.startsWith("person:") ? "PERSON" : first.entity_type}` }, g.label),
           el("span", { class: "muted" }, ` ${first.entity_type === "UNKNOWN" ? "not recognised" : first.entity_type}${first.role ? " · " + first.role : ""} · ${g.spans.length} mention${g.spans.length > 1 ? "s" : ""}, ${g.spans.length - g.pending} reviewed`));
         if (canDecide) {
           // undecided mentions first; once all are decided the buttons reverse the decided ones (undo: z)
@@ -978,6 +991,7 @@
       status.hidden = true;
       const r = await api("GET", `/api/documents/${docId}/review`);
       S.text = r.text;
+      S.people = r.people || {};
       S.statements = r.statements;
       try { S.sections = await api("GET", `/api/documents/${docId}/sections`); } catch (e) { S.sections = []; }
       renderStatements();
