@@ -64,6 +64,17 @@ def exemptions(db: Session, document_id: int) -> dict[int, list[str]]:
     return out
 
 
+def span_exemptions(db: Session, document_id: int, span_id: int) -> dict[int, list[str]]:
+    """`exemptions` for one span: the document's history is read only when the span was ever exempted (a
+    decision answers at once however many decisions the document has)."""
+    ever = db.scalar(select(DecisionRow.id).where(DecisionRow.span_id == span_id, DecisionRow.action == "exempt")
+                     .limit(1))
+    if ever is None:
+        return {}
+    given = exemptions(db, document_id)
+    return {span_id: given[span_id]} if span_id in given else {}
+
+
 def statement_out(row: StatementRow) -> StatementOut:
     """The API shape of a statement row."""
     st = Statement.from_json(row.data)

@@ -27,6 +27,7 @@ from service.review_state import (
     group_of,
     needs_ocr,
     progress,
+    span_exemptions,
     span_out,
     span_rows,
     statement_out,
@@ -166,7 +167,7 @@ def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB, services: 
     except StaleDataError:
         raise _conflict(db, span_id, "someone else changed this span at the same moment; here is its current state")
     _submit(services, others)
-    return span_out(row, usernames(db), stored_exemptions(db, row.document_id))
+    return span_out(row, {user.id: user.username}, span_exemptions(db, row.document_id, row.id))
 
 
 def _check_exemptions(user: User, given: list[str]) -> None:
