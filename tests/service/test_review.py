@@ -326,7 +326,7 @@ def test_a_decision_reads_no_decision_history_unless_the_span_was_exempted(env: 
     for s in spans[1:]:
         assert fiona.post(f"/api/spans/{s['id']}/decision", json={"action": "accept", "version": 1}).status_code == 200
     loaded: list[int] = []
-    listener = lambda target, context: loaded.append(target.id)  # noqa: E731
+    listener = lambda target, context: loaded.append(target.id)
     event.listen(DecisionRow, "load", listener)
     try:
         first = spans[0]
