@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from redactor.anonymise.exemptions import foi_exemptions
+from redactor.case_lists import key
 from redactor.findings import ENTITY_TYPES, Decision
 from redactor.review import occurrences
 from service.access import document_for, require, require_export, span_for
@@ -155,12 +156,14 @@ def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB, services: 
     made = _decisions_for(row, body, run.text, user.username)
     apply_to_row(row, made, run.text)
     row.updated_by, row.updated_at = user.id, now()
+    batch = new_batch()
     db.add(DecisionRow(document_id=row.document_id, span_id=row.id, user_id=user.id, action=body.action,
-                       before=before, after={**decision_after(made, about, row, body.note), "batch": new_batch()}))
+                       before=before, after={**decision_after(made, about, row, body.note), "batch": batch}))
     record(db, user, f"span.{body.action}", document_id=row.document_id, span_id=row.id, scope=body.scope)
     others = []
-    if body.scope == "case":
+    if body.scope == "case":   # the allow list: here, the same words' undecided mentions go too (one undo)
         put_term(db, user, db.get_one(Case, doc.case_id), "allow", about, document_id=doc.id)
+        _reject_same_words(db, user, row, about, run.text, batch)
         others = queue_case(db, doc.case_id, skip=doc.id)
     try:
         db.commit()
@@ -168,6 +171,19 @@ def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB, services: 
         raise _conflict(db, span_id, "someone else changed this span at the same moment; here is its current state")
     _submit(services, others)
     return span_out(row, {user.id: user.username}, span_exemptions(db, row.document_id, row.id))
+
+
+def _reject_same_words(db: Session, user: User, decided: SpanRow, words: str, text: str, batch: str) -> None:
+    """Reject the document's other undecided findings of exactly these words (any case or spacing)."""
+    same = [r for r in span_rows(db, decided.document_id) if r.id != decided.id and r.status == "pending"
+            and key(r.text) == key(words)]
+    for r in same:
+        before, about = snapshot(r), r.text
+        made = [Decision("reject", r.start, r.end, r.entity_type, reviewer=user.username)]
+        apply_to_row(r, made, text)
+        r.updated_by, r.updated_at = user.id, now()
+        db.add(DecisionRow(document_id=r.document_id, span_id=r.id, user_id=user.id, action="reject",
+                           before=before, after={**decision_after(made, about, r), "batch": batch}))
 
 
 def _check_exemptions(user: User, given: list[str]) -> None:

@@ -929,9 +929,13 @@
       $("#reject-btn").addEventListener("click", () => decide("reject"));
       $("#reject-case-btn").addEventListener("click", () => {
         const s = S.spans.get(S.current);
-        decide("reject", { scope: "case" }).then(() => {
-          if (s) toast(`“${s.text}” is on the case's allow list; the case's other documents are being analysed again`);
-        });
+        decide("reject", { scope: "case" }).then(async () => {
+          if (!s) return;
+          // the same words' other undecided mentions here were rejected with it
+          const now = await api("GET", `/api/documents/${docId}/spans`);
+          applyChanges(now.filter((x) => { const was = S.spans.get(x.id); return was && was.status !== x.status; }));
+          toast(`“${s.text}” is on the case's allow list, rejected here and in the case's other documents (analysed again)`);
+        }).catch((e) => toast(e.message, "error"));
       });
       $("#accept-all-btn").addEventListener("click", () => { const s = S.spans.get(S.current); if (s) decideGroup(s.group, "accept"); });
       const typeSelect = $("#type-select");

@@ -68,3 +68,24 @@ def test_add_for_every_document_of_the_case_then_remove_it_on_the_case_page(serv
     # the reviewer's own additions in the report are decisions, kept through its re-analysis
     assert sum(s["text"].lower() == "strathcairn" and s["status"] == "accepted" for s in _spans(app, report)) == 3
     assert errors == []
+
+
+def test_reject_in_every_document_of_the_case(server: tuple[str, Any], browser: Any) -> None:
+    base, app = server
+    api = login(TestClient(app), "ada")
+    case = api.post("/api/cases", json={"name": f"Case {time.monotonic_ns()}"}).json()["id"]
+    api.put(f"/api/cases/{case}/members/rita")
+    report = ["Paisley Road is where the office is.", "The team met in Paisley on Monday.", "Kayden Mitchell came."]
+    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("r.docx", make_docx(report))}).json()["id"]
+    assert wait_ready(api, doc)["status"] == "ready"
+    page = browser.new_context().new_page()
+    _login(page, base, "rita")
+    _open(page, base, doc)
+    paisley = page.locator("#groups li[data-id]", has_text="Paisley")
+    expect(paisley).to_have_count(2)
+    paisley.first.click()
+    page.click("#reject-case-btn")
+    expect(page.locator("#toast")).to_contain_text("is on the case's allow list, rejected here")
+    expect(page.locator("#groups li[data-id].s-rejected", has_text="Paisley")).to_have_count(2)
+    terms = api.get(f"/api/cases/{case}/terms").json()["terms"]
+    assert [(t["kind"], t["text"]) for t in terms] == [("allow", "Paisley")]

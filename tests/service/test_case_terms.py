@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.service.conftest import MISSED, PARAGRAPHS, Env, make_docx, wait_ready
 
 OTHER = ["Minutes of the core group", "Gordon  BAXTER attended; Kayden Mitchell was not seen in Paisley.",
-         "Shannon Mitchell said gordon baxter would call."]
+         "Shannon Mitchell said gordon baxter would call from Paisley."]
 
 
 def _two_documents(env: Env) -> tuple[int, int]:
@@ -50,16 +50,22 @@ def test_adding_for_the_case_denies_the_words_in_every_document_and_keeps_their_
 
 def test_rejecting_for_the_case_allows_the_words_in_every_document(env: Env) -> None:
     first, other = _two_documents(env)
-    assert any(s["text"] == "Paisley" for s in _spans(env, other))
-    paisley = next(s for s in _spans(env, first) if s["text"] == "Paisley")
+    assert any(s["text"] == "Paisley" for s in _spans(env, first))
+    paisley = [s for s in _spans(env, other) if s["text"] == "Paisley"]
+    assert len(paisley) == 2
     fiona = env.client("fiona")
-    r = fiona.post(f"/api/spans/{paisley['id']}/decision", json={"action": "reject", "version": 1, "scope": "case"})
+    r = fiona.post(f"/api/spans/{paisley[0]['id']}/decision", json={"action": "reject", "version": 1,
+                                                                   "scope": "case"})
     assert r.status_code == 200 and r.json()["status"] == "rejected"
-    assert wait_ready(env.admin, other)["status"] == "ready"
-    assert not any(s["text"] == "Paisley" for s in _spans(env, other))
+    # here, the same words' other undecided mention goes with it, as one decision to undo
+    assert {s["status"] for s in _spans(env, other) if s["text"] == "Paisley"} == {"rejected"}
+    assert fiona.get(f"/api/documents/{other}/history").json()["undo"]["spans"] == 2
+    assert wait_ready(env.admin, first)["status"] == "ready"
+    assert not any(s["text"] == "Paisley" for s in _spans(env, first))
     assert [(t["kind"], t["text"]) for t in fiona.get(f"/api/cases/{env.case}/terms").json()["terms"]] == [
         ("allow", "Paisley")]
-    bad = fiona.post(f"/api/spans/{paisley['id']}/decision", json={"action": "accept", "version": 2, "scope": "case"})
+    bad = fiona.post(f"/api/spans/{paisley[0]['id']}/decision", json={"action": "accept", "version": 2,
+                                                                     "scope": "case"})
     assert bad.status_code == 400 and "only a rejection" in bad.json()["detail"]
 
 
