@@ -140,6 +140,7 @@ class Planned:
     span: Span | None = None
     merged: int = 1           # how many overlapping findings this change covers
     note: str = ""
+    number: int = 0           # its row in the schedule (profiles with one): repeats of one term share it
 
     @property
     def changes(self) -> bool:

@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from redactor.analyse.detect import detect
 from redactor.analyse.ocr import mark_uncertain
+from redactor.analyse.progress import ticking, within
 from redactor.analyse.statements import classify_statements, opinions_about_people
 from redactor.anonymise.planner import plan_redactions
 from redactor.anonymise.profiles import Profile
 from redactor.anonymise.pseudonyms import PseudonymMap, seed_from_register
+from redactor.case_lists import apply_case_lists
 from redactor.document import Document
 from redactor.emit import emit, file_name, kept_text, replacements_for
 from redactor.emit.log import build_log, schedule_rows
@@ -42,6 +44,10 @@ __all__ = ["RedactionResult", "Reviewed", "analyse", "analyse_document", "conver
            "plan_document", "plan_stored", "redact", "redact_document", "review_document", "to_json"]
 
 Analyser = Callable[[Document, "Register | None"], Analysis]
+# For the progress bar (redactor.analyse.progress): detection takes about 90% of an analysis and the statements
+# are classified at about 56,000 characters a second (the dev corpus twice over: 2.5 s of 25.2 s, one core).
+DETECT_SHARE = 0.9
+STATEMENT_CHARS_PER_SECOND = 56_000
 Progress = Callable[[str, Any], None]   # called after each stage with its name and what it made
 DecisionLike = ReviewedDecision | Decision | Mapping[str, Any]
 
@@ -104,7 +110,7 @@ def review_document(source: str | Path, register: Register | None = None, decisi
     if progress:
         progress("parse", doc)
     if analysis is None:
-        analysis = (analyser or analyse)(doc, register)
+        analysis = _analysed(doc, register, analyser)
     elif analysis.text is not None and analysis.text != doc.text:
         raise InputError(f"{file_name(doc)}: the document no longer parses to the text that was analysed "
                          "(the file or the parser changed); analyse it again")
@@ -225,11 +231,15 @@ def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Plann
 def analyse(doc: Document, register: Register | None = None) -> Analysis:
     """Find personal data and classify every sentence of a parsed document."""
     warnings = list(doc.warnings)
-    spans = mark_uncertain(doc, detect(doc, register)) if doc.text.strip() else []
+    with within(0.0, DETECT_SHARE):
+        spans = mark_uncertain(doc, detect(doc, register)) if doc.text.strip() else []
+    if register is not None:
+        spans = apply_case_lists(doc.text, spans, register.lists)
     if not doc.text.strip():
         warnings.append("the document has no extractable text")
-    return Analysis(spans=spans, statements=classify_statements(doc.text, doc.blocks), warnings=warnings,
-                    text=doc.text)
+    with within(DETECT_SHARE, 1.0), ticking(len(doc.text) / STATEMENT_CHARS_PER_SECOND):
+        statements = classify_statements(doc.text, doc.blocks)
+    return Analysis(spans=spans, statements=statements, warnings=warnings, text=doc.text)
 
 
 def analyse_document(source: str | Path, register: Register | None = None, *, data: bytes | None = None,
@@ -239,10 +249,18 @@ def analyse_document(source: str | Path, register: Register | None = None, *, da
     doc, _ = _parse(source, data, max_bytes)
     if progress:
         progress("parse", doc)
-    analysis = (analyser or analyse)(doc, register)
+    analysis = _analysed(doc, register, analyser)
     if progress:
         progress("analyse", analysis)
     return doc, analysis
+
+
+def _analysed(doc: Document, register: Register | None, analyser: Analyser | None) -> Analysis:
+    """The analyser's findings with the case's deny and allow lists applied (whichever analyser ran)."""
+    analysis = (analyser or analyse)(doc, register)
+    if register is None or not register.lists:
+        return analysis
+    return replace(analysis, spans=apply_case_lists(doc.text, analysis.spans, register.lists))
 
 
 def to_json(doc: Document, analysis: Analysis) -> dict[str, Any]:

@@ -11,6 +11,9 @@ YAML:
         pseudonym: Child A          # optional: the name the report already uses for this person
         dob: 2019-03-14
         addresses: ["27 Glenburn Road, Paisley PA2 8QT"]
+    deny:                           # the case's own lists (redactor/case_lists.py): flagged everywhere,
+      - {text: Strathcairn, type: LOCATION}
+    allow: [Cat]                    # and never flagged on its own
 CSV: a header row with id,name,aliases,nicknames,role,dob,addresses,pseudonym (lists separated by ';').
 """
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from redactor.case_lists import CaseLists, parse_lists
 from redactor.errors import RegisterError
 
 
@@ -49,6 +53,7 @@ class Person:
 @dataclass(frozen=True, slots=True)
 class Register:
     people: tuple[Person, ...] = field(default_factory=tuple)
+    lists: CaseLists = field(default_factory=CaseLists)   # the case's deny and allow lists
 
     def __iter__(self) -> Iterator[Person]:
         return iter(self.people)
@@ -57,9 +62,10 @@ class Register:
         return next((p for p in self.people if p.id == person_id), None)
 
     def to_json(self) -> dict[str, Any]:
-        return {"people": [
+        people = {"people": [
             {"id": p.id, "name": p.name, "role": p.role, "aliases": list(p.aliases), "nicknames": list(p.nicknames),
              "dob": p.dob, "addresses": list(p.addresses), "pseudonym": p.pseudonym} for p in self.people]}
+        return {**people, **self.lists.to_json()} if self.lists else people
 
 
 def _slug(name: str) -> str:
@@ -90,7 +96,8 @@ def _dob(value: Any, where: str) -> str:
     raise RegisterError(f"{where}: date of birth {text!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
 
 
-def register_from_records(records: list[dict[str, Any]], source: str = "register") -> Register:
+def register_from_records(records: list[dict[str, Any]], source: str = "register",
+                          lists: CaseLists | None = None) -> Register:
     """Build a register from dicts (parsed YAML, CSV rows or the service's stored JSON)."""
     people: list[Person] = []
     seen: set[str] = set()
@@ -109,7 +116,7 @@ def register_from_records(records: list[dict[str, Any]], source: str = "register
                              aliases=_list(rec.get("aliases")), nicknames=_list(rec.get("nicknames")),
                              dob=_dob(rec.get("dob"), where), addresses=_list(rec.get("addresses")),
                              pseudonym=str(rec.get("pseudonym") or "").strip()))
-    return Register(tuple(people))
+    return Register(tuple(people), lists or CaseLists())
 
 
 def parse_register(text: str, source: str = "register", fmt: str | None = None) -> Register:
@@ -126,10 +133,11 @@ def parse_register(text: str, source: str = "register", fmt: str | None = None) 
         raise RegisterError(f"{source}: not valid YAML{_yaml_problem(exc, text)}") from exc
     if data is None:
         return Register()
-    records = data.get("people") if isinstance(data, dict) else data
+    lists = parse_lists(data, source) if isinstance(data, dict) else None
+    records = data.get("people", [] if lists else None) if isinstance(data, dict) else data
     if not isinstance(records, list):
         raise RegisterError(f"{source}: expected a 'people:' list")
-    return register_from_records(records, source)
+    return register_from_records(records, source, lists)
 
 
 def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:

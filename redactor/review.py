@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from redactor.case_lists import words_pattern
 from redactor.errors import InputError
 from redactor.findings import ENTITY_TYPES, Decision, Span
 
@@ -149,14 +150,9 @@ def occurrences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     "STRATHCAIRN" and "Strath  cairn" split over a line break are all the same addition. The selection
     itself is always among the results.
     """
-    words = text[start:end].split()
-    if not words:
+    if not text[start:end].split():
         return []
-    pattern = r"\s+".join(re.escape(w) for w in words)
-    if words[0][0].isalnum() or words[0][0] == "_":
-        pattern = r"(?<!\w)" + pattern
-    if words[-1][-1].isalnum() or words[-1][-1] == "_":
-        pattern += r"(?!\w)"
+    pattern = words_pattern(text[start:end])
     found = [(m.start(), m.end()) for m in re.finditer(pattern, text, flags=re.IGNORECASE)]
     lead = len(text[start:end]) - len(text[start:end].lstrip())
     own = (start + lead, start + lead + len(text[start:end].strip()))

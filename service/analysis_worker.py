@@ -15,7 +15,8 @@ import resource
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -49,12 +50,14 @@ class AnalysisCancelled(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One document to analyse: the stored original, the case register's people, the size limit."""
+    """One document to analyse: the stored original, the case register's people, the size limit, and the
+    case's deny and allow lists (`CaseLists.to_json()`)."""
 
     path: str
     people: list[dict[str, Any]]
     register_name: str
     max_bytes: int
+    lists: dict[str, Any] = field(default_factory=dict)
 
 
 def _context() -> Any:
@@ -83,8 +86,10 @@ class Worker:
     def alive(self) -> bool:
         return self.process.is_alive()
 
-    def analyse(self, job: Job, timeout: float, stop: threading.Event) -> tuple[str, Analysis]:
+    def analyse(self, job: Job, timeout: float, stop: threading.Event,
+                on_progress: Callable[[float], None] | None = None) -> tuple[str, Analysis]:
         """The document's text and analysis; raises AnalysisFailed, or AnalysisCancelled once `stop` is set.
+        `on_progress` hears the fraction of the analysis done as the worker reports it.
 
         The worker is killed (and must be replaced) whenever this raises.
         """
@@ -110,6 +115,10 @@ class Worker:
             except (EOFError, OSError) as exc:
                 self.kill()
                 raise AnalysisFailed(self._died_reason(), resource=True) from exc
+            if kind == "progress":
+                if on_progress is not None:
+                    on_progress(payload[0])
+                continue
             if kind == "done":
                 return payload[0], payload[1]
             if kind == "memory":
@@ -166,7 +175,7 @@ def serve(conn: Connection, analyser: Analyser, memory_bytes: int, warm: bool) -
         if job is None:
             return
         try:
-            text, analysis = _analyse(job, analyser)
+            text, analysis = _analyse(job, analyser, conn)
         except MemoryError:
             _answer(conn, "memory", f"analysis needed more than the memory limit of {memory_bytes // MIB} MiB "
                                     "(REDACTOR_ANALYSIS_MEMORY_MB) and was stopped")
@@ -180,19 +189,27 @@ def serve(conn: Connection, analyser: Analyser, memory_bytes: int, warm: bool) -
             _answer(conn, "done", text, analysis)
 
 
-def _analyse(job: Job, analyser: Analyser) -> tuple[str, Analysis]:
+def _analyse(job: Job, analyser: Analyser, conn: Connection | None = None) -> tuple[str, Analysis]:
+    from redactor.analyse.progress import reporting
+    from redactor.case_lists import parse_lists
     from redactor.pipeline import analyse_document
     from redactor.register import register_from_records
 
-    register = register_from_records(job.people, job.register_name) if job.people else None
-    doc, analysis = analyse_document(job.path, register, analyser=analyser, max_bytes=job.max_bytes)
+    lists = parse_lists(job.lists, f"{job.register_name} lists")
+    register = register_from_records(job.people, job.register_name, lists) if job.people or lists else None
+    with reporting(lambda done: _answer(conn, "progress", done) if conn is not None else None):
+        doc, analysis = analyse_document(job.path, register, analyser=analyser, max_bytes=job.max_bytes)
     return doc.text, analysis
 
 
+_sending = threading.Lock()   # progress is reported from the analysis's ticking thread too
+
+
 def _answer(conn: Connection, *message: Any) -> None:
-    try:
-        conn.send(message)
-    except MemoryError:
-        conn.send(("memory", "the analysis result did not fit in the memory limit (REDACTOR_ANALYSIS_MEMORY_MB)"))
-    except OSError:
-        pass
+    with _sending:
+        try:
+            conn.send(message)
+        except MemoryError:
+            conn.send(("memory", "the analysis result did not fit in the memory limit (REDACTOR_ANALYSIS_MEMORY_MB)"))
+        except OSError:
+            pass

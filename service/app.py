@@ -23,7 +23,7 @@ from service.errors import NotAuthenticated, ServiceError, headers_for, payload_
 from service.jobs import AnalysisJobs
 from service.middleware import BodyLimit, BodyTooLarge, HeadAsGet, too_large_payload
 from service.models import User
-from service.routes import auth, cases, documents, exports, page_images, pages, review
+from service.routes import auth, case_terms, cases, documents, exports, page_images, pages, review
 from service.settings import PRIVATE_UMASK, Settings
 from service.throttle import LoginThrottle
 
@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     throttle = LoginThrottle(settings.login_max_failures, settings.login_window_seconds)
     app.state.services = Services(settings, engine, sessions, jobs, _templates(), throttle)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, cases, documents, review, exports, page_images, pages):
+    for module in (auth, cases, case_terms, documents, review, exports, page_images, pages):
         app.include_router(module.router)
 
     @app.exception_handler(ServiceError)

@@ -14,11 +14,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from redactor.findings import Analysis
 from service.analysis_worker import MIB, AnalysisCancelled, AnalysisFailed, Job, Worker
 from service.audit import record
+from service.case_terms import case_lists
 from service.models import AnalysisRun, Case, Document, SpanRow, StatementRow, now
 from service.reanalysis import carried_decisions, carried_note, replay
 from service.settings import Settings, _real_analyser
 
 log = logging.getLogger(__name__)
+# A document's progress: STARTED when a worker takes it, then with the worker's reports (parsed: STARTED + 5)
+# up to FINISHED, and 100 once the findings are stored.
+STARTED = 10
+FINISHED = 95
 
 
 class AnalysisJobs:
@@ -103,13 +108,21 @@ class AnalysisJobs:
             case = db.get_one(Case, doc.case_id)
             path = self.settings.data_dir / doc.stored_path
             job = Job(str(path), list(case.register.get("people", [])), f"case {doc.case_id} register",
-                      max(self.settings.max_upload_bytes, path.stat().st_size))
-        self._progress(document_id, "analysing", 10)
+                      max(self.settings.max_upload_bytes, path.stat().st_size), case_lists(db, case.id).to_json())
+        self._progress(document_id, "analysing", STARTED)
         worker = self._idle.get()
+        shown = [STARTED]
+
+        def moved(done: float) -> None:   # the worker's reports, written when the whole percentage changes
+            pct = STARTED + 5 + int((FINISHED - STARTED - 5) * done)
+            if pct > shown[0]:
+                shown[0] = pct
+                self._progress(document_id, "analysing", pct)
+
         try:
             if worker is None or not worker.alive():
                 worker = self._new_worker()
-            text, analysis = worker.analyse(job, self.settings.analysis_timeout_seconds, self.stopping)
+            text, analysis = worker.analyse(job, self.settings.analysis_timeout_seconds, self.stopping, moved)
         except AnalysisCancelled:
             worker = None
             self._progress(document_id, "queued", 0)    # analysed again on the next start

@@ -1,5 +1,5 @@
-"""The service's tables: users, sessions, cases, documents, analysis runs, spans, statements, decisions, exports,
-audit."""
+"""The service's tables: users, sessions, cases, case terms, documents, analysis runs, spans, statements,
+decisions, exports, audit."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -65,6 +65,23 @@ class Case(Base):
     pseudonyms: Mapped[dict[str, Any]] = mapped_column(default=dict)     # PseudonymMap.to_json()
     created_at: Mapped[datetime] = mapped_column(default=now)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class CaseTerm(Base):
+    """A term decided for every document of a case: on its deny list (flagged everywhere) or its allow list
+    (never flagged on its own). A term (by `key`: case and spacing ignored) is on one list at a time."""
+
+    __tablename__ = "case_terms"
+    __table_args__ = (UniqueConstraint("case_id", "key", name="uq_case_terms_case_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))              # deny | allow
+    text: Mapped[str] = mapped_column(String(300))
+    key: Mapped[str] = mapped_column(String(300))
+    entity_type: Mapped[str] = mapped_column(String(16), default="")   # deny terms: the type they are flagged as
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
 
 
 class Membership(Base):

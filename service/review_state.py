@@ -41,13 +41,15 @@ def usernames(db: Session) -> dict[int, str]:
     return {uid: name for uid, name in db.execute(select(User.id, User.username))}
 
 
-def span_out(row: SpanRow, names: dict[int, str] | None = None, exempt: dict[int, list[str]] | None = None) -> SpanOut:
-    """The API shape of a span row (with the FOI exemptions a reviewer gave it, from `exemptions`)."""
+def span_out(row: SpanRow, names: dict[int, str] | None = None, exempt: dict[int, list[str]] | None = None,
+             parts: dict[int, str] | None = None) -> SpanOut:
+    """The API shape of a span row (with the FOI exemptions a reviewer gave it, from `exemptions`, and the part
+    of the document it is in, from `parts`)."""
     fields = {k: getattr(row, k) for k in SpanOut.model_fields
-              if k not in ("group", "updated_by", "exemptions", "why", "found_by")}
+              if k not in ("group", "updated_by", "exemptions", "why", "found_by", "part")}
     return SpanOut(**fields, group=group_of(row), updated_by=(names or {}).get(row.updated_by or 0, ""),
                    exemptions=(exempt or {}).get(row.id, []), why=plain(row.explanation),
-                   found_by=source_name(row.recognizer))
+                   found_by=source_name(row.recognizer), part=(parts or {}).get(row.id, ""))
 
 
 def exemptions(db: Session, document_id: int) -> dict[int, list[str]]:
@@ -60,6 +62,17 @@ def exemptions(db: Session, document_id: int) -> dict[int, list[str]]:
                 if d.get("action") == "exempt":
                     out[r.span_id] = list(d.get("exemptions") or [])
     return out
+
+
+def span_exemptions(db: Session, document_id: int, span_id: int) -> dict[int, list[str]]:
+    """`exemptions` for one span: the document's history is read only when the span was ever exempted (a
+    decision answers at once however many decisions the document has)."""
+    ever = db.scalar(select(DecisionRow.id).where(DecisionRow.span_id == span_id, DecisionRow.action == "exempt")
+                     .limit(1))
+    if ever is None:
+        return {}
+    given = exemptions(db, document_id)
+    return {span_id: given[span_id]} if span_id in given else {}
 
 
 def statement_out(row: StatementRow) -> StatementOut:

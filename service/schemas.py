@@ -76,6 +76,27 @@ class CaseOut(_Out):
     reanalysing: int = Field(default=0, description="documents queued for analysis again by this change")
 
 
+class CaseTermIn(BaseModel):
+    kind: Literal["deny", "allow"] = Field(description="`deny`: flagged at every occurrence in every document of "
+                                           "the case; `allow`: never flagged on its own")
+    text: str = Field(min_length=1, max_length=300)
+    entity_type: EntityType | None = Field(default=None, description="deny terms: the type (default PERSON)")
+
+
+class CaseTermOut(_Out):
+    id: int
+    kind: str
+    text: str
+    entity_type: str
+    created_by_name: str = ""
+    created_at: datetime
+
+
+class CaseTermsOut(BaseModel):
+    terms: list[CaseTermOut]
+    reanalysing: int = Field(default=0, description="documents queued for analysis again by this change")
+
+
 class DocumentOut(_Out):
     id: int
     case_id: int
@@ -109,6 +130,8 @@ class SpanOut(_Out):
     exemptions: list[str] = []
     why: str = Field(default="", description="the explanation in a reviewer's words (`explanation` is the analysis's)")
     found_by: str = Field(default="", description="the check that made the finding, named for a reviewer")
+    part: str = Field(default="", description="the part of the document it is in: body, tables, headers_footers, "
+                      "footnotes, comments, properties (empty when the original cannot be read again)")
 
 
 class StatementOut(BaseModel):
@@ -138,6 +161,8 @@ class ReviewOut(BaseModel):
     warnings: list[str]
     profiles: list[str]
     needs_ocr: list[int] = Field(default=[], description="PDF pages without a text layer: not analysed, not reviewable")
+    people: dict[str, str] = Field(default={}, description="the case register's people, id -> name: a person's "
+                                   "group of findings is headed by their name")
 
 
 class DecisionIn(BaseModel):
@@ -149,6 +174,8 @@ class DecisionIn(BaseModel):
     note: str = Field(default="", max_length=1000)
     exemptions: list[str] = Field(default=[], max_length=10, description="`exempt`: the FOI exemptions for this "
                                   "redaction, codes from rules/foi-exemptions.yaml (FOI officers and administrators)")
+    scope: Literal["span", "case"] = Field(default="span", description="`case` (reject only): also put the words on "
+                                           "the case's allow list, so no document of the case flags them alone")
 
 
 class AddSpanIn(BaseModel):
@@ -156,13 +183,16 @@ class AddSpanIn(BaseModel):
     end: int = Field(ge=0)
     entity_type: EntityType
     note: str = Field(default="", max_length=1000)
-    scope: Literal["one", "all"] = Field(default="all", description="`all`: every occurrence of the selected words "
-                                         "in the document (any case or spacing); `one`: the selection only")
+    scope: Literal["one", "all", "case"] = Field(default="all", description="`all`: every occurrence of the selected "
+                                                 "words in the document (any case or spacing); `one`: the selection "
+                                                 "only; `case`: every occurrence here, and the words go on the "
+                                                 "case's deny list for every other document of the case")
 
 
 class AddedOut(BaseModel):
     span: SpanOut = Field(description="the span at the selection")
     added: list[SpanOut] = Field(description="every span this addition made, the selection's among them")
+    reanalysing: int = Field(default=0, description="other documents of the case queued for analysis again")
 
 
 class OccurrencesOut(BaseModel):

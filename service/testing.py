@@ -107,3 +107,23 @@ class FailingAnalyser:
         from redactor.errors import InputError
 
         raise InputError(self.message)
+
+
+@dataclass
+class SteppingAnalyser:
+    """Reports its progress in `steps` steps of `seconds` each, as the real analysis reports its chunks and
+    stages (tests of the progress bar); the findings come from `then`."""
+
+    steps: int = 6
+    seconds: float = 0.25
+    then: KeywordAnalyser = field(default_factory=KeywordAnalyser)
+
+    def __call__(self, doc: Document, register: Register | None = None) -> Analysis:
+        import time
+
+        from redactor.analyse.progress import report
+
+        for i in range(self.steps):
+            time.sleep(self.seconds)
+            report((i + 1) / self.steps)
+        return self.then(doc, register)

@@ -73,7 +73,7 @@ def redacted_text(text: str, profile: str, *items: tuple[str, ...], pmap: Pseudo
     ("foi", "On 3rd Feb 2021 the HV visited.", [("3rd Feb 2021", "DATE")], "In February 2021 the HV visited."),
     # a title goes with the name it is replaced with
     ("publication", "Ms Mitchell said no.", [("Mitchell", "PERSON", "mother")], "Mother said no."),
-    ("foi", "Ms Mitchell said no.", [("Mitchell", "PERSON", "mother")], "Ms [s.38(1)(b)] said no."),
+    ("foi", "Ms Mitchell said no.", [("Mitchell", "PERSON", "mother")], "Ms [1: s.38(1)(b)] said no."),
     # direct identifiers are boxes with the profile's label
     ("publication", "Call 07700 900123 or write to 27 Glenburn Road.",
      [("07700 900123", "PHONE"), ("27 Glenburn Road", "ADDRESS")], "Call [phone number] or write to [address]."),
@@ -83,7 +83,7 @@ def redacted_text(text: str, profile: str, *items: tuple[str, ...], pmap: Pseudo
     # FOI staff rule: a senior officer is named, front-line staff withheld
     ("foi", "Chaired by Heather Gilchrist; HV Lorna Baird attended.",
      [("Heather Gilchrist", "PERSON", "Head of Children's Services"), ("Lorna Baird", "PERSON", "health visitor")],
-     "Chaired by Heather Gilchrist; HV [s.38(1)(b)] attended."),
+     "Chaired by Heather Gilchrist; HV [1: s.38(1)(b)] attended."),
     # a place the profile cannot generalise is a labelled box
     ("publication", "They moved to Invercraig.", [("Invercraig", "LOCATION")], "They moved to [place]."),
 ])
@@ -195,7 +195,8 @@ def test_cli_redact_writes_output_log_and_schedule(tmp_path: Path) -> None:
                  "--decisions", str(decisions), "--pseudonyms", str(pmap)]) == 0
     result = (out / "note.txt").read_text()
     assert "Shannon" not in result and "Baird" not in result and "07700" not in result and "tel " not in result
-    assert result.startswith("Case note February 2021: [s.38(1)(b)] (mother) took [s.38(1)(b)], under 2, "
+    # each box carries the number of its schedule row (the date, age and practice are rows 1, 4 and 5)
+    assert result.startswith("Case note February 2021: [2: s.38(1)(b)] (mother) took [3: s.38(1)(b)], under 2, "
                              "to a GP practice.")
     log = json.loads((out / "note.txt.log.json").read_text())
     assert log["profile"]["name"] == "foi" and log["verification"]["passed"]
@@ -204,6 +205,9 @@ def test_cli_redact_writes_output_log_and_schedule(tmp_path: Path) -> None:
     assert any(r["explanation"] == "added by reviewer jb" for r in log["redactions"])
     rows = list(csv.DictReader(io.StringIO((out / "note.txt.schedule.csv").read_text())))
     assert len(rows) == len(log["redactions"]) and {r["exemption"] for r in rows} == {"s.38(1)(b)"}
+    assert [int(r["number"]) for r in rows] == list(range(1, len(rows) + 1))
+    assert {int(n) for n in re.findall(r"\[(\d+): ", result)} == {int(r["number"]) for r in rows
+                                                                 if r["treatment"] == "withheld"}
     assert rows[0]["location"] == "line 1"
     html = (out / "note.txt.schedule.html").read_text()
     assert "<table>" in html and "Shannon" not in html and "38(1)(b)" in html

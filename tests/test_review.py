@@ -110,7 +110,7 @@ def test_exempt_gives_a_redaction_the_reviewers_foi_exemptions_on_the_box_and_in
     result = redact_document(src, load_profile("foi"), None, [exempt],
                              analysis=Analysis(spans, [], [], text=text), attended=True)
     out = result.data.decode()
-    assert out == "The review heard from [s.30(c); s.38(1)(b)] and from [s.38(1)(b)].\n"
+    assert out == "The review heard from [1: s.30(c); s.38(1)(b)] and from [2: s.38(1)(b)].\n"
     assert [r["exemption"] for r in result.schedule_rows] == ["s.30(c); s.38(1)(b)", "s.38(1)(b)"]
     with pytest.raises(InputError, match="needs a list of exemptions"):
         apply_decisions(spans, [{**exempt, "exemptions": []}], text)

@@ -17,6 +17,7 @@ from redactor.anonymise.anonymizer import Item, operate
 from redactor.anonymise.operators import Context, Rule, parse_date
 from redactor.anonymise.profiles import Profile
 from redactor.anonymise.pseudonyms import PseudonymMap
+from redactor.anonymise.schedule_numbers import number_changes
 from redactor.document import Document
 from redactor.findings import DIRECT_TYPES, STATEMENT_TYPES, Planned, Span, Statement
 
@@ -45,8 +46,10 @@ def plan_redactions(doc: Document, spans: Sequence[Span], statements: Sequence[S
     names = pseudonyms.resolve(good, text)
     chosen = [_choose(good, cluster, profile, names, pseudonyms) for cluster in _clusters(good)]
     written = operate(text, [c.item for c in chosen])   # presidio's engine runs the profile's operators
-    planned = [_finish(doc, c, new, style) for c, (new, style) in zip(chosen, written, strict=True)]
-    return _no_overlaps(planned), warnings
+    planned = _no_overlaps([_finish(doc, c, new, style) for c, (new, style) in zip(chosen, written, strict=True)])
+    if profile.schedule:   # each box carries its schedule row's number
+        planned = number_changes(text, planned)
+    return planned, warnings
 
 
 def _no_overlaps(planned: list[Planned]) -> list[Planned]:

@@ -32,7 +32,7 @@ TYPE_LABELS = {
 }
 ACTION_LABELS = {"remove": "withheld", "pseudonym": "replaced by a pseudonym", "generalise": "withheld in part",
                  "keep": "disclosed"}
-SCHEDULE_COLUMNS = ("number", "location", "information", "treatment", "exemption")
+SCHEDULE_COLUMNS = ("number", "location", "information", "treatment", "exemption", "occurrences")
 LOCATION_KEYS = ("page", "part", "section", "paragraph", "table", "row", "cell", "line", "name", "property")
 
 
@@ -127,15 +127,26 @@ def _counts(planned: Sequence[Planned]) -> dict[str, dict[str, int]]:
 
 
 def schedule_rows(doc: Document, planned: Sequence[Planned]) -> list[dict[str, Any]]:
-    """One schedule row per change (kept text is not a redaction and is not listed)."""
-    rows: list[dict[str, Any]] = []
+    """One schedule row per number the changes carry (`redactor.anonymise.schedule_numbers`: repeats of one
+    term under one exemption share it), with every place it occurs; kept text is not a redaction and is not
+    listed. Changes without a number get a row each."""
+    rows: dict[int, dict[str, Any]] = {}
     for p in planned:
         if not p.changes:
             continue
-        rows.append({"number": len(rows) + 1, "location": describe_location(doc.block_at(p.start)),
-                     "information": TYPE_LABELS.get(p.entity_type, p.entity_type.title()),
-                     "treatment": ACTION_LABELS.get(p.action, p.action), "exemption": p.exemption or "—"})
-    return rows
+        n = p.number or len(rows) + 1
+        where = describe_location(doc.block_at(p.start))
+        row = rows.get(n)
+        if row is None:
+            rows[n] = {"number": n, "location": where, "information": TYPE_LABELS.get(p.entity_type,
+                                                                                      p.entity_type.title()),
+                       "treatment": ACTION_LABELS.get(p.action, p.action), "exemption": p.exemption or "—",
+                       "occurrences": 1}
+            continue
+        row["occurrences"] += 1
+        if where not in row["location"].split("; "):
+            row["location"] += f"; {where}"
+    return [rows[n] for n in sorted(rows)]
 
 
 def schedule_csv(rows: Sequence[dict[str, Any]]) -> str:

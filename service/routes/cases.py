@@ -1,8 +1,6 @@
 """Cases: a review, its members, and its register of known people."""
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +9,7 @@ from sqlalchemy.orm import Session
 from redactor.register import parse_register
 from service.access import case_for, require, visible_cases
 from service.audit import record
+from service.case_terms import put_term
 from service.deps import DB, AppServices, CurrentUser
 from service.errors import Conflict, NotFound
 from service.models import Case, Document, Membership, User
@@ -30,8 +29,15 @@ def case_out(db: Session, case: Case) -> CaseOut:
     return out
 
 
-def _register_json(body: RegisterIn) -> dict[str, Any]:
-    return parse_register(body.text, f"register.{body.format}", body.format).to_json()
+def _register(db: Session, user: User, case: Case, body: RegisterIn) -> None:
+    """Set the case's register from YAML or CSV; `deny:`/`allow:` lists in it go on the case's lists."""
+    reg = parse_register(body.text, f"register.{body.format}", body.format)
+    case.register = {"people": reg.to_json()["people"]}
+    db.flush()
+    for t in reg.lists.deny:
+        put_term(db, user, case, "deny", t.text, t.entity_type)
+    for a in reg.lists.allow:
+        put_term(db, user, case, "allow", a)
 
 
 @router.get("", response_model=list[CaseOut])
@@ -44,14 +50,15 @@ def list_cases(user: CurrentUser, db: DB) -> list[CaseOut]:
 def create_case(body: CaseIn, user: CurrentUser, db: DB) -> CaseOut:
     """Create a case, optionally with its register (administrators only)."""
     require(user, "cases.manage")
-    case = Case(name=body.name.strip(), register=_register_json(body.people_register) if body.people_register else {},
-                created_by=user.id)
+    case = Case(name=body.name.strip(), register={}, created_by=user.id)
     db.add(case)
     try:
         db.flush()
     except IntegrityError as exc:
         db.rollback()
         raise Conflict(f"a case named {body.name!r} exists") from exc
+    if body.people_register:
+        _register(db, user, case, body.people_register)
     record(db, user, "case.created", case_id=case.id, name=case.name)
     db.commit()
     return case_out(db, case)
@@ -72,7 +79,7 @@ def set_register(case_id: int, body: RegisterIn, user: CurrentUser, db: DB, serv
     """
     require(user, "cases.manage")
     case = case_for(db, user, case_id)
-    case.register = _register_json(body)
+    _register(db, user, case, body)
     docs = [d for d in db.scalars(select(Document).where(Document.case_id == case.id)) if queue_again(d)]
     record(db, user, "case.register_set", case_id=case.id, people=len(case.register["people"]),
            reanalysing=[d.id for d in docs])

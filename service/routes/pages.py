@@ -12,10 +12,12 @@ from redactor.findings import ENTITY_TYPES
 from service.access import allowed, case_for, document_for, may_export, require, visible_cases
 from service.audit import record
 from service.deps import DB, AppServices, CurrentSession
+from service.document_parts import PARTS
 from service.exporting import profile_names
 from service.jobs import latest_run
 from service.models import Document, Export, User
 from service.review_state import needs_ocr, usernames
+from service.routes.case_terms import terms_out
 from service.routes.cases import case_out
 
 router = APIRouter(include_in_schema=False)
@@ -48,7 +50,8 @@ def case_page(case_id: int, request: Request, services: AppServices, session: Cu
                if may_export(session.user, e.profile)]
     return render(request, services, session, "case.html", case=case_out(db, case), documents=docs, users=users,
                   people=case.register.get("people", []), ocr=ocr, exports=exports, filenames=names,
-                  usernames=usernames(db))
+                  usernames=usernames(db), terms=terms_out(db, case.id).terms,
+                  can_decide=allowed(session.user, "spans.decide"), entity_types=ENTITY_TYPES)
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -62,7 +65,7 @@ def review_page(document_id: int, request: Request, services: AppServices, sessi
     return render(request, services, session, "review.html", doc=doc, case=case_for(db, session.user, doc.case_id),
                   profiles=profiles, export_profiles=[p for p in profiles if may_export(session.user, p)],
                   entity_types=ENTITY_TYPES, can_decide=allowed(session.user, "spans.decide"),
-                  exemptions=foi_exemptions() if may_export(session.user, "foi") else {})
+                  exemptions=foi_exemptions() if may_export(session.user, "foi") else {}, parts=PARTS)
 
 
 @router.get("/users", response_class=HTMLResponse)

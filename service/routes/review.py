@@ -9,22 +9,26 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from redactor.anonymise.exemptions import foi_exemptions
+from redactor.case_lists import key
 from redactor.findings import ENTITY_TYPES, Decision
 from redactor.review import occurrences
 from service.access import document_for, require, require_export, span_for
 from service.audit import record
+from service.case_terms import put_term, queue_case
 from service.decision_history import history, new_batch, reverse, snapshot
-from service.deps import DB, CurrentUser
+from service.deps import DB, AppServices, CurrentUser, Services
+from service.document_parts import PARTS, span_parts
 from service.errors import BadRequest, Conflict
 from service.exporting import profile_names
 from service.jobs import latest_run
-from service.models import AnalysisRun, AuditEvent, DecisionRow, Document, SpanRow, User, now
+from service.models import AnalysisRun, AuditEvent, Case, DecisionRow, Document, SpanRow, User, now
 from service.review_state import (
     apply_to_row,
     decision_after,
     group_of,
     needs_ocr,
     progress,
+    span_exemptions,
     span_out,
     span_rows,
     statement_out,
@@ -85,27 +89,40 @@ def _conflict(db: Session, span_id: int, message: str) -> Conflict:
 
 
 @router.get("/api/documents/{document_id}/review", response_model=ReviewOut)
-def review_data(document_id: int, user: CurrentUser, db: DB) -> ReviewOut:
-    """Everything the review page shows: text, spans (lowest confidence first), statements, progress."""
+def review_data(document_id: int, user: CurrentUser, db: DB, services: AppServices) -> ReviewOut:
+    """Everything the review page shows: text, spans (lowest confidence first, each with its part of the
+    document), statements, progress."""
     require(user, "documents.read")
     doc = document_for(db, user, document_id)
     run = _ready_run(db, doc)
     rows = span_rows(db, doc.id)
     names, exempt = usernames(db), stored_exemptions(db, doc.id)
+    parts = span_parts(services.settings, doc, run.text, rows)
     return ReviewOut(document=DocumentOut.model_validate(doc), text=run.text,
-                     spans=[span_out(r, names, exempt) for r in rows],
+                     spans=[span_out(r, names, exempt, parts) for r in rows],
                      statements=[statement_out(s) for s in statements(db, doc.id)], progress=progress(rows),
                      warnings=[str(w) for w in run.warnings], profiles=profile_names(),
-                     needs_ocr=needs_ocr(run.warnings))
+                     needs_ocr=needs_ocr(run.warnings), people=register_names(db.get_one(Case, doc.case_id)))
+
+
+def register_names(case: Case) -> dict[str, str]:
+    """The case register's people by id: what heads each person's group of findings."""
+    return {str(p["id"]): str(p["name"]) for p in case.register.get("people", []) if p.get("id") and p.get("name")}
 
 
 @router.get("/api/documents/{document_id}/spans", response_model=list[SpanOut])
-def list_spans(document_id: int, user: CurrentUser, db: DB) -> list[SpanOut]:
-    """The document's spans, lowest confidence first."""
+def list_spans(document_id: int, user: CurrentUser, db: DB, services: AppServices,
+               part: str | None = None) -> list[SpanOut]:
+    """The document's spans, lowest confidence first; `part` keeps those in one part of the document (body,
+    tables, headers_footers, footnotes, comments, properties)."""
+    if part is not None and part not in PARTS:
+        raise BadRequest(f"unknown part {part!r}; choose from {', '.join(PARTS)}")
     doc = document_for(db, user, document_id)
-    _ready_run(db, doc)
+    run = _ready_run(db, doc)
+    rows = span_rows(db, doc.id)
     names, exempt = usernames(db), stored_exemptions(db, doc.id)
-    return [span_out(r, names, exempt) for r in span_rows(db, doc.id)]
+    parts = span_parts(services.settings, doc, run.text, rows)
+    return [span_out(r, names, exempt, parts) for r in rows if part is None or parts.get(r.id) == part]
 
 
 @router.get("/api/documents/{document_id}/statements", response_model=list[StatementOut])
@@ -118,11 +135,15 @@ def list_statements(document_id: int, user: CurrentUser, db: DB) -> list[Stateme
 
 @router.post("/api/spans/{span_id}/decision", response_model=SpanOut,
              responses={409: {"description": "the span changed since `version`; the body has the current span"}})
-def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB) -> SpanOut:
-    """Accept, reject, change the type of, or move the bounds of a span; saved at once."""
+def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB, services: AppServices) -> SpanOut:
+    """Accept, reject, change the type of, or move the bounds of a span; saved at once. A rejection with
+    `scope: case` also puts the words on the case's allow list and analyses the case's other documents again."""
     require(user, "spans.decide")
     row = span_for(db, user, span_id)
-    run = _ready_run(db, db.get_one(Document, row.document_id))
+    doc = db.get_one(Document, row.document_id)
+    run = _ready_run(db, doc)
+    if body.scope == "case" and body.action != "reject":
+        raise BadRequest("only a rejection applies to every document of the case (an addition does: see add span)")
     if body.version != row.version:
         raise _conflict(db, span_id, "someone else changed this span since you loaded it; here is its current state")
     if body.action == "retype" and body.entity_type is None:
@@ -135,14 +156,34 @@ def decide(span_id: int, body: DecisionIn, user: CurrentUser, db: DB) -> SpanOut
     made = _decisions_for(row, body, run.text, user.username)
     apply_to_row(row, made, run.text)
     row.updated_by, row.updated_at = user.id, now()
+    batch = new_batch()
     db.add(DecisionRow(document_id=row.document_id, span_id=row.id, user_id=user.id, action=body.action,
-                       before=before, after={**decision_after(made, about, row, body.note), "batch": new_batch()}))
-    record(db, user, f"span.{body.action}", document_id=row.document_id, span_id=row.id)
+                       before=before, after={**decision_after(made, about, row, body.note), "batch": batch}))
+    record(db, user, f"span.{body.action}", document_id=row.document_id, span_id=row.id, scope=body.scope)
+    others = []
+    if body.scope == "case":   # the allow list: here, the same words' undecided mentions go too (one undo)
+        put_term(db, user, db.get_one(Case, doc.case_id), "allow", about, document_id=doc.id)
+        _reject_same_words(db, user, row, about, run.text, batch)
+        others = queue_case(db, doc.case_id, skip=doc.id)
     try:
         db.commit()
     except StaleDataError:
         raise _conflict(db, span_id, "someone else changed this span at the same moment; here is its current state")
-    return span_out(row, usernames(db), stored_exemptions(db, row.document_id))
+    _submit(services, others)
+    return span_out(row, {user.id: user.username}, span_exemptions(db, row.document_id, row.id))
+
+
+def _reject_same_words(db: Session, user: User, decided: SpanRow, words: str, text: str, batch: str) -> None:
+    """Reject the document's other undecided findings of exactly these words (any case or spacing)."""
+    same = [r for r in span_rows(db, decided.document_id) if r.id != decided.id and r.status == "pending"
+            and key(r.text) == key(words)]
+    for r in same:
+        before, about = snapshot(r), r.text
+        made = [Decision("reject", r.start, r.end, r.entity_type, reviewer=user.username)]
+        apply_to_row(r, made, text)
+        r.updated_by, r.updated_at = user.id, now()
+        db.add(DecisionRow(document_id=r.document_id, span_id=r.id, user_id=user.id, action="reject",
+                           before=before, after={**decision_after(made, about, r), "batch": batch}))
 
 
 def _check_exemptions(user: User, given: list[str]) -> None:
@@ -198,8 +239,9 @@ def _live_bounds(db: Session, document_id: int) -> dict[tuple[int, int], SpanRow
 
 
 @router.post("/api/documents/{document_id}/spans", response_model=AddedOut, status_code=201)
-def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB) -> AddedOut:
-    """Add a span the analysis missed (it counts as accepted), by default at every occurrence of its words.
+def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB, services: AppServices) -> AddedOut:
+    """Add a span the analysis missed (it counts as accepted), by default at every occurrence of its words;
+    `scope: case` also puts the words on the case's deny list and analyses the case's other documents again.
 
     Occurrences that already have a span with the same bounds are left as they are; all the additions are
     one decision, undone together.
@@ -212,10 +254,10 @@ def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB) -> Ad
     if (start, end) in live:
         raise Conflict("a span with these bounds exists already",
                        current=span_out(live[(start, end)]).model_dump(mode="json"))
-    places = occurrences(run.text, start, end) if body.scope == "all" else [(start, end)]
+    places = occurrences(run.text, start, end) if body.scope != "one" else [(start, end)]
     batch = new_batch()
-    why = (f"added by {user.username}" + (" at every occurrence" if body.scope == "all" else "")
-           + (f": {body.note}" if body.note else ""))
+    where = {"all": " at every occurrence", "case": " for every document of the case", "one": ""}[body.scope]
+    why = f"added by {user.username}{where}" + (f": {body.note}" if body.note else "")
     rows = []
     for a, b in places:
         if (a, b) in live:
@@ -232,10 +274,21 @@ def add_span(document_id: int, body: AddSpanIn, user: CurrentUser, db: DB) -> Ad
         rows.append(row)
     record(db, user, "span.add", case_id=doc.case_id, document_id=doc.id, span_id=rows[0].id if rows else None,
            spans=len(rows), scope=body.scope)
+    others = []
+    if body.scope == "case":   # the case's deny list: every other document of the case is analysed again
+        put_term(db, user, db.get_one(Case, doc.case_id), "deny", run.text[start:end], body.entity_type, doc.id)
+        others = queue_case(db, doc.case_id, skip=doc.id)
     db.commit()
-    names = usernames(db)
+    _submit(services, others)
+    names, parts = usernames(db), span_parts(services.settings, doc, run.text, rows)
     mine = next(r for r in rows if (r.start, r.end) == (start, end))
-    return AddedOut(span=span_out(mine, names), added=[span_out(r, names) for r in rows])
+    return AddedOut(span=span_out(mine, names, None, parts), added=[span_out(r, names, None, parts) for r in rows],
+                    reanalysing=len(others))
+
+
+def _submit(services: Services, docs: list[Document]) -> None:
+    for d in docs:
+        services.jobs.submit(d.id)
 
 
 @router.post("/api/documents/{document_id}/groups/decision", response_model=list[SpanOut])

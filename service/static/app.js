@@ -150,6 +150,19 @@
           ? `; ${c.reanalysing} document${c.reanalysing === 1 ? " is" : "s are"} being analysed again (decisions that still apply are kept)` : ""));
       });
     }
+    // the case's deny and allow lists: a change analyses the case's documents again
+    const termsNote = (c) => (c.reanalysing ? `; ${c.reanalysing} document${c.reanalysing === 1 ? " is" : "s are"} being analysed again (decisions that still apply are kept)` : "");
+    onSubmit("term-form", async (fd) => {
+      const c = await api("POST", `/api/cases/${caseId}/terms`, { kind: fd.get("kind"), text: fd.get("text"), entity_type: fd.get("entity_type") });
+      toastAfterReload(`“${fd.get("text").trim()}” is on the ${fd.get("kind")} list` + termsNote(c));
+    });
+    $$(".remove-term").forEach((b) => b.addEventListener("click", async () => {
+      b.disabled = true;
+      try {
+        const c = await api("DELETE", `/api/cases/${caseId}/terms/${b.dataset.termId}`);
+        toastAfterReload(`“${b.dataset.text}” taken off the case's lists` + termsNote(c));
+      } catch (e) { toast(e.message, "error"); b.disabled = false; }
+    }));
     $$(".reanalyse").forEach((b) => b.addEventListener("click", async () => {
       b.disabled = true;
       try {
@@ -194,7 +207,7 @@
     const canDecide = root.dataset.canDecide === "yes";
     const exportProfiles = (root.dataset.exportProfiles || "").split(" ").filter(Boolean);
     const S = { text: "", spans: new Map(), statements: [], order: [], current: null, view: "review", exportProfile: null,
-      filter: "", needsOcr: [], sections: [] };
+      filter: "", needsOcr: [], sections: [], people: {} };
     const SHORTCUTS_KEY = "redactor.shortcuts";
     const shortcutsOn = () => localStorage.getItem(SHORTCUTS_KEY) !== "off";
 
@@ -204,6 +217,19 @@
       const before = S.text.slice(Math.max(0, s.start - 40), s.start).split("\n").pop();
       const after = S.text.slice(s.end, s.end + 40).split("\n")[0];
       return `…${before}[${S.text.slice(s.start, s.end)}]${after}…`;
+    }
+
+    // A person's group is headed by their name: the register's, else the most name-like mention (a name in
+    // capitalised words, the fullest one), never an address or a date of birth that is also theirs.
+    const NAME_LIKE = /^\p{Lu}[\p{L}'’.-]*(?:\s+(?:\p{Lu}[\p{L}'’.-]*|\p{Ll}{1,3}))*$/u;
+    function groupLabel(key, spans) {
+      const longest = (list) => list.reduce((best, s) => (s.text.length > best.length ? s.text : best), "");
+      if (!key.startsWith("person:")) return longest(spans);
+      const known = S.people[key.slice("person:".length)];
+      if (known) return known;
+      const people = spans.filter((s) => s.entity_type === "PERSON");
+      const names = people.filter((s) => NAME_LIKE.test(s.text.trim()) && s.text.trim().split(/\s+/).length <= 5);
+      return longest(names.length ? names : people.length ? people : spans);
     }
 
     function computeOrder() {
@@ -217,7 +243,7 @@
       const list = Array.from(groups.entries()).map(([key, spans]) => {
         spans.sort((a, b) => a.score - b.score || a.start - b.start);
         const pending = spans.filter((s) => s.status === "pending");
-        const label = spans.reduce((best, s) => (s.text.length > best.length ? s.text : best), "");
+        const label = groupLabel(key, spans);
         return { key, spans, pending: pending.length, min: Math.min(...spans.map((s) => s.score)), label };
       });
       // the safety net's findings (UNKNOWN: no rule recognised them) come after the rules' findings, as their own group
@@ -329,6 +355,7 @@
       let netShown = false, removedShown = false;
       const q = S.filter.trim().toLowerCase();
       const type = $("#filter-type").value, status = $("#filter-status").value, low = $("#filter-low").checked;
+      const part = $("#filter-part").value;
       for (const g of S.groups) {
         const first = g.spans[0];
         if (q && !g.spans.some((s) => s.text.toLowerCase().includes(q)) && !first.entity_type.toLowerCase().includes(q)
@@ -336,6 +363,7 @@
         if (type && first.entity_type !== type) continue;
         if (status && !g.spans.some((s) => s.status === status)) continue;
         if (low && !(g.min < 0.6)) continue;
+        if (part && !g.spans.some((s) => s.part === part)) continue;
         if (g.removedOnly && !removedShown && first.entity_type !== "UNKNOWN") {
           removedShown = true;
           frag.append(el("h3", { class: "net-heading", id: "removed-heading" }, "Only in comments or tracked deletions"),
@@ -348,7 +376,7 @@
               + "explains. Reject what is safe; retype what is personal data. Undecided ones are removed from a "
               + "publication and from any unattended run."));
         }
-        frag.append(groupSection(g));
+        frag.append(groupSection(g, part));
       }
       if (!S.groups.length) frag.append(el("p", { class: "empty" }, "No findings. Select text in the document to add one."));
       else if (!frag.childNodes.length) frag.append(el("p", { class: "empty" }, `No finding matches “${S.filter}”.`));
@@ -356,10 +384,10 @@
       if (focus) { const again = $(focus, box); if (again) again.focus({ preventScroll: true }); }
     }
 
-    function groupSection(g) {
+    function groupSection(g, part = "") {
         const first = g.spans[0];
         const head = el("div", { class: "group-head" },
-          el("span", { class: `mark t-${first.entity_type}` }, g.label),
+          el("span", { class: `mark t-${g.key.startsWith("person:") ? "PERSON" : first.entity_type}` }, g.label),
           el("span", { class: "muted" }, ` ${first.entity_type === "UNKNOWN" ? "not recognised" : first.entity_type}${first.role ? " · " + first.role : ""} · ${g.spans.length} mention${g.spans.length > 1 ? "s" : ""}, ${g.spans.length - g.pending} reviewed`));
         if (canDecide) {
           // undecided mentions first; once all are decided the buttons reverse the decided ones (undo: z)
@@ -381,6 +409,7 @@
         const items = el("ul", { class: "items" });
         items.setAttribute("aria-label", `Mentions of ${g.label}`);
         for (const s of g.spans) {
+          if (part && s.part !== part) continue;   // the part filter lists only the mentions in that part
           const li = el("li", { class: `item s-${s.status}${s.id === S.current ? " current" : ""}`, dataset: { id: s.id },
             tabIndex: 0 },
             el("span", { class: "item-text" }, s.text),
@@ -411,7 +440,7 @@
       for (const key of new Set(changed.map((s) => s.group))) {
         const g = S.groups.find((x) => x.key === key);
         const old = $(`section[data-group="${CSS.escape(key)}"]`, box);
-        if (g && old) old.replaceWith(groupSection(g));
+        if (g && old) old.replaceWith(groupSection(g, $("#filter-part").value));
       }
       if (keepFocus && !box.contains(document.activeElement)) {
         const li = $(`#groups li[data-id="${S.current}"]`);
@@ -551,7 +580,11 @@
       return after;
     }
 
-    function applySpan(s) { S.spans.set(s.id, s); }
+    function applySpan(s) {   // a decision's answer has no part of the document (it never moves): keep the one known
+      const old = S.spans.get(s.id);
+      if (!s.part && old) s.part = old.part;
+      S.spans.set(s.id, s);
+    }
 
     // Decisions go to the server one at a time, each with the version the previous one returned,
     // so quick key presses never conflict with each other (only with other reviewers).
@@ -693,8 +726,8 @@
         renderAll();
         select(s.id);
         refreshHistory();
-        toast(r.added.length > 1 ? `Added “${s.text}” as ${s.entity_type} at ${r.added.length} places (z to undo)`
-          : `Added “${s.text}” as ${s.entity_type}`);
+        toast((r.added.length > 1 ? `Added “${s.text}” as ${s.entity_type} at ${r.added.length} places (z to undo)`
+          : `Added “${s.text}” as ${s.entity_type}`) + (scope === "case" ? `; on the case's deny list, ${r.reanalysing} other document${r.reanalysing === 1 ? "" : "s"} being analysed again` : ""));
       } catch (e) {
         if (e.status === 409 && e.data && e.data.current) { applySpan(e.data.current); renderAll(); }
         toast(e.message, "error");
@@ -867,7 +900,7 @@
       const li = ev.target.closest("li.statement");
       if (li && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); showStatement(Number(li.dataset.start)); }
     });
-    for (const id of ["#filter-type", "#filter-status", "#filter-low"]) $(id).addEventListener("change", () => renderGroups());
+    for (const id of ["#filter-type", "#filter-status", "#filter-low", "#filter-part"]) $(id).addEventListener("change", () => renderGroups());
     let filterTimer = 0;
     $("#filter").addEventListener("input", (ev) => {
       clearTimeout(filterTimer);
@@ -894,6 +927,16 @@
       $("#redo-btn").addEventListener("click", () => reverse(true));
       $("#accept-btn").addEventListener("click", () => decide("accept"));
       $("#reject-btn").addEventListener("click", () => decide("reject"));
+      $("#reject-case-btn").addEventListener("click", () => {
+        const s = S.spans.get(S.current);
+        decide("reject", { scope: "case" }).then(async () => {
+          if (!s) return;
+          // the same words' other undecided mentions here were rejected with it
+          const now = await api("GET", `/api/documents/${docId}/spans`);
+          applyChanges(now.filter((x) => { const was = S.spans.get(x.id); return was && was.status !== x.status; }));
+          toast(`“${s.text}” is on the case's allow list, rejected here and in the case's other documents (analysed again)`);
+        }).catch((e) => toast(e.message, "error"));
+      });
       $("#accept-all-btn").addEventListener("click", () => { const s = S.spans.get(S.current); if (s) decideGroup(s.group, "accept"); });
       const typeSelect = $("#type-select");
       let typeByKey = false;
@@ -952,10 +995,16 @@
       status.hidden = true;
       const r = await api("GET", `/api/documents/${docId}/review`);
       S.text = r.text;
+      S.people = r.people || {};
       S.statements = r.statements;
       try { S.sections = await api("GET", `/api/documents/${docId}/sections`); } catch (e) { S.sections = []; }
       renderStatements();
       S.spans = new Map(r.spans.map((s) => [s.id, s]));
+      for (const o of $$("#filter-part option[value]")) {   // how many findings each part holds
+        if (!o.value) continue;
+        const n = r.spans.filter((s) => s.part === o.value && visible(s)).length;
+        o.textContent = `${o.dataset.name} (${n})`;
+      }
       S.needsOcr = r.needs_ocr;
       const params = new URLSearchParams(window.location.search);
       const wanted = Number(params.get("finding"));

@@ -141,7 +141,7 @@ def test_keyboard_type_select_shortcut_setting_tab_and_url(server: tuple[str, An
 
     # findings are reachable with Tab, and Enter picks one
     page.focus("#filter")
-    for _ in range(6):
+    for _ in range(8):   # type, status, part, low confidence, the first group's two buttons, its first finding
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.matches('#groups li[data-id]')"):
             break

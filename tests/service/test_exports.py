@@ -68,6 +68,27 @@ def test_foi_export_has_a_schedule(env: Env) -> None:
     assert env.admin.get(f"/api/documents/{doc}/exports").json()[0]["id"] == x["id"]
 
 
+def test_foi_boxes_carry_their_schedule_row_numbers_in_the_export_and_the_preview(env: Env) -> None:
+    import re
+
+    import docx
+
+    doc = env.ready_document()
+    _review_all(env, doc)
+    fiona = env.client("fiona")
+    x = fiona.post(f"/api/documents/{doc}/exports", json={"profile": "foi"}).json()
+    out = docx.Document(io.BytesIO(fiona.get(x["download_url"]).content))
+    shown = "\n".join(p.text for p in out.paragraphs)
+    boxes = [int(n) for n in re.findall(r"(?<![\d.])(\d+): s\.", shown)]
+    rows = {r["number"]: r for r in x["schedule"]}
+    assert boxes and set(boxes) == set(rows) and sorted(rows) == list(range(1, len(rows) + 1))
+    assert all(boxes.count(n) == rows[n]["occurrences"] for n in rows)
+    kayden = next(n for n, r in rows.items() if r["occurrences"] == 2)      # "Kayden" twice: one row, one number
+    assert shown.count(f"{kayden}: s.38(1)(b)") == 2
+    preview = "".join(p["text"] for p in fiona.get(f"/api/documents/{doc}/preview?profile=foi").json()["pieces"])
+    assert [int(n) for n in re.findall(r"(?<![\d.])(\d+): s\.", preview)] == boxes
+
+
 def test_rejected_spans_stay_and_unreviewed_spans_are_redacted(env: Env, tmp_path: Path) -> None:
     doc = env.ready_document()
     spans = env.admin.get(f"/api/documents/{doc}/spans").json()

@@ -312,3 +312,32 @@ def test_a_bad_register_says_where_it_is_wrong(env: Env) -> None:
     r = env.admin.put(f"/api/cases/{env.case}/register", json={"text": "people:\n  - name: [Ann\n", "format": "yaml"})
     assert r.status_code == 400
     assert r.json()["detail"].startswith("register.yaml: not valid YAML at line 3, column 1")
+
+
+def test_a_decision_reads_no_decision_history_unless_the_span_was_exempted(env: Env) -> None:
+    """A decision's cost must not grow with the document's history (benchmarks/decision_latency.py times it)."""
+    from sqlalchemy import event
+
+    from service.models import DecisionRow
+
+    doc = env.ready_document()
+    spans = _spans(env, doc)
+    fiona = env.client("fiona")
+    for s in spans[1:]:
+        assert fiona.post(f"/api/spans/{s['id']}/decision", json={"action": "accept", "version": 1}).status_code == 200
+    loaded: list[int] = []
+    listener = lambda target, context: loaded.append(target.id)
+    event.listen(DecisionRow, "load", listener)
+    try:
+        first = spans[0]
+        r = fiona.post(f"/api/spans/{first['id']}/decision", json={"action": "accept", "version": 1})
+        assert r.status_code == 200 and r.json()["exemptions"] == [] and loaded == []
+        body = {"action": "exempt", "version": 2, "exemptions": ["s.30(c)"]}
+        assert fiona.post(f"/api/spans/{first['id']}/decision", json=body).json()["exemptions"] == ["s.30(c)"]
+        assert loaded    # an exempted span's exemptions come from the history (an undo may have taken them back)
+        assert fiona.post(f"/api/documents/{doc}/undo").status_code == 200
+        r = fiona.post(f"/api/spans/{first['id']}/decision", json={"action": "accept", "version": 4})
+        assert r.status_code == 200, r.text
+        assert r.json()["exemptions"] == []
+    finally:
+        event.remove(DecisionRow, "load", listener)
