@@ -734,6 +734,7 @@
       $("#export-btn").textContent = `Export ${view} version`;
       $("#export-not-allowed").hidden = mayExport;
       $("#export-not-allowed").textContent = mayExport ? "" : `Your role previews the ${view} version; others export it.`;
+      $("#withhold-option").hidden = !(mayExport && S.needsOcr.length);   // offered only where a page cannot be read
       try {
         const p = await api("GET", `/api/documents/${docId}/preview?profile=${encodeURIComponent(view)}`);
         if (S.view !== view) return;
@@ -820,7 +821,8 @@
       button.disabled = true;
       $("#export-gate").hidden = true;
       try {
-        const x = await api("POST", `/api/documents/${docId}/exports`, { profile, confirm_unreviewed: confirmed });
+        const x = await api("POST", `/api/documents/${docId}/exports`, { profile, confirm_unreviewed: confirmed,
+          withhold_unreadable_pages: S.needsOcr.length > 0 && $("#withhold-unreadable").checked });
         $("#export-links").replaceChildren(...exportLinks(x, true));
         showWarnings(x.warnings);
         toast(`Exported ${x.filename}${x.warnings.length ? ` with ${x.warnings.length} warning${x.warnings.length === 1 ? "" : "s"} (listed below the preview bar)` : ""}`);
@@ -966,7 +968,10 @@
         status.hidden = false;
         status.textContent = `Needs OCR: page${S.needsOcr.length === 1 ? "" : "s"} ${S.needsOcr.join(", ")} ha${S.needsOcr.length === 1 ? "s" : "ve"} `
           + "no text layer, so nothing on them was found or can be reviewed here. Run OCR on the PDF and upload it again, "
-          + "or export with a profile that rasterises such pages (their content is then kept as an image, unchecked).";
+          + "or export with those pages withheld (tick 'Withhold the pages with no text layer' beside the export button: "
+          + "each is exported as a black page).";
+        $("#withhold-text").textContent = `Withhold page${S.needsOcr.length === 1 ? "" : "s"} ${S.needsOcr.join(", ")} `
+          + "(no text layer; each exported as a black page)";
         $("#progress-text").textContent = `${$("#progress-text").textContent} · needs OCR`;
       }
       if (r.warnings.length) {
