@@ -32,15 +32,15 @@ LIGHT = 224             # the fill of a "text" style mark (pseudonym), as `pdf_m
 
 def rebuild_pages(pk: pikepdf.Pdf, doc: Document, source: bytes, marks: dict[int, Sequence[Mark]],
                   removed: dict[int, set[int]], font: pikepdf.Object, label_font: str,
-                  pages: Sequence[int] | None = None) -> None:
-    """Rebuild every scanned page of `pk` (1-based numbers in `doc.scanned`, or those of them in `pages`) from
+                  only: Sequence[int] | None = None) -> None:
+    """Rebuild every scanned page of `pk` (1-based numbers in `doc.scanned`, or those of them in `only`) from
     its image.
 
     `marks` are each page's redaction boxes (top-left points) and `removed` the node offsets taken out."""
     nodes = {int(n.locator["page"]): i for i, n in enumerate(doc.nodes)
              if "ocr" in n.locator and "page" in n.locator}
     by_dpi: dict[float, list[int]] = {}
-    for n in doc.scanned if pages is None else pages:
+    for n in doc.scanned if only is None else only:
         by_dpi.setdefault(float(doc.nodes[nodes[n]].locator["ocr"]["dpi"]), []).append(n)
     for dpi, pages in by_dpi.items():
         images = ocr.render_pages(source, pages, dpi)
