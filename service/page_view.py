@@ -194,3 +194,20 @@ def sections(doc: Document, analysed_text: str) -> list[dict[str, Any]]:
         out.append({"start": b.start, "end": b.end, "kind": b.kind, "label": label, "export": note,
                     "removed": b.kind in REMOVED_KINDS})
     return out
+
+
+def table_cells(doc: Document, analysed_text: str) -> list[dict[str, Any]]:
+    """The table cells of the text, in text order: where each is (start, end) and its place in its grid
+    (table, row, col), for the review page to draw tables as grids. A table nested in a cell is a grid of its
+    own. Empty when the text parsed now differs from the one analysed (nothing is drawn in the wrong place)."""
+    if doc.text != analysed_text:
+        return []
+    out: list[dict[str, Any]] = []
+    for b in doc.blocks:
+        loc = b.location
+        if b.kind != "table_cell" or not all(k in loc for k in ("table", "row", "col")):
+            continue
+        where = [loc.get("part", ""), loc.get("page", ""), loc.get("sheet", ""), *map(str, loc.get("nesting", []))]
+        table = "/".join(map(str, [*where, loc["table"]]))
+        out.append({"start": b.start, "end": b.end, "table": table, "row": int(loc["row"]), "col": int(loc["col"])})
+    return out

@@ -20,6 +20,7 @@ from service.page_view import (
     placed_on_pages,
     render_page,
     sections,
+    table_cells,
 )
 from service.review_state import span_rows
 from service.settings import Settings
@@ -85,3 +86,16 @@ def document_sections(document_id: int, user: CurrentUser, db: DB, services: App
         raise Conflict(f"document {doc.id} is {doc.status}, not ready", status=doc.status)
     path = services.settings.data_dir / doc.stored_path
     return sections(parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size)), run.text)
+
+
+@router.get("/api/documents/{document_id}/tables")
+def document_tables(document_id: int, user: CurrentUser, db: DB, services: AppServices) -> list[dict[str, Any]]:
+    """The table cells of the text (start, end, table, row, col), for the review page to draw tables as grids."""
+    require(user, "documents.read")
+    doc = document_for(db, user, document_id)
+    run = latest_run(db, doc.id)
+    if doc.status != "ready" or run is None:
+        raise Conflict(f"document {doc.id} is {doc.status}, not ready", status=doc.status)
+    path = services.settings.data_dir / doc.stored_path
+    return table_cells(parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size)),
+                       run.text)

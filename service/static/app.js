@@ -194,7 +194,7 @@
     const canDecide = root.dataset.canDecide === "yes";
     const exportProfiles = (root.dataset.exportProfiles || "").split(" ").filter(Boolean);
     const S = { text: "", spans: new Map(), statements: [], order: [], current: null, view: "review", exportProfile: null,
-      filter: "", needsOcr: [], sections: [] };
+      filter: "", needsOcr: [], sections: [], tables: [] };
     const SHORTCUTS_KEY = "redactor.shortcuts";
     const shortcutsOn = () => localStorage.getItem(SHORTCUTS_KEY) !== "off";
 
@@ -269,15 +269,42 @@
       // parts that are not the body (headers, comments, properties …) are labelled with what export does with them
       const sectionAt = new Map(S.sections.map((x) => [x.start, x]));
       let section = null;
+      // table cells are drawn as grids: a cell's lines go in its <td>, the cells of a row in one <tr>
+      const cellAt = new Map(S.tables.map((c) => [c.start, c]));
+      let grid = null;   // {table, body, row, rowEl, cell, cellEl} while inside a table
+      const cellFor = (c) => {
+        if (!grid || grid.table !== c.table) {
+          const body = el("tbody");
+          frag.append(el("table", { class: "doc-table", dataset: { table: c.table } }, body));
+          grid = { table: c.table, body, row: null, rowEl: null, cell: null, cellEl: null };
+        }
+        if (grid.row !== c.row) {
+          grid.rowEl = el("tr", { dataset: { row: c.row } });
+          grid.body.append(grid.rowEl);
+          grid.row = c.row;
+          grid.cell = null;
+        }
+        if (grid.cell !== c.col) {
+          grid.cellEl = el("td", { dataset: { col: c.col } });
+          grid.rowEl.append(grid.cellEl);
+          grid.cell = c.col;
+        }
+        return grid.cellEl;
+      };
+      let inCell = null;   // the cell whose text is being laid out
       const newPara = (at) => {
         if (section && at >= section.end) section = null;
+        if (inCell && at > inCell.end) inCell = null;
+        if (cellAt.has(at)) inCell = cellAt.get(at);
+        if (!inCell) grid = null;
         if (sectionAt.has(at)) {
           section = sectionAt.get(at);
+          grid = null;
           frag.append(el("div", { class: `section-label${section.removed ? " removed" : ""}`, dataset: { kind: section.kind } },
             `${section.label}: ${section.export}`));
         }
         const p = el("div", { class: section ? `para in-section${section.removed ? " removed" : ""}` : "para" });
-        frag.append(p);
+        (inCell ? cellFor(inCell) : frag).append(p);
         return p;
       };
       let para = newPara(0);
@@ -624,13 +651,14 @@
     }
 
     // selection → document offsets (each .seg knows where its text starts)
+    const GRID_TAGS = new Set(["TABLE", "TBODY", "TR", "TD"]);
     function offsetOf(node, offset) {
       const doc = $("#doc");
       if (node.nodeType === Node.TEXT_NODE) {
         const seg = node.parentElement.closest(".seg");
         return seg ? Number(seg.dataset.start) + offset : null;
       }
-      if (node === doc || (node.classList && node.classList.contains("para"))) {   // between lines or segments
+      if (node === doc || (node.classList && node.classList.contains("para")) || GRID_TAGS.has(node.nodeName)) {   // between lines, segments or cells
         let child = node.childNodes[offset];
         if (child && child.classList && child.classList.contains("section-label")) child = child.nextElementSibling;
         const seg = child && (child.classList.contains("seg") ? child : child.querySelector(".seg"));
@@ -956,6 +984,7 @@
       S.text = r.text;
       S.statements = r.statements;
       try { S.sections = await api("GET", `/api/documents/${docId}/sections`); } catch (e) { S.sections = []; }
+      try { S.tables = await api("GET", `/api/documents/${docId}/tables`); } catch (e) { S.tables = []; }
       renderStatements();
       S.spans = new Map(r.spans.map((s) => [s.id, s]));
       S.needsOcr = r.needs_ocr;

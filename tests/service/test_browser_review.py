@@ -471,3 +471,39 @@ def test_headers_comments_and_properties_are_labelled_and_comment_only_names_go_
     cut = order.index("HEADING")
     assert "Shannon Mitchell" in order[cut + 1:] and "Paisley" in order[:cut]
     assert axe_violations(page) == []
+
+
+def test_tables_are_grids_and_a_word_selected_in_a_cell_is_added_at_its_place(server: tuple[str, Any],
+                                                                              browser: Any) -> None:
+    from tests.service.conftest import TABLE_ROWS, make_table_docx
+
+    base, app = server
+    api = login(TestClient(app), "ada")
+    case = api.post("/api/cases", json={"name": "Tables"}).json()["id"]
+    api.put(f"/api/cases/{case}/members/rita")
+    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("t.docx", make_table_docx())}).json()["id"]
+    assert wait_ready(api, doc)["status"] == "ready"
+    page = browser.new_context().new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _login(page, base, "rita")
+    _open(page, base, doc)
+    table = page.locator("#doc table.doc-table")
+    expect(table).to_have_count(1)
+    expect(table.locator("tr")).to_have_count(len(TABLE_ROWS))
+    cells = table.locator("tr").evaluate_all("(rows) => rows.map((r) => Array.from(r.cells).map((c) => c.innerText))")
+    assert cells == TABLE_ROWS
+    # the paragraphs before and after stay outside the grid
+    assert page.locator("#doc > .para").first.inner_text() == "The chronology follows."
+
+    _select_text(page, "Braeburn")
+    expect(page.locator("#selection-text")).to_have_text("Braeburn")
+    page.check("input[name=add-scope][value=one]")
+    page.select_option("#add-type", "ORG")
+    page.click("#add-btn")
+    expect(table.locator("td .mark.t-ORG")).to_have_text("Braeburn")
+    text = api.get(f"/api/documents/{doc}/review").json()["text"]
+    added = [s for s in _spans(app, doc) if s["source"] == "reviewer"]
+    assert [(text[s["start"]:s["end"]], s["entity_type"]) for s in added] == [("Braeburn", "ORG")]
+    assert axe_violations(page) == []
+    assert errors == []

@@ -94,3 +94,22 @@ def test_headers_comments_and_properties_are_labelled_with_what_export_does(env:
     assert by_kind["header"]["export"] == "redacted like the body" and by_kind["header"]["removed"] is False
     assert "Review of Kayden" in text[by_kind["property"]["start"]:by_kind["property"]["end"]]
     assert "Kayden Mitchell lived" not in "".join(text[p["start"]:p["end"]] for p in parts)   # the body is not
+
+
+def test_the_table_cells_of_a_docx_and_a_pdf_give_their_grid(env: Env) -> None:
+    from tests.service.conftest import TABLE_ROWS, make_table_docx
+    from tests.test_emit_pdf import pdf_builders
+
+    for data, name, rows in ((make_table_docx(), "table.docx", TABLE_ROWS),
+                             (pdf_builders.report_pdf(), "report.pdf",
+                              [["Role", "Person"], ["Mother", "Jane Smith"], ["Social worker", "Tom Brown"]])):
+        doc = env.upload(data, name).json()["id"]
+        assert wait_ready(env.admin, doc)["status"] == "ready"
+        text = env.admin.get(f"/api/documents/{doc}/review").json()["text"]
+        cells = env.client("rita").get(f"/api/documents/{doc}/tables").json()
+        assert len({c["table"] for c in cells}) == 1
+        grid: dict[int, dict[int, str]] = {}
+        for c in cells:
+            grid.setdefault(c["row"], {})[c["col"]] = text[c["start"]:c["end"]]
+        assert [[row[col] for col in sorted(row)] for _, row in sorted(grid.items())] == rows, name
+        assert env.client("rob").get(f"/api/documents/{doc}/tables").status_code == 404   # another case's reviewer
