@@ -815,6 +815,10 @@
       try {
         const v = await api("GET", `/api/documents/${docId}/pages`);
         const frag = document.createDocumentFragment();
+        if (v.not_placed) {   // never a box in the wrong place: the findings that could not be placed are counted
+          frag.append(el("p", { class: "note not-placed", role: "status" },
+            `${v.not_placed} finding${v.not_placed === 1 ? "" : "s"} not shown on the page view; see the text view`));
+        }
         for (const p of v.pages) {
           const page = el("div", { class: "page", dataset: { page: p.number } },
             el("img", { src: p.image, alt: `Page ${p.number}`, loading: "lazy", width: Math.round(p.width), height: Math.round(p.height) }));

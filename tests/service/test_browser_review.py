@@ -507,3 +507,23 @@ def test_tables_are_grids_and_a_word_selected_in_a_cell_is_added_at_its_place(se
     assert [(text[s["start"]:s["end"]], s["entity_type"]) for s in added] == [("Braeburn", "ORG")]
     assert axe_violations(page) == []
     assert errors == []
+
+
+def test_the_page_view_of_a_docx_counts_the_findings_it_cannot_place(server: tuple[str, Any], browser: Any) -> None:
+    from tests.service.test_page_view import paged_docx
+
+    base, app = server
+    api = login(TestClient(app), "ada")
+    case = api.post("/api/cases", json={"name": "Pages"}).json()["id"]
+    api.put(f"/api/cases/{case}/members/rita")
+    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("paged.docx", paged_docx())}).json()["id"]
+    assert wait_ready(api, doc)["status"] == "ready"
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    _login(page, base, "rita")
+    _open(page, base, doc)
+    page.click("#views .tab[data-view=pages]")
+    expect(page.locator("#pageview .not-placed")).to_have_text(
+        "1 finding not shown on the page view; see the text view", timeout=60_000)
+    view = api.get(f"/api/documents/{doc}/pages").json()
+    expect(page.locator("#pageview .pbox")).to_have_count(len(view["boxes"]))
+    assert axe_violations(page) == []
