@@ -527,3 +527,42 @@ def test_the_page_view_of_a_docx_counts_the_findings_it_cannot_place(server: tup
     view = api.get(f"/api/documents/{doc}/pages").json()
     expect(page.locator("#pageview .pbox")).to_have_count(len(view["boxes"]))
     assert axe_violations(page) == []
+
+
+def test_a_pdf_page_nobody_could_read_is_offered_withheld_on_export(server: tuple[str, Any], browser: Any,
+                                                                    tmp_path: Path) -> None:
+    import io
+
+    import pdfplumber
+
+    from redactor.testing import scanned_pdf
+    from tests.test_ocr import LINES, text_pdf
+
+    base, app = server
+    api = login(TestClient(app), "ada")
+    case = api.post("/api/cases", json={"name": "Scans"}).json()["id"]
+    api.put(f"/api/cases/{case}/members/rita")
+    # a page so noisy that OCR reads no word on it, although it is not blank
+    scan = scanned_pdf(text_pdf(LINES[:2]), 300, noise=40.0, jpeg_quality=20, seed=2)
+    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("letter.pdf", scan)}).json()["id"]
+    assert wait_ready(api, doc, timeout=120)["status"] == "ready"
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    _login(page, base, "rita")
+    _open(page, base, doc)
+    expect(page.locator("#doc-status")).to_contain_text("Withhold the pages with no text layer")
+    page.click("#views .tab[data-view=publication]")
+    option = page.locator("#withhold-option")
+    expect(option).to_be_visible()
+    expect(option).to_have_text("Withhold page 1 (no text layer; each exported as a black page)")
+    page.click("#export-btn")                       # without the option the export is refused, saying why
+    expect(page.locator("#toast")).to_contain_text("or export with that page withheld")
+    page.check("#withhold-unreadable")
+    with page.expect_download() as dl:
+        page.click("#export-btn")
+    dl.value.save_as(tmp_path / "letter.pdf")
+    with pdfplumber.open(io.BytesIO((tmp_path / "letter.pdf").read_bytes())) as pdf:
+        assert len(pdf.pages) == 1 and pdf.pages[0].chars == []
+    expect(page.locator("#export-warning-list")).to_contain_text("withheld: each is a black page")
+    assert axe_violations(page) == []
+    context.close()
