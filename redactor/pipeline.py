@@ -213,8 +213,8 @@ def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Plann
         warnings.append(f"{len(skipped)} redacted word(s) also occur unredacted elsewhere in the original, so the "
                         "verifier could not check them; review those passages (see the log's 'unverifiable' count)")
     if doc.format == "pdf" and doc.needs_ocr:
-        warnings.append(f"page(s) {', '.join(map(str, doc.needs_ocr))} had no text layer and were rasterised "
-                        "without analysis")
+        warnings.append(f"page(s) {', '.join(map(str, doc.needs_ocr))} had no text layer that could be analysed, "
+                        "so they were withheld: each is a black page in the output")
     if doc.scanned:
         ocr = doc.metadata.get("ocr", {})
         low = sum(p.get("low_confidence_words", 0) for p in ocr.get("pages", {}).values())

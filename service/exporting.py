@@ -6,7 +6,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -81,15 +81,17 @@ def unreviewed_consequence(prof: Profile, unreviewed: int, unknown: int) -> str:
 def export_gate(prof: Profile, st: Stored, confirmed: bool) -> None:
     """Refuse an export with unreviewed findings unless the user confirmed it, saying what the profile would do.
 
-    A PDF with scanned pages is refused outright, in words a web user can act on (the library's own refusal
-    speaks of profiles and settings).
+    A PDF with unreadable pages is refused unless the profile (or the user, for this export) withholds them,
+    in words a web user can act on (the library's own refusal speaks of profiles and settings).
     """
-    if st.needs_ocr:
+    if st.needs_ocr and prof.unreadable_pages != "rasterise":
         pages, many = ", ".join(map(str, st.needs_ocr)), len(st.needs_ocr) > 1
         raise Conflict(f"Page{'s' if many else ''} {pages} of this PDF {'are' if many else 'is'} a scanned image "
-                       "with no text layer, so nothing on it was found or can be checked, and no version can be "
-                       "exported safely. Run OCR on the PDF (a scanner's or PDF editor's 'recognise "
-                       "text' function), then upload the new file to this case.", needs_ocr=st.needs_ocr)
+                       "with no text layer, so nothing on it was found or can be checked, and no version showing "
+                       f"{'them' if many else 'it'} can be exported safely. Run OCR on the PDF (a scanner's or PDF "
+                       "editor's 'recognise text' function), then upload the new file to this case; or export with "
+                       f"{'those pages' if many else 'that page'} withheld (blacked out whole).",
+                       needs_ocr=st.needs_ocr, can_withhold=True)
     if not st.unreviewed or confirmed:
         return
     consequence = unreviewed_consequence(prof, st.unreviewed, st.unknown_unreviewed)
@@ -157,16 +159,20 @@ def preview(db: Session, settings: Settings, doc: Document, profile_name: str) -
 
 
 def create_export(db: Session, settings: Settings, user: User, doc: Document, profile_name: str,
-                  confirmed: bool = False) -> Export:
+                  confirmed: bool = False, withhold_unreadable: bool = False) -> Export:
     """Redact, verify and store one export; the case's pseudonym map keeps any new pseudonyms.
 
-    Findings nobody reviewed stop the export (409, saying what would happen to them) unless `confirmed`.
+    Findings nobody reviewed stop the export (409, saying what would happen to them) unless `confirmed`;
+    pages with no text layer that could be analysed stop it unless `withhold_unreadable` (they are then
+    blacked out whole, as a profile with `unreadable_pages: rasterise` does).
     The caller commits, inside `case_export_lock(doc.case_id)`.
     """
     from redactor.pipeline import redact_document
 
     prof = profile(profile_name)
     st = stored(db, settings, doc)
+    if withhold_unreadable and st.needs_ocr:
+        prof = replace(prof, unreadable_pages="rasterise")
     export_gate(prof, st, confirmed)
     case = db.get_one(Case, doc.case_id, with_for_update=True)   # held until the caller commits (see above)
     pmap = pseudonym_map(case)

@@ -3,13 +3,13 @@
 A finding that runs over a line break gets one box per line. Boxes come from the parser's per-character
 boxes (`Node.boxes`, in points from the page's top left), so they sit where the characters are drawn.
 A DOCX is laid out into pages by LibreOffice where it is installed (the PDF kept beside the original in
-the data folder); its findings are placed on those pages by finding the same words, occurrence by
-occurrence, in the laid-out text. Without LibreOffice the review page keeps its text view.
+the data folder); its findings are placed on those pages by aligning the document's words to the laid-out
+words (`service.page_placement`), and a finding the alignment cannot place for sure gets no box (the page
+view counts them). Without LibreOffice the review page keeps its text view.
 """
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -22,8 +22,10 @@ from redactor.document import Document
 from redactor.parse import parse_file
 from service.errors import BadRequest, Conflict
 from service.models import SpanRow
+from service.page_placement import BODY_KINDS, Alignment, align
 
 _CACHE: OrderedDict[str, Document] = OrderedDict()
+_ALIGNED: OrderedDict[str, Alignment] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 4          # parsed documents kept per process (the page view asks for one document at a time)
 RENDER_SCALE = 1.5      # 108 dpi: legible on screen, a few hundred kB a page
@@ -108,40 +110,44 @@ def render_page(path: Path, number: int) -> bytes:
         pdf.close()
 
 
-def placed_on_pages(text: str, pages: Document, rows: list[SpanRow]) -> dict[int, tuple[int, int]]:
-    """Where each finding of the DOCX's text is in the laid-out PDF's text: the same words, same occurrence.
-
-    The n-th occurrence of a finding's words in the document is taken to be their n-th occurrence on the
-    pages (any case or spacing); a finding whose words occur fewer times there is not placed.
-    """
-    out: dict[int, tuple[int, int]] = {}
-    found: dict[str, list[tuple[int, int]]] = {}
-    for row in rows:
-        words = row.text.split()
-        if not words:
-            continue
-        pattern = r"\s+".join(re.escape(w) for w in words)
-        if pattern not in found:
-            found[pattern] = [(m.start(), m.end()) for m in re.finditer(pattern, pages.text, re.IGNORECASE)]
-        before = len(re.findall(pattern, text[:row.start], re.IGNORECASE))
-        if before < len(found[pattern]):
-            out[row.id] = found[pattern][before]
-    return out
+def alignment(key: str, doc: Document, pages: Document) -> Alignment:
+    """The document aligned to its laid-out pages, made once per analysis run (`key`) and kept."""
+    with _CACHE_LOCK:
+        if key in _ALIGNED:
+            _ALIGNED.move_to_end(key)
+            return _ALIGNED[key]
+    made = align(doc, pages)
+    with _CACHE_LOCK:
+        _ALIGNED[key] = made
+        while len(_ALIGNED) > CACHE_SIZE:
+            _ALIGNED.popitem(last=False)
+    return made
 
 
-def finding_boxes(doc: Document, rows: list[SpanRow], where: dict[int, tuple[int, int]] | None = None
+def placed_on_pages(aligned: Alignment, rows: list[SpanRow]) -> dict[int, list[tuple[int, int]]]:
+    """Where each finding of the DOCX's text is in the laid-out PDF's text, where the alignment says so for sure
+    (see `service.page_placement`); the others are left out, never guessed."""
+    return {row.id: aligned.place(row.start, row.end) for row in rows}
+
+
+def visible(row: SpanRow) -> bool:
+    """Whether the review shows the finding (a reviewer's own addition, once rejected, is gone)."""
+    return not (row.source == "reviewer" and row.status == "rejected")
+
+
+def finding_boxes(doc: Document, rows: list[SpanRow], where: dict[int, list[tuple[int, int]]] | None = None
                   ) -> list[dict[str, Any]]:
     """For each visible finding, one box per page line it covers: page, x0, top, x1, bottom (points).
 
-    `where` gives each finding's place in `doc` when `doc` is not the document the findings were made on.
+    `where` gives each finding's places in `doc` when `doc` is not the document the findings were made on.
     """
     out: list[dict[str, Any]] = []
     for row in rows:
-        if row.source == "reviewer" and row.status == "rejected":
+        if not visible(row):
             continue
-        start, end = (row.start, row.end) if where is None else where.get(row.id, (0, 0))
+        places = [(row.start, row.end)] if where is None else where.get(row.id, [])
         lines: dict[tuple[int, float], list[float]] = {}
-        for piece in doc.source_of(start, end):
+        for piece in (p for start, end in places for p in doc.source_of(start, end)):
             node = doc.nodes[piece.node]
             page = node.locator.get("page")
             if page is None or not node.boxes:
@@ -158,7 +164,6 @@ def finding_boxes(doc: Document, rows: list[SpanRow], where: dict[int, tuple[int
     return out
 
 
-BODY_KINDS = frozenset({"heading", "paragraph", "list_item", "table_cell", "page_text"})
 # What export does with each part of a document that is not its body, in a reviewer's words.
 SECTION_NOTES: dict[str, tuple[str, str]] = {
     "header": ("Header", "redacted like the body"),
@@ -193,4 +198,21 @@ def sections(doc: Document, analysed_text: str) -> list[dict[str, Any]]:
             continue
         out.append({"start": b.start, "end": b.end, "kind": b.kind, "label": label, "export": note,
                     "removed": b.kind in REMOVED_KINDS})
+    return out
+
+
+def table_cells(doc: Document, analysed_text: str) -> list[dict[str, Any]]:
+    """The table cells of the text, in text order: where each is (start, end) and its place in its grid
+    (table, row, col), for the review page to draw tables as grids. A table nested in a cell is a grid of its
+    own. Empty when the text parsed now differs from the one analysed (nothing is drawn in the wrong place)."""
+    if doc.text != analysed_text:
+        return []
+    out: list[dict[str, Any]] = []
+    for b in doc.blocks:
+        loc = b.location
+        if b.kind != "table_cell" or not all(k in loc for k in ("table", "row", "col")):
+            continue
+        where = [loc.get("part", ""), loc.get("page", ""), loc.get("sheet", ""), *map(str, loc.get("nesting", []))]
+        table = "/".join(map(str, [*where, loc["table"]]))
+        out.append({"start": b.start, "end": b.end, "table": table, "row": int(loc["row"]), "col": int(loc["col"])})
     return out

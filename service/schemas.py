@@ -228,6 +228,10 @@ class ExportIn(BaseModel):
     profile: str = Field(min_length=1, max_length=50)
     confirm_unreviewed: bool = Field(default=False, description="export although findings are not reviewed yet "
                                      "(without it such an export is refused with 409 and says what would happen)")
+    withhold_unreadable_pages: bool = Field(default=False, description="export a PDF whose pages have no text layer "
+                                            "that could be analysed with those pages withheld (each a black page), "
+                                            "as the profile option 'unreadable_pages: rasterise' does; without it "
+                                            "such an export is refused with 409")
 
 
 class PreviewPiece(BaseModel):

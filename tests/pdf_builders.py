@@ -115,3 +115,19 @@ def write(tmp: Path, name: str, data: bytes) -> Path:
     path = tmp / name
     path.write_bytes(data)
     return path
+
+
+def labels_pdf() -> bytes:
+    """Vera text (so the Helvetica labels can be told apart): a name broken across two lines, a name in
+    7 pt type too narrow for a long label, and one in 4.5 pt type too small for any label at 6 pt."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont(vera(), 10)
+    c.drawString(72, 760, "On the third visit the social worker spoke to Shannon")
+    c.drawString(72, 747, "Mitchell, who said the heating had failed that week.")
+    c.setFont(vera(), 7)
+    c.drawString(72, 700, "Seen by: Jo Ab, nurse.")
+    c.setFont(vera(), 4.5)
+    c.drawString(72, 660, "Signed: Al Bo, clerk.")
+    c.save()
+    return buf.getvalue()

@@ -385,3 +385,115 @@ def test_a_font_naming_its_designer_does_not_stop_the_author_being_redacted() ->
     with pikepdf.open(io.BytesIO(result.data)) as pdf:
         assert b"Hebrew OpenType Layout logic copyright" in b"".join(
             o.read_bytes() for o in pdf.objects if isinstance(o, pikepdf.Stream) and "/Length1" in o)
+
+
+A4_HEIGHT = 841.89
+
+
+def label_chars(data: bytes) -> list[dict]:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [c for p in pdf.pages for c in p.chars if c["fontname"].endswith(pdf_marks.LABEL_FONT)]
+
+
+def redaction_rects(data: bytes) -> list[dict]:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [r for p in pdf.pages for r in p.rects if r.get("fill")]
+
+
+def kept_words(data: bytes) -> list[dict]:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [w for p in pdf.pages for w in p.filter(lambda o: o.get("object_type") != "char"
+                                                       or not o["fontname"].endswith(pdf_marks.LABEL_FONT))
+                .extract_words()]
+
+
+def inside(obj: dict, rect: dict) -> bool:
+    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return rect["x0"] <= cx <= rect["x1"] and rect["top"] <= cy <= rect["bottom"]
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return (min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > 0.05
+            and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.05)
+
+
+def redact_labels_pdf() -> tuple[Document, bytes, list[Replacement], bytes, list[str]]:
+    data = pdf_builders.labels_pdf()
+    doc = parse_bytes(data)
+    reps = []
+    for pattern, label in ((r"Shannon\s+Mitchell", "Person 3"), (r"Jo Ab", "Person 3"), (r"Al Bo", "Person 4")):
+        m = re.search(pattern, doc.text)
+        assert m, pattern
+        reps.append(Replacement(m.start(), m.end(), label, "box"))
+    out, warnings = redact_pdf(doc, data, reps)
+    return doc, data, reps, out, warnings
+
+
+def test_labels_are_never_below_six_points_and_are_shortened_to_fit() -> None:
+    _, _, _, out, _ = redact_labels_pdf()
+    sizes = [c["size"] for c in label_chars(out)]
+    assert sizes and min(sizes) >= pdf_marks.MIN_LABEL_SIZE - 0.01
+    rects = redaction_rects(out)
+    narrow = [r for r in rects if 690 < A4_HEIGHT - r["bottom"] < 710]
+    assert len(narrow) == 1
+    assert "".join(c["text"] for c in label_chars(out) if inside(c, narrow[0])) == "P3"
+
+
+def test_a_box_too_small_for_any_label_stays_black_unlabelled_and_is_counted() -> None:
+    _, _, _, out, warnings = redact_labels_pdf()
+    tiny = [r for r in redaction_rects(out) if 650 < A4_HEIGHT - r["bottom"] < 670]
+    assert len(tiny) == 1 and tiny[0]["non_stroking_color"] in ([0.0], (0.0,), 0.0, [0], (0,))
+    assert not any(inside(c, tiny[0]) for c in label_chars(out))
+    assert warnings == [("1 redaction box(es) too small for a legible label (6 pt) were left black and unlabelled "
+                         "(page(s) 1)")]
+
+
+def test_a_finding_across_a_line_break_gets_a_labelled_box_on_each_line() -> None:
+    _, _, _, out, _ = redact_labels_pdf()
+    crossing = [r for r in redaction_rects(out) if A4_HEIGHT - r["bottom"] > 740]
+    assert len(crossing) == 2
+    crossing.sort(key=lambda r: r["top"])
+    labels = ["".join(c["text"] for c in label_chars(out) if inside(c, r)) for r in crossing]
+    assert labels == ["Person 3", pdf_marks.CONTINUED + "Person 3"]
+
+
+def test_no_box_covers_a_kept_word() -> None:
+    out = redact_labels_pdf()[3]
+    rects = redaction_rects(out)
+    words = kept_words(out)
+    assert {"Mitchell", "Shannon", "Jo", "Ab,"}.isdisjoint(w["text"] for w in words)
+    assert {"to", ",", "nurse.", "who"} <= {w["text"] for w in words}
+    assert [(w["text"], r) for w in words for r in rects if overlaps(w, r)] == []
+
+
+def test_labels_are_not_taken_for_leaks_by_the_verifier() -> None:
+    from redactor.emit.verify import verify
+
+    doc, data, reps, out, _ = redact_labels_pdf()
+    redacted = [(doc.text[r.start:r.end], "PERSON") for r in reps]
+    kept = "".join("\n" if any(r.start <= i < r.end for r in reps) else ch for i, ch in enumerate(doc.text))
+    assert verify(out, "pdf", redacted, kept, [r.text for r in reps], source=data) == []
+
+
+@pytest.mark.parametrize("line, kept, boxes", [
+    # contiguous characters make one box
+    ([(10, 0, 15, 10), (15, 0, 20, 10)], [], [(10, 0, 20, 10)]),
+    # a kept character between two removed stretches of one line splits the box around it
+    ([(10, 0, 15, 10), (40, 0, 45, 10)], [(25, 0, 30, 10)], [(10, 0, 15, 10), (40, 0, 45, 10)]),
+    # a kept character on another line does not
+    ([(10, 0, 15, 10), (40, 0, 45, 10)], [(25, 20, 30, 30)], [(10, 0, 45, 10)]),
+])
+def test_a_box_is_split_around_kept_characters(line: list, kept: list, boxes: list) -> None:
+    from redactor.emit.pdf import split_around
+
+    assert split_around(line, kept) == boxes
+
+
+@pytest.mark.parametrize("label, continued, forms", [
+    ("Person 3", False, ["Person 3", "P3", "P"]),
+    ("phone number", False, ["phone number", "phone", "p"]),
+    ("s.38(1)(b)", False, ["s.38(1)(b)", "s.38", "s"]),
+    ("Person 3", True, ["\u2026Person 3", "\u2026P3", "\u2026P", "\u2026"]),
+])
+def test_label_forms_shorten_before_they_shrink(label: str, continued: bool, forms: list[str]) -> None:
+    assert pdf_marks.label_forms(label, continued) == forms

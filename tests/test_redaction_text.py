@@ -23,7 +23,7 @@ from redactor.document import Document
 from redactor.emit import EMITTERS, replacements_for
 from redactor.emit.base import Replacement
 from redactor.emit.text import render
-from redactor.errors import RedactorError, VerificationError
+from redactor.errors import VerificationError
 from redactor.findings import Span, Statement
 from redactor.parse.text import parse_text
 from redactor.pipeline import redact
@@ -274,15 +274,3 @@ def test_cli_refuses_an_analysis_of_another_file(tmp_path: Path) -> None:
     src.write_text(SAMPLE + "more\n")
     assert main(["redact", str(src), "-p", "foi", "-o", str(tmp_path / "o.txt"), "--analysis", str(analysis)]) == 2
     assert not (tmp_path / "o.txt").exists()
-
-
-def test_rasterise_profile_needs_an_emitter_that_can(tmp_path: Path) -> None:
-    import yaml
-
-    data = yaml.safe_load(Path(load_profile("publication").path).read_text())
-    data["unreadable_pages"] = "rasterise"
-    path = tmp_path / "raster.yaml"
-    path.write_text(yaml.safe_dump(data))
-    doc = Document("scan.pdf", "pdf", "0" * 64, "x", [], [], needs_ocr=[1])
-    with pytest.raises(RedactorError):      # refused by the emitter's contract, or the bytes are not a real PDF
-        redact(doc, b"%PDF-1.4", [], [], load_profile(str(path)))

@@ -51,18 +51,24 @@ class Edited:
     kept: list[PageChar]
     labels: str
     tolerance: float
+    unlabelled: int = 0
 
 
-def emit_pdf(doc: Document, source: bytes, replacements: Sequence[Replacement]) -> bytes:
-    """The redacted PDF; pages that had to be rasterised are noted in `doc.warnings`."""
-    data, warnings = redact_pdf(doc, source, replacements)
+def emit_pdf(doc: Document, source: bytes, replacements: Sequence[Replacement],
+             rasterise_pages: Sequence[int] = ()) -> bytes:
+    """The redacted PDF; pages that had to be rasterised are noted in `doc.warnings`. `rasterise_pages`
+    (1-based) are withheld whole: each becomes a black image of the page's size (profiles with
+    `unreadable_pages: rasterise`, for pages that could not be analysed)."""
+    data, warnings = redact_pdf(doc, source, replacements, rasterise_pages)
     doc.warnings.extend(warnings)
     return data
 
 
-def redact_pdf(doc: Document, source: bytes, replacements: Sequence[Replacement]) -> tuple[bytes, list[str]]:
+def redact_pdf(doc: Document, source: bytes, replacements: Sequence[Replacement],
+               rasterise_pages: Sequence[int] = ()) -> tuple[bytes, list[str]]:
     """The redacted PDF and the emitter's warnings."""
-    plans = plan(doc, replacements)
+    withheld = sorted(set(rasterise_pages))
+    plans = {n: p for n, p in plan(doc, replacements).items() if n not in withheld}
     warnings: list[str] = []
     try:
         pk = pikepdf.open(io.BytesIO(source))
@@ -79,9 +85,15 @@ def redact_pdf(doc: Document, source: bytes, replacements: Sequence[Replacement]
             reason = edit_page(pk, doc, n, p, chars.get(n, []), font, edited)
             if reason:
                 raster[n] = reason
-        if doc.scanned:
-            pdf_scan.rebuild_pages(pk, doc, source, {n: plans[n].marks for n in doc.scanned if n in plans},
-                                   {n: plans[n].offsets for n in doc.scanned if n in plans}, font, LABEL_FONT)
+        scanned = [n for n in doc.scanned if n not in withheld]
+        if scanned:
+            pdf_scan.rebuild_pages(pk, doc, source, {n: plans[n].marks for n in scanned if n in plans},
+                                   {n: plans[n].offsets for n in scanned if n in plans}, font, LABEL_FONT,
+                                   scanned)
+        for n in withheld:
+            if not 1 <= n <= len(pk.pages):
+                raise ParseError(f"{doc.path}: page {n} cannot be withheld: the PDF has {len(pk.pages)} page(s)")
+            pdf_raster.replace_with_image(pk, n, *pdf_raster.withheld_image(pk, n))
         scrub(pk, pdf_structure.redacted_strings(doc, replacements))
         out = save(pk)
         if edited:
@@ -97,16 +109,31 @@ def redact_pdf(doc: Document, source: bytes, replacements: Sequence[Replacement]
                 warnings.append(f"page {n}: {reason}; the page was replaced by an image with the redactions "
                                 "painted in, so its text is no longer selectable")
             out = save(pk)
+    small = {n: sum(map(pdf_marks.too_small, p.marks)) for n, p in plans.items()}
+    if sum(small.values()):
+        pages = ", ".join(str(n) for n, k in sorted(small.items()) if k)
+        warnings.append(f"{sum(small.values())} redaction box(es) too small for a legible label (6 pt) were left "
+                        f"black and unlabelled (page(s) {pages})")
     for w in warnings:
         log.warning("%s: %s", doc.path, w)
     return out, warnings
 
 
 def plan(doc: Document, replacements: Sequence[Replacement]) -> dict[int, PagePlan]:
-    """Per page (1-based): node offsets to remove, and one mark per line each replacement touches."""
+    """Per page (1-based): node offsets to remove, and one labelled mark per line each replacement touches.
+
+    A replacement's later lines carry its label marked as continued, as do the pieces `replacements_for`
+    split off at a block boundary (they come with no text of their own). A mark never takes in a kept
+    character: a line's run of removed characters is split around one, and the padding is clipped."""
     plans: dict[int, PagePlan] = {}
+    pending: list[tuple[int, list[Box], str, str, bool]] = []   # page, char boxes of one line, label, style, continued
+    previous: Replacement | None = None
     for r in replacements:
-        first = True
+        label, first = r.text, True
+        if not label and previous is not None and previous.text and not doc.text[previous.end:r.start].strip():
+            label, first = previous.text, False
+        if r.text:
+            previous = r
         for piece in doc.source_of(r.start, r.end):
             node = doc.nodes[piece.node]
             if "part" in node.locator or "page" not in node.locator:
@@ -115,25 +142,84 @@ def plan(doc: Document, replacements: Sequence[Replacement]) -> dict[int, PagePl
             p = plans.setdefault(n, PagePlan(piece.node))
             span = range(piece.start, piece.end)
             p.offsets.update(span)
-            for box in line_boxes([node.boxes[i] for i in span if i < len(node.boxes) and node.text[i].strip()]):
-                p.marks.append(Mark(box, r.text if first else "", "text" if r.style == "text" else "box"))
+            boxes = [node.boxes[i] for i in span if i < len(node.boxes) and node.text[i].strip()]
+            for line in line_runs(boxes):
+                pending.append((n, line, label, r.style, not first))
                 first = False
+    kept = {n: kept_boxes(doc, p) for n, p in plans.items()}
+    for n, line, label, style, continued in pending:
+        for box in split_around(line, kept[n]):
+            plans[n].marks.append(Mark(box, label, "text" if style == "text" else "box", continued and bool(label),
+                                       limit(box, kept[n])))
+            continued = True
     return plans
 
 
-def line_boxes(boxes: Sequence[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
-    """Union of character boxes, one per run of characters on the same line."""
-    out: list[list[float]] = []
-    for x0, top, x1, bottom in boxes:
+Box = tuple[float, float, float, float]
+
+
+def kept_boxes(doc: Document, p: PagePlan) -> list[Box]:
+    """The boxes of the page's characters that stay (spaces left out)."""
+    node = doc.nodes[p.node]
+    return [b for i, b in enumerate(node.boxes) if i not in p.offsets and i < len(node.text) and node.text[i].strip()]
+
+
+def same_line(a: Box, b: Box) -> bool:
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
+def line_runs(boxes: Sequence[Box]) -> list[list[Box]]:
+    """Character boxes in reading order, cut where the next one does not continue the same line."""
+    out: list[list[Box]] = []
+    for box in boxes:
         if out:
-            cur = out[-1]
-            overlap = min(cur[3], bottom) - max(cur[1], top)
-            same_line = overlap > 0.5 * min(cur[3] - cur[1], bottom - top)
-            if same_line and x0 >= cur[0] - 1 and x0 - cur[2] < 3 * (bottom - top):
-                cur[0], cur[1], cur[2], cur[3] = min(cur[0], x0), min(cur[1], top), max(cur[2], x1), max(cur[3], bottom)
+            last = out[-1][-1]
+            if same_line(last, box) and box[0] >= last[0] - 1 and box[0] - last[2] < 3 * (box[3] - box[1]):
+                out[-1].append(box)
                 continue
-        out.append([x0, top, x1, bottom])
-    return [(a, b, c, d) for a, b, c, d in out]
+        out.append([box])
+    return out
+
+
+def union(boxes: Sequence[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def split_around(line: Sequence[Box], kept: Sequence[Box]) -> list[Box]:
+    """One box per stretch of the line's characters that has no kept character between them."""
+    out: list[list[Box]] = []
+    for box in line:
+        if out:
+            merged = union([*out[-1], box])
+            if not any(between(k, merged) for k in kept):
+                out[-1].append(box)
+                continue
+        out.append([box])
+    return [union(run) for run in out]
+
+
+def between(k: Box, box: Box) -> bool:
+    """Whether a kept character's centre lies inside the box (so joining across it would cover it)."""
+    cx, cy = (k[0] + k[2]) / 2, (k[1] + k[3]) / 2
+    return box[0] < cx < box[2] and box[1] < cy < box[3]
+
+
+def limit(box: Box, kept: Sequence[Box]) -> Box:
+    """How far the box's padding may reach: up to the nearest kept character on each side."""
+    x0, top, x1, bottom = box[0] - pdf_marks.PAD, box[1] - pdf_marks.PAD, box[2] + pdf_marks.PAD, box[3] + pdf_marks.PAD
+    for k in kept:
+        if k[2] <= x0 or k[0] >= x1 or k[3] <= top or k[1] >= bottom:
+            continue
+        if k[2] <= box[0] + 0.01:
+            x0 = max(x0, k[2])
+        elif k[0] >= box[2] - 0.01:
+            x1 = min(x1, k[0])
+        elif k[3] <= box[1] + 0.01:
+            top = max(top, k[3])
+        elif k[1] >= box[3] - 0.01:
+            bottom = min(bottom, k[1])
+    return (x0, top, x1, bottom)
 
 
 def glyphs_to_remove(chars: Sequence[PageChar], offsets: set[int]) -> set[int]:
@@ -178,11 +264,11 @@ def edit_page(pk: pikepdf.Pdf, doc: Document, n: int, p: PagePlan, chars: list[P
         value = pdf_raster.inherited(page.obj, key)
         if value is not None and key not in page.obj:
             page.obj[key] = value
-    drawn, labels = pdf_marks.overlay(pdf_marks.frame_of(page), p.marks, LABEL_FONT)
-    page.obj.Contents = pk.make_stream(b"q\n" + content + b"\nQ\n" + drawn)
+    drawn = pdf_marks.overlay(pdf_marks.frame_of(page), p.marks, LABEL_FONT)
+    page.obj.Contents = pk.make_stream(b"q\n" + content + b"\nQ\n" + drawn.content)
     pdf_raster.own_dict(resources, "/Font", resources.get("/Font"))[LABEL_FONT] = font
     kept = [c for g, c in enumerate(chars) if g not in remove]
-    edited[n] = Edited(kept, labels, POSITION_TOLERANCE + walk.max_tc)
+    edited[n] = Edited(kept, drawn.labels, POSITION_TOLERANCE + walk.max_tc, drawn.unlabelled)
     return ""
 
 

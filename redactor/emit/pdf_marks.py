@@ -6,6 +6,7 @@ MediaBox. The overlay is drawn in pdfminer's device space (y up, rotated like th
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +18,10 @@ Matrix = tuple[float, float, float, float, float, float]
 Box = tuple[float, float, float, float]
 
 LABEL_FONT = "Helvetica"
-MIN_LABEL_SIZE = 4.0
+MIN_LABEL_SIZE = 6.0     # smaller than this nobody reads it: the label is shortened instead, or left out
+MAX_LABEL_SIZE = 11.0
 PAD = 0.6
+CONTINUED = "\u2026"    # marks the label of a finding's second and later lines (in WinAnsi, so the font has it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,8 @@ class Mark:
     box: Box
     label: str
     style: str = "box"
+    continued: bool = False          # a later line of a finding that crosses a line break
+    limit: Box | None = None         # the padded box is clipped to this (it keeps off neighbouring kept words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,44 +76,97 @@ def inverse(m: Matrix) -> Matrix:
     return (ia, ib, ic, id_, -(e * ia + f * ic), -(e * ib + f * id_))
 
 
-def fit_label(label: str, width: float, height: float) -> tuple[str, float]:
-    """The label (shortened if need be) and a font size that fits it in the box."""
-    text = label.encode("cp1252", "replace").decode("cp1252")
-    size = min(0.78 * height, 11.0)
-    while text:
+def label_forms(label: str, continued: bool = False) -> list[str]:
+    """The label and its shorter forms, longest first: "Person 3" -> "P3" -> "P"; "s.38(1)(b)" -> "s.38" -> "s";
+    "phone number" -> "phone" -> "p". A continuation's forms start with the continuation mark."""
+    text = " ".join(label.encode("cp1252", "replace").decode("cp1252").split())
+    forms = [text]
+    number = re.fullmatch(r"(.*\D)\s*(\d+)", text)
+    if number:
+        words = number.group(1).split()
+        forms.append("".join(w[0] for w in words if w[0].isalnum()).upper()[:2] + number.group(2))
+    elif "(" in text:
+        forms.append(text.split("(", 1)[0])
+    elif " " in text:
+        forms.append(text.split(" ", 1)[0])
+    if text:
+        forms.append(text[0])
+    forms = [f for f in dict.fromkeys(forms) if f.strip()]
+    return [CONTINUED + f for f in forms] + [CONTINUED] if continued else forms
+
+
+def fit_label(label: str, width: float, height: float, continued: bool = False) -> tuple[str, float]:
+    """The longest form of the label that fits the box at MIN_LABEL_SIZE or more, and its size; ("", 0)
+    when none does (the box stays unlabelled)."""
+    size = min(0.78 * height, MAX_LABEL_SIZE)
+    if size < MIN_LABEL_SIZE:
+        return "", 0.0
+    for text in label_forms(label, continued):
         w = stringWidth(text, LABEL_FONT, 1.0)
-        fit = (width - 2 * PAD) / w if w else size
-        if fit >= MIN_LABEL_SIZE or len(text) == 1:
-            return text, max(min(size, fit), 1.0)
-        text = text[:-1]
-    return "", size
+        fit = min(size, (width - 2 * PAD) / w) if w else size
+        if fit >= MIN_LABEL_SIZE:
+            return text, fit
+    return "", 0.0
+
+
+def clipped(mark: Mark) -> Box:
+    """The mark's box, padded, and kept within its limit."""
+    x0, top, x1, bottom = mark.box
+    box = (x0 - PAD, top - PAD, x1 + PAD, bottom + PAD)
+    if mark.limit is None:
+        return box
+    lx0, ltop, lx1, lbottom = mark.limit
+    return (max(box[0], min(lx0, x0)), max(box[1], min(ltop, top)), min(box[2], max(lx1, x1)),
+            min(box[3], max(lbottom, bottom)))
+
+
+def too_small(mark: Mark) -> bool:
+    """Whether the mark should carry a label but no form of it fits (it is drawn unlabelled)."""
+    if not (mark.label.strip() or mark.continued):
+        return False
+    x0, top, x1, bottom = clipped(mark)
+    return not fit_label(mark.label, x1 - x0, bottom - top, mark.continued)[0]
 
 
 def hundredths(value: float) -> int:
     return round(value * 100)
 
 
-def overlay(frame: PageFrame, marks: Sequence[Mark], font: str) -> tuple[bytes, str]:
-    """Content that fills each mark's box and writes its label; and the label text, in drawing order."""
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """An overlay: its content stream, the label text in drawing order, and the marks left unlabelled
+    because no form of their label fits at the minimum size."""
+
+    content: bytes
+    labels: str
+    unlabelled: int
+
+
+def overlay(frame: PageFrame, marks: Sequence[Mark], font: str) -> Drawn:
+    """Content that fills each mark's box and writes its label."""
     # Marks are drawn in hundredths of a point, in whole numbers: no decimal coordinate in which a reader
     # of the stream could see a fragment of a removed number ("300.887" next to "01632 960 300").
     ops: list[tuple[list[Any], str]] = [([], "q"), (list(inverse(frame.ctm)), "cm"), ([0.01, 0, 0, 0.01, 0, 0], "cm")]
     labels: list[str] = []
+    unlabelled = 0
     for mark in marks:
-        x0, y0, x1, y1 = frame.device_box(mark.box)
-        x0, y0, x1, y1 = x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD
+        x0, y0, x1, y1 = frame.device_box(clipped(mark))
         light = mark.style == "text"
         box = [hundredths(x0), hundredths(y0), hundredths(x1 - x0), hundredths(y1 - y0)]
         ops += [([0.88 if light else 0.0], "g"), (box, "re"), ([], "f")]
-        text, size = fit_label(mark.label, x1 - x0, y1 - y0)
-        if text.strip():
-            ops += [([], "BT"), ([pikepdf.Name(font), hundredths(size)], "Tf"), ([0.0 if light else 1.0], "g"),
-                    ([hundredths(x0 + PAD), hundredths(y0 + (y1 - y0 - 0.72 * size) / 2)], "Td"),
-                    ([pikepdf.String(text.encode("cp1252"))], "Tj"), ([], "ET")]
-            labels.append(text)
+        if not (mark.label.strip() or mark.continued):
+            continue
+        text, size = fit_label(mark.label, x1 - x0, y1 - y0, mark.continued)
+        if not text:
+            unlabelled += 1
+            continue
+        ops += [([], "BT"), ([pikepdf.Name(font), hundredths(size)], "Tf"), ([0.0 if light else 1.0], "g"),
+                ([hundredths(x0 + PAD), hundredths(y0 + (y1 - y0 - 0.72 * size) / 2)], "Td"),
+                ([pikepdf.String(text.encode("cp1252"))], "Tj"), ([], "ET")]
+        labels.append(text)
     ops.append(([], "Q"))
     data = pikepdf.unparse_content_stream([pikepdf.ContentStreamInstruction(o, pikepdf.Operator(op)) for o, op in ops])
-    return data, "".join(labels)
+    return Drawn(data, "".join(labels), unlabelled)
 
 
 def label_font(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:

@@ -28,8 +28,8 @@ def render_marked(source: bytes, marks: dict[int, Sequence[Mark]]) -> dict[int, 
             frame = pdf_marks.frame_of(page)
             page.contents_coalesce()
             old = page.obj.Contents.read_bytes() if "/Contents" in page.obj else b""
-            drawn, _ = pdf_marks.overlay(frame, page_marks, "/RdxLabel")
-            page.obj.Contents = pk.make_stream(b"q\n" + old + b"\nQ\n" + drawn)
+            drawn = pdf_marks.overlay(frame, page_marks, "/RdxLabel")
+            page.obj.Contents = pk.make_stream(b"q\n" + old + b"\nQ\n" + drawn.content)
             resources = own_dict(page.obj, "/Resources", inherited(page.obj, "/Resources"))
             own_dict(resources, "/Font", resources.get("/Font"))["/RdxLabel"] = font
             if "/Annots" in page.obj:
@@ -48,6 +48,28 @@ def render_marked(source: bytes, marks: dict[int, Sequence[Mark]]) -> dict[int, 
     finally:
         doc.close()
     return out
+
+
+WITHHELD = "Page {n} withheld: it has no text that could be analysed"
+
+
+def withheld_image(pk: pikepdf.Pdf, n: int) -> tuple[bytes, int, int]:
+    """A black JPEG the displayed size of page n (1-based), saying in its pixels why the page is withheld.
+
+    The words are pixels, not text, so the output holds no text on the page at all."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = pk.pages[n - 1]
+    frame = pdf_marks.frame_of(page)
+    mb = [float(v) for v in page.mediabox]
+    width = abs(mb[2] - mb[0]) if frame.height == abs(mb[3] - mb[1]) else abs(mb[3] - mb[1])
+    size = (max(1, round(width * DPI / 72)), max(1, round(frame.height * DPI / 72)))
+    image = Image.new("L", size, 0)
+    font = ImageFont.load_default(size=max(8, size[0] // 40))
+    ImageDraw.Draw(image).text((size[0] // 12, size[1] // 10), WITHHELD.format(n=n), fill=255, font=font)
+    jpeg = io.BytesIO()
+    image.convert("RGB").save(jpeg, "JPEG", quality=JPEG_QUALITY)
+    return jpeg.getvalue(), size[0], size[1]
 
 
 def replace_with_image(pk: pikepdf.Pdf, n: int, jpeg: bytes, width_px: int, height_px: int) -> None:

@@ -31,14 +31,16 @@ LIGHT = 224             # the fill of a "text" style mark (pseudonym), as `pdf_m
 
 
 def rebuild_pages(pk: pikepdf.Pdf, doc: Document, source: bytes, marks: dict[int, Sequence[Mark]],
-                  removed: dict[int, set[int]], font: pikepdf.Object, label_font: str) -> None:
-    """Rebuild every scanned page of `pk` (1-based numbers in `doc.scanned`) from its image.
+                  removed: dict[int, set[int]], font: pikepdf.Object, label_font: str,
+                  only: Sequence[int] | None = None) -> None:
+    """Rebuild every scanned page of `pk` (1-based numbers in `doc.scanned`, or those of them in `only`) from
+    its image.
 
     `marks` are each page's redaction boxes (top-left points) and `removed` the node offsets taken out."""
     nodes = {int(n.locator["page"]): i for i, n in enumerate(doc.nodes)
              if "ocr" in n.locator and "page" in n.locator}
     by_dpi: dict[float, list[int]] = {}
-    for n in doc.scanned:
+    for n in doc.scanned if only is None else only:
         by_dpi.setdefault(float(doc.nodes[nodes[n]].locator["ocr"]["dpi"]), []).append(n)
     for dpi, pages in by_dpi.items():
         images = ocr.render_pages(source, pages, dpi)
@@ -127,6 +129,6 @@ def replace_page(pk: pikepdf.Pdf, n: int, image: Any, dpi: float,
     page.obj.MediaBox = pikepdf.Array([0, 0, round(w, 3), round(h, 3)])
     page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(RdxScan=xobj),
                                             Font=pikepdf.Dictionary({label_font: font}))
-    drawn, _ = pdf_marks.overlay(pdf_marks.frame_of(page), marks, label_font)
+    drawn = pdf_marks.overlay(pdf_marks.frame_of(page), marks, label_font).content
     picture = f"q {w:.3f} 0 0 {h:.3f} 0 0 cm /RdxScan Do Q\n".encode()
     page.obj.Contents = pk.make_stream(picture + text_layer(words, h, label_font) + b"\n" + drawn)

@@ -55,9 +55,11 @@ def export_document(document_id: int, body: ExportIn, user: CurrentUser, db: DB,
     require_export(user, body.profile)
     doc = document_for(db, user, document_id)
     with case_export_lock(doc.case_id):   # the case's pseudonym map is read and saved by one export at a time
-        exp = create_export(db, services.settings, user, doc, body.profile, confirmed=body.confirm_unreviewed)
+        exp = create_export(db, services.settings, user, doc, body.profile, confirmed=body.confirm_unreviewed,
+                            withhold_unreadable=body.withhold_unreadable_pages)
         record(db, user, "export.created", case_id=doc.case_id, document_id=doc.id, export_id=exp.id,
-               profile=exp.profile, sha256=exp.sha256, unreviewed=exp.unreviewed)
+               profile=exp.profile, sha256=exp.sha256, unreviewed=exp.unreviewed,
+               withheld_pages=body.withhold_unreadable_pages)
         try:
             db.commit()
         except BaseException:

@@ -13,6 +13,7 @@ from service.errors import Conflict
 from service.jobs import latest_run
 from service.models import Document
 from service.page_view import (
+    alignment,
     finding_boxes,
     laid_out_pdf,
     page_sizes,
@@ -20,6 +21,8 @@ from service.page_view import (
     placed_on_pages,
     render_page,
     sections,
+    table_cells,
+    visible,
 )
 from service.review_state import span_rows
 from service.settings import Settings
@@ -39,7 +42,8 @@ def _pdf(doc: Document, settings: Settings) -> Path:
 
 @router.get("/api/documents/{document_id}/pages")
 def pages(document_id: int, user: CurrentUser, db: DB, services: AppServices) -> dict[str, Any]:
-    """The pages (size in points, image address) and the findings' boxes, one per line they cover.
+    """The pages (size in points, image address), the findings' boxes (one per line they cover) and how many
+    findings have no box (`not_placed`: in a part that is not printed, or, for a DOCX, not placed for sure).
 
     A PDF's own pages; a DOCX's pages as LibreOffice lays them out (409 where it is not installed).
     """
@@ -57,12 +61,20 @@ def pages(document_id: int, user: CurrentUser, db: DB, services: AppServices) ->
     else:
         shown = parsed(path, f"layout:{doc.sha256}", limit)
         run = latest_run(db, doc.id)
-        boxes = finding_boxes(shown, rows, placed_on_pages(run.text if run else "", shown, rows))
+        original = settings.data_dir / doc.stored_path
+        analysed = parsed(original, doc.sha256, max(settings.max_upload_bytes, original.stat().st_size))
+        if run is None or analysed.text != run.text:
+            boxes = []    # the file parses to another text than the one analysed: nothing is placed
+        else:
+            boxes = finding_boxes(shown, rows, placed_on_pages(alignment(f"{doc.sha256}:{run.id}", analysed, shown),
+                                                               rows))
     sizes = page_sizes(path)
+    boxed = {b["span_id"] for b in boxes}
     return {"format": doc.format,
             "pages": [{"number": n, "width": w, "height": h, "image": f"/api/documents/{doc.id}/pages/{n}.png",
                        "needs_ocr": n in shown.needs_ocr} for n, (w, h) in enumerate(sizes, start=1)],
-            "boxes": boxes}
+            "boxes": boxes,
+            "not_placed": sum(visible(r) and r.id not in boxed for r in rows)}
 
 
 @router.get("/api/documents/{document_id}/pages/{number}.png", response_class=Response)
@@ -85,3 +97,16 @@ def document_sections(document_id: int, user: CurrentUser, db: DB, services: App
         raise Conflict(f"document {doc.id} is {doc.status}, not ready", status=doc.status)
     path = services.settings.data_dir / doc.stored_path
     return sections(parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size)), run.text)
+
+
+@router.get("/api/documents/{document_id}/tables")
+def document_tables(document_id: int, user: CurrentUser, db: DB, services: AppServices) -> list[dict[str, Any]]:
+    """The table cells of the text (start, end, table, row, col), for the review page to draw tables as grids."""
+    require(user, "documents.read")
+    doc = document_for(db, user, document_id)
+    run = latest_run(db, doc.id)
+    if doc.status != "ready" or run is None:
+        raise Conflict(f"document {doc.id} is {doc.status}, not ready", status=doc.status)
+    path = services.settings.data_dir / doc.stored_path
+    return table_cells(parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size)),
+                       run.text)

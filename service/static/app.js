@@ -207,7 +207,7 @@
     const canDecide = root.dataset.canDecide === "yes";
     const exportProfiles = (root.dataset.exportProfiles || "").split(" ").filter(Boolean);
     const S = { text: "", spans: new Map(), statements: [], order: [], current: null, view: "review", exportProfile: null,
-      filter: "", needsOcr: [], sections: [], people: {} };
+      filter: "", needsOcr: [], sections: [], people: {}, tables: [] };
     const SHORTCUTS_KEY = "redactor.shortcuts";
     const shortcutsOn = () => localStorage.getItem(SHORTCUTS_KEY) !== "off";
 
@@ -295,15 +295,42 @@
       // parts that are not the body (headers, comments, properties …) are labelled with what export does with them
       const sectionAt = new Map(S.sections.map((x) => [x.start, x]));
       let section = null;
+      // table cells are drawn as grids: a cell's lines go in its <td>, the cells of a row in one <tr>
+      const cellAt = new Map(S.tables.map((c) => [c.start, c]));
+      let grid = null;   // {table, body, row, rowEl, cell, cellEl} while inside a table
+      const cellFor = (c) => {
+        if (!grid || grid.table !== c.table) {
+          const body = el("tbody");
+          frag.append(el("table", { class: "doc-table", dataset: { table: c.table } }, body));
+          grid = { table: c.table, body, row: null, rowEl: null, cell: null, cellEl: null };
+        }
+        if (grid.row !== c.row) {
+          grid.rowEl = el("tr", { dataset: { row: c.row } });
+          grid.body.append(grid.rowEl);
+          grid.row = c.row;
+          grid.cell = null;
+        }
+        if (grid.cell !== c.col) {
+          grid.cellEl = el("td", { dataset: { col: c.col } });
+          grid.rowEl.append(grid.cellEl);
+          grid.cell = c.col;
+        }
+        return grid.cellEl;
+      };
+      let inCell = null;   // the cell whose text is being laid out
       const newPara = (at) => {
         if (section && at >= section.end) section = null;
+        if (inCell && at > inCell.end) inCell = null;
+        if (cellAt.has(at)) inCell = cellAt.get(at);
+        if (!inCell) grid = null;
         if (sectionAt.has(at)) {
           section = sectionAt.get(at);
+          grid = null;
           frag.append(el("div", { class: `section-label${section.removed ? " removed" : ""}`, dataset: { kind: section.kind } },
             `${section.label}: ${section.export}`));
         }
         const p = el("div", { class: section ? `para in-section${section.removed ? " removed" : ""}` : "para" });
-        frag.append(p);
+        (inCell ? cellFor(inCell) : frag).append(p);
         return p;
       };
       let para = newPara(0);
@@ -657,13 +684,14 @@
     }
 
     // selection → document offsets (each .seg knows where its text starts)
+    const GRID_TAGS = new Set(["TABLE", "TBODY", "TR", "TD"]);
     function offsetOf(node, offset) {
       const doc = $("#doc");
       if (node.nodeType === Node.TEXT_NODE) {
         const seg = node.parentElement.closest(".seg");
         return seg ? Number(seg.dataset.start) + offset : null;
       }
-      if (node === doc || (node.classList && node.classList.contains("para"))) {   // between lines or segments
+      if (node === doc || (node.classList && node.classList.contains("para")) || GRID_TAGS.has(node.nodeName)) {   // between lines, segments or cells
         let child = node.childNodes[offset];
         if (child && child.classList && child.classList.contains("section-label")) child = child.nextElementSibling;
         const seg = child && (child.classList.contains("seg") ? child : child.querySelector(".seg"));
@@ -767,6 +795,7 @@
       $("#export-btn").textContent = `Export ${view} version`;
       $("#export-not-allowed").hidden = mayExport;
       $("#export-not-allowed").textContent = mayExport ? "" : `Your role previews the ${view} version; others export it.`;
+      $("#withhold-option").hidden = !(mayExport && S.needsOcr.length);   // offered only where a page cannot be read
       try {
         const p = await api("GET", `/api/documents/${docId}/preview?profile=${encodeURIComponent(view)}`);
         if (S.view !== view) return;
@@ -819,6 +848,10 @@
       try {
         const v = await api("GET", `/api/documents/${docId}/pages`);
         const frag = document.createDocumentFragment();
+        if (v.not_placed) {   // never a box in the wrong place: the findings that could not be placed are counted
+          frag.append(el("p", { class: "note not-placed", role: "status" },
+            `${v.not_placed} finding${v.not_placed === 1 ? "" : "s"} not shown on the page view; see the text view`));
+        }
         for (const p of v.pages) {
           const page = el("div", { class: "page", dataset: { page: p.number } },
             el("img", { src: p.image, alt: `Page ${p.number}`, loading: "lazy", width: Math.round(p.width), height: Math.round(p.height) }));
@@ -853,7 +886,8 @@
       button.disabled = true;
       $("#export-gate").hidden = true;
       try {
-        const x = await api("POST", `/api/documents/${docId}/exports`, { profile, confirm_unreviewed: confirmed });
+        const x = await api("POST", `/api/documents/${docId}/exports`, { profile, confirm_unreviewed: confirmed,
+          withhold_unreadable_pages: S.needsOcr.length > 0 && $("#withhold-unreadable").checked });
         $("#export-links").replaceChildren(...exportLinks(x, true));
         showWarnings(x.warnings);
         toast(`Exported ${x.filename}${x.warnings.length ? ` with ${x.warnings.length} warning${x.warnings.length === 1 ? "" : "s"} (listed below the preview bar)` : ""}`);
@@ -998,6 +1032,7 @@
       S.people = r.people || {};
       S.statements = r.statements;
       try { S.sections = await api("GET", `/api/documents/${docId}/sections`); } catch (e) { S.sections = []; }
+      try { S.tables = await api("GET", `/api/documents/${docId}/tables`); } catch (e) { S.tables = []; }
       renderStatements();
       S.spans = new Map(r.spans.map((s) => [s.id, s]));
       for (const o of $$("#filter-part option[value]")) {   // how many findings each part holds
@@ -1015,7 +1050,10 @@
         status.hidden = false;
         status.textContent = `Needs OCR: page${S.needsOcr.length === 1 ? "" : "s"} ${S.needsOcr.join(", ")} ha${S.needsOcr.length === 1 ? "s" : "ve"} `
           + "no text layer, so nothing on them was found or can be reviewed here. Run OCR on the PDF and upload it again, "
-          + "or export with a profile that rasterises such pages (their content is then kept as an image, unchecked).";
+          + "or export with those pages withheld (tick 'Withhold the pages with no text layer' beside the export button: "
+          + "each is exported as a black page).";
+        $("#withhold-text").textContent = `Withhold page${S.needsOcr.length === 1 ? "" : "s"} ${S.needsOcr.join(", ")} `
+          + "(no text layer; each exported as a black page)";
         $("#progress-text").textContent = `${$("#progress-text").textContent} · needs OCR`;
       }
       if (r.warnings.length) {

@@ -181,3 +181,26 @@ def leaks(path: Path, text: str, names: list[str], labels: tuple[str, ...] = ("P
     words = lc.identifying_words({"text": text, "entities": entities}, {"PERSON", "LOCATION", "PHONE"})
     out = lc.output_text(path)
     return [w for w in words if re.search(rf"(?<![^\W_]){re.escape(w)}(?![^\W_])", out)]
+
+
+TABLE_ROWS = [["Date", "Agency", "Event"],
+              ["09/08/2021", "Health", "Seen at Braeburn Clinic by the nurse"],
+              ["14/09/2021", "Police", "Call from a neighbour in Paisley"]]
+
+
+def make_table_docx(rows: list[list[str]] = TABLE_ROWS) -> bytes:
+    """A DOCX with a paragraph, a table of these rows and a closing paragraph."""
+    import docx
+
+    d = docx.Document()
+    d.core_properties.author = ""
+    d.core_properties.last_modified_by = ""
+    d.add_paragraph("The chronology follows.")
+    table = d.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    d.add_paragraph("Kayden Mitchell moved to Paisley in May.")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()

@@ -471,3 +471,98 @@ def test_headers_comments_and_properties_are_labelled_and_comment_only_names_go_
     cut = order.index("HEADING")
     assert "Shannon Mitchell" in order[cut + 1:] and "Paisley" in order[:cut]
     assert axe_violations(page) == []
+
+
+def test_tables_are_grids_and_a_word_selected_in_a_cell_is_added_at_its_place(server: tuple[str, Any],
+                                                                              browser: Any) -> None:
+    from tests.service.conftest import TABLE_ROWS, make_table_docx
+
+    base, app = server
+    api = login(TestClient(app), "ada")
+    case = api.post("/api/cases", json={"name": "Tables"}).json()["id"]
+    api.put(f"/api/cases/{case}/members/rita")
+    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("t.docx", make_table_docx())}).json()["id"]
+    assert wait_ready(api, doc)["status"] == "ready"
+    page = browser.new_context().new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _login(page, base, "rita")
+    _open(page, base, doc)
+    table = page.locator("#doc table.doc-table")
+    expect(table).to_have_count(1)
+    expect(table.locator("tr")).to_have_count(len(TABLE_ROWS))
+    cells = table.locator("tr").evaluate_all("(rows) => rows.map((r) => Array.from(r.cells).map((c) => c.innerText))")
+    assert cells == TABLE_ROWS
+    # the paragraphs before and after stay outside the grid
+    assert page.locator("#doc > .para").first.inner_text() == "The chronology follows."
+
+    _select_text(page, "Braeburn")
+    expect(page.locator("#selection-text")).to_have_text("Braeburn")
+    page.check("input[name=add-scope][value=one]")
+    page.select_option("#add-type", "ORG")
+    page.click("#add-btn")
+    expect(table.locator("td .mark.t-ORG")).to_have_text("Braeburn")
+    text = api.get(f"/api/documents/{doc}/review").json()["text"]
+    added = [s for s in _spans(app, doc) if s["source"] == "reviewer"]
+    assert [(text[s["start"]:s["end"]], s["entity_type"]) for s in added] == [("Braeburn", "ORG")]
+    assert axe_violations(page) == []
+    assert errors == []
+
+
+def test_the_page_view_of_a_docx_counts_the_findings_it_cannot_place(server: tuple[str, Any], browser: Any) -> None:
+    from tests.service.test_page_view import paged_docx
+
+    base, app = server
+    api = login(TestClient(app), "ada")
+    case = api.post("/api/cases", json={"name": "Pages"}).json()["id"]
+    api.put(f"/api/cases/{case}/members/rita")
+    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("paged.docx", paged_docx())}).json()["id"]
+    assert wait_ready(api, doc)["status"] == "ready"
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    _login(page, base, "rita")
+    _open(page, base, doc)
+    page.click("#views .tab[data-view=pages]")
+    expect(page.locator("#pageview .not-placed")).to_have_text(
+        "1 finding not shown on the page view; see the text view", timeout=60_000)
+    view = api.get(f"/api/documents/{doc}/pages").json()
+    expect(page.locator("#pageview .pbox")).to_have_count(len(view["boxes"]))
+    assert axe_violations(page) == []
+
+
+def test_a_pdf_page_nobody_could_read_is_offered_withheld_on_export(server: tuple[str, Any], browser: Any,
+                                                                    tmp_path: Path) -> None:
+    import io
+
+    import pdfplumber
+
+    from redactor.testing import scanned_pdf
+    from tests.test_ocr import LINES, text_pdf
+
+    base, app = server
+    api = login(TestClient(app), "ada")
+    case = api.post("/api/cases", json={"name": "Scans"}).json()["id"]
+    api.put(f"/api/cases/{case}/members/rita")
+    # a page so noisy that OCR reads no word on it, although it is not blank
+    scan = scanned_pdf(text_pdf(LINES[:2]), 300, noise=40.0, jpeg_quality=20, seed=2)
+    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("letter.pdf", scan)}).json()["id"]
+    assert wait_ready(api, doc, timeout=120)["status"] == "ready"
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    _login(page, base, "rita")
+    _open(page, base, doc)
+    expect(page.locator("#doc-status")).to_contain_text("Withhold the pages with no text layer")
+    page.click("#views .tab[data-view=publication]")
+    option = page.locator("#withhold-option")
+    expect(option).to_be_visible()
+    expect(option).to_have_text("Withhold page 1 (no text layer; each exported as a black page)")
+    page.click("#export-btn")                       # without the option the export is refused, saying why
+    expect(page.locator("#toast")).to_contain_text("or export with that page withheld")
+    page.check("#withhold-unreadable")
+    with page.expect_download() as dl:
+        page.click("#export-btn")
+    dl.value.save_as(tmp_path / "letter.pdf")
+    with pdfplumber.open(io.BytesIO((tmp_path / "letter.pdf").read_bytes())) as pdf:
+        assert len(pdf.pages) == 1 and pdf.pages[0].chars == []
+    expect(page.locator("#export-warning-list")).to_contain_text("withheld: each is a black page")
+    assert axe_violations(page) == []
+    context.close()

@@ -5,6 +5,7 @@ import csv
 import io
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from sqlalchemy import func, select
 
@@ -237,8 +238,17 @@ def test_a_scan_ocr_cannot_read_says_so_and_is_refused_in_words_a_web_user_can_f
     assert refused.status_code == 409 and refused.json()["needs_ocr"] == [1]
     assert refused.json()["detail"].startswith("Page 1 of this PDF is a scanned image with no text layer")
     assert "unreadable_pages" not in refused.json()["detail"] and "upload the new file" in refused.json()["detail"]
+    assert refused.json()["can_withhold"] is True and "withheld (blacked out whole)" in refused.json()["detail"]
     page = env.admin.get(f"/cases/{env.case}")
     assert "needs OCR: page 1" in page.text
+    # the export option: the unreadable page is withheld whole, so the export goes through
+    made = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication",
+                                                                  "withhold_unreadable_pages": True})
+    assert made.status_code == 201, made.text
+    assert any("withheld: each is a black page" in w for w in made.json()["warnings"])
+    data = env.admin.get(made.json()["download_url"]).content
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == 1 and pdf.pages[0].chars == [] and len(pdf.pages[0].images) == 1
 
 
 def test_an_foi_officer_chooses_exemptions_per_box_and_the_schedule_shows_them(env: Env) -> None:

@@ -94,3 +94,77 @@ def test_headers_comments_and_properties_are_labelled_with_what_export_does(env:
     assert by_kind["header"]["export"] == "redacted like the body" and by_kind["header"]["removed"] is False
     assert "Review of Kayden" in text[by_kind["property"]["start"]:by_kind["property"]["end"]]
     assert "Kayden Mitchell lived" not in "".join(text[p["start"]:p["end"]] for p in parts)   # the body is not
+
+
+def test_the_table_cells_of_a_docx_and_a_pdf_give_their_grid(env: Env) -> None:
+    from tests.service.conftest import TABLE_ROWS, make_table_docx
+    from tests.test_emit_pdf import pdf_builders
+
+    for data, name, rows in ((make_table_docx(), "table.docx", TABLE_ROWS),
+                             (pdf_builders.report_pdf(), "report.pdf",
+                              [["Role", "Person"], ["Mother", "Jane Smith"], ["Social worker", "Tom Brown"]])):
+        doc = env.upload(data, name).json()["id"]
+        assert wait_ready(env.admin, doc)["status"] == "ready"
+        text = env.admin.get(f"/api/documents/{doc}/review").json()["text"]
+        cells = env.client("rita").get(f"/api/documents/{doc}/tables").json()
+        assert len({c["table"] for c in cells}) == 1
+        grid: dict[int, dict[int, str]] = {}
+        for c in cells:
+            grid.setdefault(c["row"], {})[c["col"]] = text[c["start"]:c["end"]]
+        assert [[row[col] for col in sorted(row)] for _, row in sorted(grid.items())] == rows, name
+        assert env.client("rob").get(f"/api/documents/{doc}/tables").status_code == 404   # another case's reviewer
+
+
+def paged_docx() -> bytes:
+    """Three pages or so: a header naming the child on every page, the child named in the body on the first,
+    middle and last page (each line saying which visit), and a comment, which LibreOffice does not print."""
+    import docx
+
+    d = docx.Document()
+    d.core_properties.author = ""
+    d.core_properties.last_modified_by = ""
+    d.sections[0].header.paragraphs[0].text = "Child protection file: Kayden"
+    for n in range(1, 121):
+        if n in (3, 60, 118):
+            p = d.add_paragraph(f"Kayden was seen at visit {n} by the health visitor.")
+        else:
+            p = d.add_paragraph(f"Paragraph {n} records the review's work on the timeline.")
+        if n == 4:
+            d.add_comment(p.runs, text="Ask Shannon Mitchell", author="", initials="")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_docx_boxes_are_placed_by_aligning_words_and_the_unplaceable_are_counted(env: Env) -> None:
+    import pdfplumber
+
+    doc = env.upload(paged_docx(), "paged.docx").json()["id"]
+    assert wait_ready(env.admin, doc)["status"] == "ready"
+    body = env.client("rita").get(f"/api/documents/{doc}/pages").json()
+    pages = len(body["pages"])
+    assert pages >= 3
+    spans = {s["id"]: s for s in env.admin.get(f"/api/documents/{doc}/spans").json()}
+    text = env.admin.get(f"/api/documents/{doc}/review").json()["text"]
+    # the comment is not printed: its finding is counted, never boxed
+    assert body["not_placed"] == 1
+    assert {spans[b["span_id"]]["text"] for b in body["boxes"]} == {"Kayden"}
+    by_span: dict[int, list[dict]] = {}
+    for b in body["boxes"]:
+        by_span.setdefault(b["span_id"], []).append(b)
+    laid_out = next((env.app.state.services.settings.data_dir / "pages").iterdir())
+    with pdfplumber.open(laid_out) as pdf:
+        for span_id, boxes in by_span.items():
+            line = text[text.rfind("\n", 0, spans[span_id]["start"]) + 1:text.find("\n", spans[span_id]["end"])]
+            if line.startswith("Child protection file"):
+                assert sorted(b["page"] for b in boxes) == list(range(1, pages + 1))   # the header, on every page
+            else:
+                assert len(boxes) == 1
+            for b in boxes:     # the box is on that very word, on a line that reads as the document's line
+                page = pdf.pages[b["page"] - 1]
+                words = page.extract_words()
+                under = [w for w in words if abs(w["x0"] - b["x0"]) < 1 and abs(w["top"] - b["top"]) < 2]
+                assert [w["text"] for w in under] == ["Kayden"]
+                same_line = " ".join(w["text"] for w in words if abs(w["top"] - b["top"]) < 2)
+                assert same_line == line, (same_line, line)
