@@ -24,6 +24,7 @@ from redactor.errors import EncryptedDocument, ParseError, plain
 from redactor.parse import ocr, pdf_layout, pdf_limits, pdf_meta
 from redactor.parse.ocr import OcrPage
 from redactor.parse.pdf_layout import Glyph, PageBlock
+from redactor.parse.scan_layout import add_scan_node, ocr_blocks, ocr_location, scan_glyphs
 
 log = logging.getLogger(__name__)
 
@@ -286,78 +287,6 @@ def add_pages(b: DocumentBuilder, reads: list[PageRead], needs_ocr: list[int],
             if scan is not None:
                 loc.update(ocr_location(blk, scan))
             b.block(blk.kind, pieces, page=page, **loc)
-
-
-def add_scan_node(b: DocumentBuilder, scan: OcrPage) -> tuple[int, list[int]]:
-    """A scanned page's node: the words read, one space apart, each character boxed by its whole word;
-    and each word's offset in it."""
-    parts: list[str] = []
-    boxes: list[tuple[float, float, float, float]] = []
-    offsets: list[int] = []
-    pos = 0
-    for w in scan.words:
-        if parts:
-            parts.append(" ")
-            boxes.append(boxes[-1])
-            pos += 1
-        offsets.append(pos)
-        parts.append(w.text)
-        boxes += [w.box_pt(scan.dpi)] * len(w.text)
-        pos += len(w.text)
-    node = b.node("".join(parts), tuple(boxes), page=scan.number, width=scan.width, height=scan.height, rotation=0,
-                  ocr={"dpi": scan.dpi, "skew": scan.angle, "confidence": scan.confidence})
-    return node, offsets
-
-
-def ocr_blocks(scan: OcrPage) -> list[PageBlock]:
-    """One paragraph block per paragraph Tesseract found, its lines joined by a space (none after a hyphen
-    that ends a line)."""
-    blocks: list[PageBlock] = []
-    boxes = [w.box_pt(scan.dpi) for w in scan.words]
-    for i, w in enumerate(scan.words):
-        if not blocks or w.para != scan.words[i - 1].para:
-            blocks.append(PageBlock("paragraph", [], boxes[i][1], boxes[i][3], float(i),
-                                    {"frame_height": scan.height}))
-        else:
-            prev = scan.words[i - 1]
-            if w.line == prev.line or not prev.text.endswith("-"):
-                blocks[-1].pieces.append((" ", None))
-        blk = blocks[-1]
-        blk.pieces.append((w.text, i))
-        blk.top, blk.bottom = min(blk.top, boxes[i][1]), max(blk.bottom, boxes[i][3])
-    return blocks
-
-
-def scan_glyphs(scan: OcrPage) -> list[Glyph]:
-    """OCR's words as the layout's glyphs: each as tall as the line OCR found it on (a word's own box is as
-    tall as its letters: "on" and "Kelly" differ, which would read as a paragraph gap), and sized by the
-    tallest line of OCR's paragraph (a line without descenders is no smaller type)."""
-    lines: dict[int, tuple[float, float]] = {}
-    boxes = [w.box_pt(scan.dpi) for w in scan.words]
-    for w, (_, top, _, bottom) in zip(scan.words, boxes):
-        lo, hi = lines.get(w.line, (top, bottom))
-        lines[w.line] = (min(lo, top), max(hi, bottom))
-    sizes: dict[int, float] = {}
-    for w in scan.words:
-        sizes[w.para] = max(sizes.get(w.para, 0.0), lines[w.line][1] - lines[w.line][0])
-    return [Glyph(w.text, x0, lines[w.line][0], x1, lines[w.line][1], round(sizes[w.para], 2))
-            for w, (x0, _, x1, _) in zip(scan.words, boxes)]
-
-
-def ocr_location(blk: PageBlock, scan: OcrPage) -> dict[str, Any]:
-    """A scanned block's OCR confidence (mean over its words) and its low-confidence words, as
-    [start, end, confidence] offsets in the block, so the review can point at what OCR was unsure of."""
-    confs: list[float] = []
-    low: list[list[float]] = []
-    pos = 0
-    for text, i in blk.pieces:
-        if i is not None:
-            w = scan.words[i]
-            confs.append(w.confidence)
-            if w.low:
-                low.append([pos, pos + len(text), w.confidence])
-        pos += len(text)
-    return {"ocr_confidence": round(sum(confs) / len(confs), 1) if confs else 0.0, "ocr_low_confidence": low}
 
 
 def running_key(text: str) -> str:
