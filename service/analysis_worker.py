@@ -55,6 +55,7 @@ class Job:
     people: list[dict[str, Any]]
     register_name: str
     max_bytes: int
+    ocr: str = "auto"          # the parser's OCR mode (redactor.parse.OCR_MODES)
 
 
 def _context() -> Any:
@@ -185,7 +186,7 @@ def _analyse(job: Job, analyser: Analyser) -> tuple[str, Analysis]:
     from redactor.register import register_from_records
 
     register = register_from_records(job.people, job.register_name) if job.people else None
-    doc, analysis = analyse_document(job.path, register, analyser=analyser, max_bytes=job.max_bytes)
+    doc, analysis = analyse_document(job.path, register, analyser=analyser, max_bytes=job.max_bytes, ocr=job.ocr)
     return doc.text, analysis
 
 

@@ -103,7 +103,7 @@ class AnalysisJobs:
             case = db.get_one(Case, doc.case_id)
             path = self.settings.data_dir / doc.stored_path
             job = Job(str(path), list(case.register.get("people", [])), f"case {doc.case_id} register",
-                      max(self.settings.max_upload_bytes, path.stat().st_size))
+                      max(self.settings.max_upload_bytes, path.stat().st_size), doc.ocr)
         self._progress(document_id, "analysing", 10)
         worker = self._idle.get()
         try:

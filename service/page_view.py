@@ -63,15 +63,16 @@ def laid_out_pdf(data_dir: Path, original: Path, sha256: str) -> Path:
     return target
 
 
-def parsed(path: Path, sha256: str, max_bytes: int) -> Document:
-    """The stored original parsed again (cached by content hash); the parser's work limits apply."""
+def parsed(path: Path, sha256: str, max_bytes: int, ocr: str = "auto") -> Document:
+    """The stored original parsed again (cached by content hash and OCR mode); the parser's work limits apply."""
+    key = sha256 if ocr == "auto" else f"{sha256}:ocr-{ocr}"
     with _CACHE_LOCK:
-        if sha256 in _CACHE:
-            _CACHE.move_to_end(sha256)
-            return _CACHE[sha256]
-    doc = parse_file(path, max_bytes=max_bytes)
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    doc = parse_file(path, max_bytes=max_bytes, ocr=ocr)
     with _CACHE_LOCK:
-        _CACHE[sha256] = doc
+        _CACHE[key] = doc
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
     return doc

@@ -21,7 +21,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from redactor.document import Document, DocumentBuilder
 from redactor.errors import EncryptedDocument, ParseError, plain
-from redactor.parse import ocr, pdf_layout, pdf_limits, pdf_meta
+from redactor.parse import ocr, pdf_hidden_text, pdf_layout, pdf_limits, pdf_meta
 from redactor.parse.ocr import OcrPage
 from redactor.parse.pdf_layout import Glyph, PageBlock
 from redactor.parse.scan_layout import add_scan_node, ocr_blocks, ocr_location, scan_glyphs
@@ -59,10 +59,14 @@ class PageRead:
     has_images: bool
     curves: int
     error: str = ""
+    image_cover: float = 0.0     # share of the page its largest image covers
 
 
-def parse_pdf(path: Path, data: bytes, sha256: str) -> Document:
-    """Parse PDF bytes into a Document with one node per page and nodes for every metadata string."""
+def parse_pdf(path: Path, data: bytes, sha256: str, ocr_mode: str = "auto") -> Document:
+    """Parse PDF bytes into a Document with one node per page and nodes for every metadata string.
+
+    Pages without a text layer are read by OCR. A scan under someone else's invisible OCR text is read
+    again by OCR when `ocr_mode` is "always"; with "auto" its text layer is used, with a warning."""
     name = path.name
     pk = open_pikepdf(name, data)
     with pk:
@@ -74,7 +78,13 @@ def parse_pdf(path: Path, data: bytes, sha256: str) -> Document:
             raise ParseError(f"{name}: none of the {page_count} pages could be read; the file may be damaged")
         if len(reads) != page_count:
             b.warnings.append(f"{name}: {len(reads)} of {page_count} pages could be read; check the rest by hand")
-        scans = scan_pages(name, data, sha256, reads, b.warnings)
+        layered = ocr_layered(pk, reads)
+        if layered and ocr_mode != "always":
+            b.warnings.append(f"{name}: page(s) {', '.join(map(str, layered))} are scans under an invisible text layer "
+                              "from an earlier OCR, of unknown quality; that text was analysed as it is. To read "
+                              "them again with this tool's OCR, use --ocr always (in the review service: "
+                              "'Read the scans again')")
+        scans = scan_pages(name, data, sha256, reads, b.warnings, layered if ocr_mode == "always" else [])
         add_pages(b, reads, needs_ocr, scans)
         pdf_meta.add_metadata(b, pk, name)
         metadata: dict[str, Any] = {"pages": page_count}
@@ -92,9 +102,17 @@ def without_text(read: PageRead) -> bool:
     return not read.error and not has_text and (read.has_images or read.curves >= MIN_CURVES_FOR_OUTLINED_TEXT)
 
 
-def scan_pages(name: str, data: bytes, sha256: str, reads: list[PageRead], warnings: list[str]) -> dict[int, OcrPage]:
-    """OCR of the pages without a text layer; none (with a warning saying what to install) without the engine."""
-    wanted = [r.number for r in reads if without_text(r)]
+def ocr_layered(pk: pikepdf.Pdf, reads: list[PageRead]) -> list[int]:
+    """The pages that are a page-sized image with all their text drawn invisibly (an earlier OCR's layer)."""
+    return [r.number for r in reads if r.chars and not r.error and r.image_cover >= pdf_hidden_text.PAGE_SIZED
+            and r.number <= len(pk.pages) and pdf_hidden_text.text_drawn_invisibly(pk.pages[r.number - 1])]
+
+
+def scan_pages(name: str, data: bytes, sha256: str, reads: list[PageRead], warnings: list[str],
+               again: Iterable[int] = ()) -> dict[int, OcrPage]:
+    """OCR of the pages without a text layer, and of the pages listed in `again`; none (with a warning saying
+    what to install) without the engine."""
+    wanted = sorted({r.number for r in reads if without_text(r)} | set(again))
     if not wanted:
         return {}
     reason = ocr.unavailable()
@@ -198,6 +216,7 @@ def read_page(name: str, page: Any, n: int, warnings: list[str], tables: bool) -
     try:
         chars = page.chars
         read.has_images = bool(page.images)
+        read.image_cover = pdf_hidden_text.image_cover(page.images, read.width, read.height)
         read.curves = len(page.curves) + len(page.lines)
     except RecursionError:
         read.error = "its drawing instructions nest too deeply"

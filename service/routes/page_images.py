@@ -52,7 +52,7 @@ def pages(document_id: int, user: CurrentUser, db: DB, services: AppServices) ->
     limit = max(settings.max_upload_bytes, path.stat().st_size)
     rows = span_rows(db, doc.id)
     if doc.format == "pdf":
-        shown = parsed(path, doc.sha256, limit)
+        shown = parsed(path, doc.sha256, limit, doc.ocr)
         boxes = finding_boxes(shown, rows)
     else:
         shown = parsed(path, f"layout:{doc.sha256}", limit)
@@ -84,4 +84,5 @@ def document_sections(document_id: int, user: CurrentUser, db: DB, services: App
     if doc.status != "ready" or run is None:
         raise Conflict(f"document {doc.id} is {doc.status}, not ready", status=doc.status)
     path = services.settings.data_dir / doc.stored_path
-    return sections(parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size)), run.text)
+    return sections(parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size), doc.ocr),
+                    run.text)

@@ -105,6 +105,7 @@
   function casePage() {
     const caseId = $("#case").dataset.caseId;
     onSubmit("upload", async (fd) => {
+      if (!fd.get("ocr")) fd.delete("ocr");   // unticked: the default ("auto")
       const doc = await api("POST", `/api/cases/${caseId}/documents`, fd);
       toastAfterReload(`Uploaded ${doc.filename}; analysing…`);
     });
@@ -150,6 +151,13 @@
           ? `; ${c.reanalysing} document${c.reanalysing === 1 ? " is" : "s are"} being analysed again (decisions that still apply are kept)` : ""));
       });
     }
+    $$(".ocr-again").forEach((b) => b.addEventListener("click", async () => {
+      b.disabled = true;
+      try {
+        const d = await api("POST", `/api/documents/${b.dataset.docId}/reanalyse?ocr=always`);
+        toastAfterReload(`Reading the scans of ${d.filename} again with OCR, then analysing it; decisions that still apply are kept`);
+      } catch (e) { toast(e.message, "error"); b.disabled = false; }
+    }));
     $$(".reanalyse").forEach((b) => b.addEventListener("click", async () => {
       b.disabled = true;
       try {
