@@ -19,6 +19,7 @@ from service.page_view import (
     parsed,
     placed_on_pages,
     render_page,
+    scanned_pages,
     sections,
 )
 from service.review_state import span_rows
@@ -51,9 +52,11 @@ def pages(document_id: int, user: CurrentUser, db: DB, services: AppServices) ->
     path = _pdf(doc, settings)
     limit = max(settings.max_upload_bytes, path.stat().st_size)
     rows = span_rows(db, doc.id)
+    scans: dict[int, dict[str, Any]] = {}
     if doc.format == "pdf":
         shown = parsed(path, doc.sha256, limit, doc.ocr)
         boxes = finding_boxes(shown, rows)
+        scans = scanned_pages(shown)
     else:
         shown = parsed(path, f"layout:{doc.sha256}", limit)
         run = latest_run(db, doc.id)
@@ -61,16 +64,23 @@ def pages(document_id: int, user: CurrentUser, db: DB, services: AppServices) ->
     sizes = page_sizes(path)
     return {"format": doc.format,
             "pages": [{"number": n, "width": w, "height": h, "image": f"/api/documents/{doc.id}/pages/{n}.png",
-                       "needs_ocr": n in shown.needs_ocr} for n, (w, h) in enumerate(sizes, start=1)],
+                       "needs_ocr": n in shown.needs_ocr, "ocr": scans.get(n)}
+                      for n, (w, h) in enumerate(sizes, start=1)],
             "boxes": boxes}
 
 
 @router.get("/api/documents/{document_id}/pages/{number}.png", response_class=Response)
 def page_image(document_id: int, number: int, user: CurrentUser, db: DB, services: AppServices) -> Response:
-    """One page of the original PDF as a PNG (members of the case only; never cached by the browser)."""
+    """One page of the original PDF as a PNG (members of the case only; never cached by the browser); a scanned
+    page straightened as OCR read it, so the boxes of its words sit on them."""
     require(user, "documents.read")
     doc = document_for(db, user, document_id)
-    png = render_page(_pdf(doc, services.settings), number)
+    path = _pdf(doc, services.settings)
+    skew = 0.0
+    if doc.format == "pdf" and doc.status == "ready":
+        shown = parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size), doc.ocr)
+        skew = float(scanned_pages(shown).get(number, {}).get("skew", 0.0))
+    png = render_page(path, number, skew)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
 
