@@ -7,6 +7,7 @@ keeps Tesseract's lines and paragraphs (`ocr_blocks`), split where a line's word
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from redactor.document import DocumentBuilder
@@ -14,6 +15,9 @@ from redactor.parse.ocr import OcrPage
 from redactor.parse.pdf_layout import Glyph, PageBlock
 
 FAR = 3.0       # line heights: a gap this wide between two words of a line parts a column, a field or a footer
+# A line that opens with a field label ("Cc:", "Subject:", "Date of birth:") is a field of its own, as in an
+# e-mail's header or a form, however Tesseract grouped the lines
+LABEL_LINE = re.compile(r"^[A-Z][A-Za-z'-]{0,20}:$")
 
 
 def add_scan_node(b: DocumentBuilder, scan: OcrPage) -> tuple[int, list[int]]:
@@ -41,7 +45,8 @@ def ocr_blocks(scan: OcrPage) -> list[PageBlock]:
     """One paragraph block per paragraph Tesseract found, its lines joined by a space (none after a hyphen
     that ends a line). Words on one line further apart than FAR line heights start a block of their own:
     Tesseract puts a footer's "Page 2" on the line of the footer's left-hand words, and a form's value on
-    the line of the next field, which would read as one sentence ("... approved at meeting 4 Page 2")."""
+    the line of the next field, which would read as one sentence ("... approved at meeting 4 Page 2"). A
+    line opening with a label ("Cc:") starts a block too: "To: Craig Rennie Cc: ..." is no sentence."""
     blocks: list[PageBlock] = []
     boxes = [w.box_pt(scan.dpi) for w in scan.words]
     heights: dict[int, float] = {}
@@ -53,7 +58,9 @@ def ocr_blocks(scan: OcrPage) -> list[PageBlock]:
         far = prev is not None and w.line == prev.line and boxes[i][0] - boxes[i - 1][2] > FAR * heights[w.line]
         if far:
             parted = w.para
-        if prev is None or w.para != prev.para or far or (w.line != prev.line and w.para == parted):
+        starts = prev is None or w.para != prev.para or far or (
+            w.line != prev.line and (w.para == parted or LABEL_LINE.match(w.text) is not None))
+        if starts or prev is None:
             blocks.append(PageBlock("paragraph", [], boxes[i][1], boxes[i][3], float(i),
                                     {"frame_height": scan.height}))
         elif w.line == prev.line or not prev.text.endswith("-"):
