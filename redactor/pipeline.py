@@ -71,17 +71,18 @@ def redact_document(source: str | Path, profile: Profile, register: Register | N
                     data: bytes | None = None, analysis: Analysis | None = None, analyser: Analyser | None = None,
                     provenance: dict[str, Any] | None = None, log_originals: bool = False,
                     max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
-                    attended: bool = False) -> RedactionResult:
+                    attended: bool = False, ocr: str = "auto") -> RedactionResult:
     """Parse, analyse (unless `analysis` is given), apply the decisions, plan, emit and verify one document.
 
     `source` is the file, or with `data` the name its bytes came under. `pseudonyms` (the case's map) gains
     any new pseudonyms; the register's own pseudonyms are seeded into it first. `provenance` says where the
     decisions came from, for the log. `attended` says a reviewer worked through the document (the review
     service, the CLI with decisions): the profile's `unknown` rule then says what happens to the safety net's
-    findings nobody decided. Raises VerificationError, and returns nothing, unless the output is provably clean.
+    findings nobody decided. `ocr` is the parser's OCR mode (`redactor.parse.OCR_MODES`). Raises
+    VerificationError, and returns nothing, unless the output is provably clean.
     """
     rv = review_document(source, register, decisions, data=data, analysis=analysis, analyser=analyser,
-                         max_bytes=max_bytes, progress=progress)
+                         max_bytes=max_bytes, progress=progress, ocr=ocr)
     pmap = seed_from_register(pseudonyms if pseudonyms is not None else PseudonymMap(), register)
     spans = net_findings(rv.spans, profile, attended, rv.decisions)
     result = redact(rv.doc, rv.data, spans, rv.analysis.statements, profile, pmap,
@@ -104,9 +105,10 @@ class Reviewed:
 
 def review_document(source: str | Path, register: Register | None = None, decisions: Iterable[DecisionLike] = (),
                     *, data: bytes | None = None, analysis: Analysis | None = None, analyser: Analyser | None = None,
-                    max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> Reviewed:
+                    max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
+                    ocr: str = "auto") -> Reviewed:
     """Parse, analyse (unless `analysis`, made on the same text, is given) and apply the reviewers' decisions."""
-    doc, data = _parse(source, data, max_bytes)
+    doc, data = _parse(source, data, max_bytes, ocr)
     if progress:
         progress("parse", doc)
     if analysis is None:
@@ -123,10 +125,10 @@ def review_document(source: str | Path, register: Register | None = None, decisi
 def plan_document(source: str | Path, profile: Profile, register: Register | None = None,
                   decisions: Iterable[DecisionLike] = (), pseudonyms: PseudonymMap | None = None, *,
                   data: bytes | None = None, analysis: Analysis | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES, attended: bool = False
+                  max_bytes: int = DEFAULT_MAX_BYTES, attended: bool = False, ocr: str = "auto"
                   ) -> tuple[Reviewed, list[Planned], list[str]]:
     """What `redact_document` would change, without emitting anything (previews, `redactor verify --profile`)."""
-    rv = review_document(source, register, decisions, data=data, analysis=analysis, max_bytes=max_bytes)
+    rv = review_document(source, register, decisions, data=data, analysis=analysis, max_bytes=max_bytes, ocr=ocr)
     pmap = seed_from_register(pseudonyms if pseudonyms is not None else PseudonymMap(), register)
     spans = net_findings(rv.spans, profile, attended, rv.decisions)
     planned, warnings = plan_redactions(rv.doc, spans, rv.analysis.statements, profile, pmap)
@@ -244,9 +246,9 @@ def analyse(doc: Document, register: Register | None = None) -> Analysis:
 
 def analyse_document(source: str | Path, register: Register | None = None, *, data: bytes | None = None,
                      analyser: Analyser | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                     progress: Progress | None = None) -> tuple[Document, Analysis]:
+                     progress: Progress | None = None, ocr: str = "auto") -> tuple[Document, Analysis]:
     """Parse and analyse one document (what the review service stores for reviewers)."""
-    doc, _ = _parse(source, data, max_bytes)
+    doc, _ = _parse(source, data, max_bytes, ocr)
     if progress:
         progress("parse", doc)
     analysis = _analysed(doc, register, analyser)
@@ -277,13 +279,13 @@ def to_json(doc: Document, analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def _parse(source: str | Path, data: bytes | None, max_bytes: int) -> tuple[Document, bytes]:
+def _parse(source: str | Path, data: bytes | None, max_bytes: int, ocr: str = "auto") -> tuple[Document, bytes]:
     """The parsed document and the bytes its emitter edits: the file's own, or the package LibreOffice made."""
     if data is None:
-        doc = parse_file(source, max_bytes=max_bytes)
+        doc = parse_file(source, max_bytes=max_bytes, ocr=ocr)
         data = Path(source).read_bytes()
     else:
-        doc = parse_bytes(source, data)
+        doc = parse_bytes(source, data, ocr=ocr)
     return doc, doc.converted or data
 
 

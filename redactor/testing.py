@@ -203,3 +203,28 @@ def scanned_pdf(pdf: bytes, dpi: float = 300, *, pages: list[int] | None = None,
         out = io.BytesIO()
         pk.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+def ocr_layered_pdf(scan: bytes, lines: dict[int, list[str]], size: float = 11.0) -> bytes:
+    """A copy of an image-only PDF (`scanned_pdf`) with an earlier OCR's text laid over the listed pages
+    (1-based): each line drawn invisibly (text render mode 3) in Helvetica, from the top left down, as
+    scanners and PDF editors lay their OCR over a scan. The text need not match the image: a bad OCR's."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(scan)) as pk:
+        font = pk.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                   BaseFont=pikepdf.Name.Helvetica,
+                                                   Encoding=pikepdf.Name.WinAnsiEncoding))
+        for n, texts in lines.items():
+            page = pk.pages[n - 1]
+            height = float(page.mediabox[3])
+            ops = [f"BT 3 Tr /OcrF {size:g} Tf"]
+            for i, text in enumerate(texts):
+                escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+                ops.append(f"1 0 0 1 72 {height - 90 - 20 * i:.2f} Tm ({escaped}) Tj")
+            ops.append("ET")
+            page.obj.Resources.Font = pikepdf.Dictionary(OcrF=font)
+            page.contents_add(pk.make_stream("\n".join(ops).encode("cp1252")), prepend=False)
+        out = io.BytesIO()
+        pk.save(out, deterministic_id=True)
+        return out.getvalue()

@@ -58,6 +58,7 @@ class Job:
     register_name: str
     max_bytes: int
     lists: dict[str, Any] = field(default_factory=dict)
+    ocr: str = "auto"          # the parser's OCR mode (redactor.parse.OCR_MODES)
 
 
 def _context() -> Any:
@@ -198,7 +199,8 @@ def _analyse(job: Job, analyser: Analyser, conn: Connection | None = None) -> tu
     lists = parse_lists(job.lists, f"{job.register_name} lists")
     register = register_from_records(job.people, job.register_name, lists) if job.people or lists else None
     with reporting(lambda done: _answer(conn, "progress", done) if conn is not None else None):
-        doc, analysis = analyse_document(job.path, register, analyser=analyser, max_bytes=job.max_bytes)
+        doc, analysis = analyse_document(job.path, register, analyser=analyser, max_bytes=job.max_bytes,
+                                         ocr=job.ocr)
     return doc.text, analysis
 
 

@@ -178,7 +178,7 @@ def create_export(db: Session, settings: Settings, user: User, doc: Document, pr
     pmap = pseudonym_map(case)
     note = {"source": "review service", "reviewer": user.username, "unreviewed_spans_redacted": st.unreviewed}
     result = redact_document(st.path, prof, None, st.decisions, pmap, analysis=st.analysis, provenance=note,
-                             max_bytes=st.max_bytes, attended=True)   # VerificationError: nothing is written
+                             max_bytes=st.max_bytes, attended=True, ocr=doc.ocr)   # VerificationError: nothing written
     stem, suffix = os.path.splitext(doc.filename)[0], Path(doc.stored_path).suffix
     if result.fmt in ("docx", "xlsx"):      # a .doc/.rtf/.odt comes back as .docx, an .xls/.ods as .xlsx
         suffix = f".{result.fmt}"

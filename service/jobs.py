@@ -108,7 +108,8 @@ class AnalysisJobs:
             case = db.get_one(Case, doc.case_id)
             path = self.settings.data_dir / doc.stored_path
             job = Job(str(path), list(case.register.get("people", [])), f"case {doc.case_id} register",
-                      max(self.settings.max_upload_bytes, path.stat().st_size), case_lists(db, case.id).to_json())
+                      max(self.settings.max_upload_bytes, path.stat().st_size), case_lists(db, case.id).to_json(),
+                      doc.ocr)
         self._progress(document_id, "analysing", STARTED)
         worker = self._idle.get()
         shown = [STARTED]

@@ -107,6 +107,8 @@ class Document(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # the parser's OCR mode (redactor.parse.OCR_MODES): "always" reads scans under an earlier OCR's text again
+    ocr: Mapped[str] = mapped_column(String(16), default="auto", server_default="auto")
 
 
 class AnalysisRun(Base):

@@ -65,15 +65,16 @@ def laid_out_pdf(data_dir: Path, original: Path, sha256: str) -> Path:
     return target
 
 
-def parsed(path: Path, sha256: str, max_bytes: int) -> Document:
-    """The stored original parsed again (cached by content hash); the parser's work limits apply."""
+def parsed(path: Path, sha256: str, max_bytes: int, ocr: str = "auto") -> Document:
+    """The stored original parsed again (cached by content hash and OCR mode); the parser's work limits apply."""
+    key = sha256 if ocr == "auto" else f"{sha256}:ocr-{ocr}"
     with _CACHE_LOCK:
-        if sha256 in _CACHE:
-            _CACHE.move_to_end(sha256)
-            return _CACHE[sha256]
-    doc = parse_file(path, max_bytes=max_bytes)
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    doc = parse_file(path, max_bytes=max_bytes, ocr=ocr)
     with _CACHE_LOCK:
-        _CACHE[sha256] = doc
+        _CACHE[key] = doc
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
     return doc
@@ -92,17 +93,20 @@ def page_sizes(path: Path) -> list[tuple[float, float]]:
         pdf.close()
 
 
-def render_page(path: Path, number: int) -> bytes:
-    """Page `number` (1-based) as a PNG."""
+def render_page(path: Path, number: int, skew: float = 0.0) -> bytes:
+    """Page `number` (1-based) as a PNG; a scanned page turned by the `skew` OCR straightened it by, so that
+    the boxes of the words OCR read there sit on the words."""
     import io
 
     import pypdfium2 as pdfium
+
+    from redactor.parse.ocr import straighten
 
     pdf = pdfium.PdfDocument(str(path))
     try:
         if not 1 <= number <= len(pdf):
             raise BadRequest(f"page {number} does not exist; the PDF has {len(pdf)} page(s)")
-        image = pdf[number - 1].render(scale=RENDER_SCALE).to_pil()
+        image = straighten(pdf[number - 1].render(scale=RENDER_SCALE).to_pil(), skew)
         buf = io.BytesIO()
         image.save(buf, format="PNG", optimize=False)
         return buf.getvalue()
@@ -163,6 +167,28 @@ def finding_boxes(doc: Document, rows: list[SpanRow], where: dict[int, list[tupl
                         "bottom": round(bottom, 2), "entity_type": row.entity_type, "status": row.status})
     return out
 
+
+def scanned_pages(doc: Document) -> dict[int, dict[str, Any]]:
+    """Each page OCR read: the angle it was straightened by, its mean confidence, and the boxes (points, on the
+    straightened page) of the words OCR was unsure of, with their confidence, for the page view to mark."""
+    out: dict[int, dict[str, Any]] = {}
+    for node in doc.nodes:
+        if "ocr" in node.locator and "page" in node.locator:
+            out[int(node.locator["page"])] = {"skew": float(node.locator["ocr"].get("skew", 0.0)),
+                                              "confidence": node.locator["ocr"].get("confidence"), "low": []}
+    for b in doc.blocks:
+        for a, z, conf in b.location.get("ocr_low_confidence", ()):
+            for piece in doc.source_of(b.start + int(a), b.start + int(z)):
+                node = doc.nodes[piece.node]
+                page = node.locator.get("page")
+                boxes = [bx for bx in node.boxes[piece.start:piece.end] if bx[2] > bx[0]]
+                if page is None or int(page) not in out or not boxes:
+                    continue
+                out[int(page)]["low"].append({
+                    "x0": round(min(bx[0] for bx in boxes), 2), "top": round(min(bx[1] for bx in boxes), 2),
+                    "x1": round(max(bx[2] for bx in boxes), 2), "bottom": round(max(bx[3] for bx in boxes), 2),
+                    "confidence": round(float(conf))})
+    return out
 
 # What export does with each part of a document that is not its body, in a reviewer's words.
 SECTION_NOTES: dict[str, tuple[str, str]] = {

@@ -108,6 +108,7 @@ class DocumentOut(_Out):
     progress: int
     error: str
     created_at: datetime
+    ocr: str = Field("auto", description="OCR mode: 'always' reads scans under an earlier OCR's text layer again")
 
 
 class SpanOut(_Out):

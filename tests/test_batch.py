@@ -234,7 +234,7 @@ def test_an_unexpected_exception_is_an_internal_error(monkeypatch: pytest.Monkey
     from redactor import pipeline
     from redactor.anonymise.profiles import load_profile
 
-    def explode(*args: object) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the parser fell over")
 
     monkeypatch.setattr(pipeline, "parse_bytes", explode)

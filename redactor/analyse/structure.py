@@ -4,7 +4,8 @@
 is followed by whoever wrote the report, whatever the words look like. The headers and labels and
 the types they give are data (rules/structure/labels.yaml). Tables come from DOCX table cells (row
 0 is the header) and from text lines whose cells are separated by tabs or pipes; labels are
-"Label: value" at the start of a line or after a wide gap, and two-cell rows of a form table.
+"Label: value" at the start of a line or after a wide gap, and two-cell rows of a form table; a value
+ends where the next "Label:" of its line begins.
 """
 from __future__ import annotations
 
@@ -209,10 +210,14 @@ def _has_proper_word(value: str) -> bool:
     return any(w[0].isupper() and (i > 0 or not is_word(w)) for i, w in enumerate(words))
 
 
+# The next label on the same line, after one space: "Cc: Shona MacPhail Subject: RE: ...", "DOB: 21/06/2014
+# Age: 8 yrs" (OCR and some exports keep no wide gap between fields): a capitalised word, at most two more.
+NEXT_LABEL = r"\p{Lu}[\p{L}'’-]*(?:[ ]\p{Ll}[\p{L}'’-]*){0,2}[ \t]*:[ \t]"
 FORM_LABEL = regex.compile(
-    r"(?m)(?:^|\t|[ \u00a0]{2,}|\|)[ \t]*(?P<label>[\p{L}](?:[\p{L}'’&/ ()-]|\.(?! )){0,40}?)"
+    rf"(?m)(?:^|\t|[ \u00a0]{{2,}}|\||[ \u00a0](?={NEXT_LABEL}))[ \t]*"
+    r"(?P<label>[\p{L}](?:[\p{L}'’&/ ()-]|\.(?! )){0,40}?)"
     r"[ \t]*:[ \t]+(?P<value>[^\t\n|]+?)"
-    r"(?=[ \u00a0]{2,}|\t|\||$)")
+    rf"(?=[ \u00a0]{{2,}}|\t|\||$|[ \u00a0](?={NEXT_LABEL}))")
 
 
 def form_values(doc: Document) -> Iterator[Span]:

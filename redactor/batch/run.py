@@ -47,6 +47,7 @@ class BatchOptions:
     scheduler: str | None = None         # a Dask scheduler address: run there instead of locally
     max_bytes: int = DEFAULT_MAX_BYTES
     review_threshold: float = DEFAULT_REVIEW_THRESHOLD
+    ocr: str = "auto"                    # `redactor.parse.OCR_MODES`
 
 
 @dataclass
@@ -145,7 +146,9 @@ def run_batch(opts: BatchOptions, progress: Progress | None = None) -> BatchOutc
         raise InputError(f"{opts.input_dir}: not a folder; give the folder that holds the documents")
     opts.out_dir.mkdir(parents=True, exist_ok=True)
     outcome = BatchOutcome()
-    key = RunKey(profile.name, profile.sha256, register_sha)
+    # reading the scans again makes other outputs: a run with --ocr always does not reuse an "auto" run's work
+    key = RunKey(profile.name, profile.sha256 if opts.ocr == "auto" else f"{profile.sha256}+ocr-{opts.ocr}",
+                 register_sha)
     with Manifest(opts.out_dir / MANIFEST_NAME, key) as manifest:
         entries = list(walk(opts.input_dir, exclude=opts.out_dir))
         outcome.files = len(entries)
@@ -273,7 +276,7 @@ def _task(job: Job, opts: BatchOptions, profile: Any, register: Any, manifest: M
                                f"{job.entry.rel}: cannot read the file: {exc.strerror or exc}", bytes=job.entry.size))
         outcome.failed += 1
         return None
-    return Task(job.entry.rel, data, job.sha256, profile, register, opts.review_threshold)
+    return Task(job.entry.rel, data, job.sha256, profile, register, opts.review_threshold, ocr=opts.ocr)
 
 
 def output_rel(rel: str, fmt: str, input_dir: Path | None = None) -> str:

@@ -41,6 +41,7 @@ class Task:
     register: Register | None = None
     review_threshold: float = 0.6
     analyser: Analyser | None = None     # None: the real analysis (tests give a picklable fake)
+    ocr: str = "auto"                    # `redactor.parse.OCR_MODES`
 
 
 @dataclass
@@ -97,7 +98,7 @@ def process(task: Task) -> FileResult:
 
     try:
         redacted = redact_document(task.rel, task.profile, task.register, data=task.data, analyser=task.analyser,
-                                   progress=progress)
+                                   progress=progress, ocr=task.ocr)
     except RedactorError as exc:
         result.reason = str(exc)
     except Exception as exc:  # one bad file must not stop the run; the reason is recorded

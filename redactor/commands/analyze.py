@@ -5,12 +5,15 @@ import argparse
 import json
 import sys
 
+from redactor.commands import add_ocr_argument
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", help="a .docx, .pdf, .txt or .md file")
     p.add_argument("--format", choices=("json", "table"), default="json", help="output format (default json)")
     p.add_argument("--register", help="case register (YAML or CSV) of known people")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    add_ocr_argument(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -18,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from redactor.register import load_register
 
     register = load_register(args.register) if args.register else None
-    doc = parse_file(args.path)
+    doc = parse_file(args.path, ocr=args.ocr)
     analysis = analyse(doc, register)
     if args.format == "json":
         out = json.dumps(to_json(doc, analysis), ensure_ascii=False, indent=1)

@@ -5,6 +5,7 @@ import argparse
 import os
 from pathlib import Path
 
+from redactor.commands import add_ocr_argument
 from redactor.parse import DEFAULT_MAX_BYTES
 
 
@@ -26,6 +27,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                    help=f"files larger than this are recorded as failed (default {DEFAULT_MAX_BYTES:,})")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (for logs and cron jobs)")
+    add_ocr_argument(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--review-threshold must be between 0 and 1, not {args.review_threshold}")
     opts = BatchOptions(input_dir=args.input_dir, out_dir=args.out, profile=args.profile, workers=args.workers,
                         register=args.register, report=args.report, scheduler=args.scheduler,
-                        max_bytes=args.max_bytes, review_threshold=args.review_threshold)
+                        max_bytes=args.max_bytes, review_threshold=args.review_threshold, ocr=args.ocr)
     console = Console(stderr=True)
     outcome = run_batch(opts, None if args.no_progress else RichProgress(console))
     peak = max(outcome.peak_rss.values(), default=0)

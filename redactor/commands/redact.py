@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from redactor.commands import add_ocr_argument
 from redactor.errors import InputError
 from redactor.findings import Analysis, Span, Statement
 
@@ -36,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "and verified again) instead of as .docx/.xlsx")
     parser.add_argument("--log-originals", action="store_true",
                         help="include the original personal data in the redaction log (default: omitted)")
+    add_ocr_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     pmap = PseudonymMap.load(args.pseudonyms) if args.pseudonyms else PseudonymMap()
     # with a reviewer's decisions the document was attended, and the profile's `unknown` rule applies
     result = redact_document(args.path, profile, register, decisions, pmap, analysis=analysis, provenance=provenance,
-                             log_originals=args.log_originals, attended=bool(args.decisions))
+                             log_originals=args.log_originals, attended=bool(args.decisions), ocr=args.ocr)
     data, fmt = result.data, result.fmt
     if args.keep_format and result.log["source"].get("converted_from"):
         data, fmt = convert_back(result, args.path.name)

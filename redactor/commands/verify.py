@@ -5,6 +5,8 @@ import argparse
 import hashlib
 from pathlib import Path
 
+from redactor.commands import add_ocr_argument
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `redactor verify`."""
@@ -14,6 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", "-p", help="check what this profile removes or changes (default: every direct "
                                                 "identifier the analysis found)")
     parser.add_argument("--register", type=Path, help="the case register, used when analysing again")
+    add_ocr_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,13 +40,14 @@ def run(args: argparse.Namespace) -> int:
     analysis = load_analysis(args.analysis, hashlib.sha256(args.original.read_bytes()).hexdigest()) \
         if args.analysis else None
     if args.profile:
-        rv, planned, _ = plan_document(args.original, load_profile(args.profile), register, analysis=analysis)
+        rv, planned, _ = plan_document(args.original, load_profile(args.profile), register, analysis=analysis,
+                                       ocr=args.ocr)
         doc = rv.doc
         redacted = [(doc.text[p.start:p.end], p.entity_type) for p in planned if p.changes]
         kept = kept_text(doc.text, planned)
         texts = [p.text for p in planned if p.changes]
     else:
-        rv = review_document(args.original, register, analysis=analysis)
+        rv = review_document(args.original, register, analysis=analysis, ocr=args.ocr)
         doc, spans = rv.doc, rv.spans
         direct = [s for s in spans if s.entity_type in DIRECT_TYPES and 0 <= s.start < s.end <= len(doc.text)]
         redacted = [(doc.text[s.start:s.end], s.entity_type) for s in direct]
@@ -52,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
             chars[s.start:s.end] = "\n" * (s.end - s.start)
         kept, texts = "".join(chars), []
     source = rv.data if doc.format == fmt else None     # for a .doc/.xls/…, the package LibreOffice made of it
-    findings = verify(data, fmt, redacted, kept, texts, source=source)
+    # a scanned page of the output is an image: the verifier reads it by OCR
+    findings = verify(data, fmt, redacted, kept, texts, source=source,
+                      ocr_pages=doc.scanned if fmt == "pdf" and doc.format == "pdf" else ())
     for f in findings:
         print(f"LEAK {f}")
     skipped = unverifiable(redacted, kept, texts)

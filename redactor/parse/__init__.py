@@ -35,6 +35,9 @@ MAIL_SUFFIXES = {".eml"}
 SUPPORTED = ("DOCX (.docx), legacy Word (.doc), RTF (.rtf), OpenDocument text (.odt), Excel (.xlsx, .xls), "
              "OpenDocument spreadsheets (.ods), PDF (.pdf), e-mail (.eml) and plain text (.txt, .md)")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# "auto": OCR reads the pages that have no text layer; "always": also the scans under an earlier OCR's
+# invisible text layer, whose quality is unknown (PDF only; a PDF attached to an e-mail is read as "auto")
+OCR_MODES = ("auto", "always")
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
@@ -103,7 +106,7 @@ def sniff(path: Path, head: bytes) -> str:
                             f"supported types are {SUPPORTED}")
 
 
-def parse_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def parse_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, ocr: str = "auto") -> Document:
     """Read and parse one file, refusing what is missing, too large, empty or of an unsupported type."""
     path = Path(path)
     if not path.is_file():
@@ -111,13 +114,20 @@ def parse_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document
     size = path.stat().st_size
     if size > max_bytes:
         raise FileTooLarge(f"{path.name}: {size:,} bytes is over the limit of {max_bytes:,} bytes")
-    return parse_bytes(path, path.read_bytes())
+    return parse_bytes(path, path.read_bytes(), ocr=ocr)
 
 
-def parse_bytes(name: str | Path, data: bytes, sha256: str = "") -> Document:
-    """Parse a file's bytes as `parse_file` would parse the file (its name still tells text formats apart)."""
+def parse_bytes(name: str | Path, data: bytes, sha256: str = "", ocr: str = "auto") -> Document:
+    """Parse a file's bytes as `parse_file` would parse the file (its name still tells text formats apart).
+
+    `ocr` is one of OCR_MODES."""
+    if ocr not in OCR_MODES:
+        raise InputError(f"unknown OCR mode {ocr!r}; choose from {', '.join(OCR_MODES)}")
     path = Path(name)
     fmt = sniff(path, data[:2048])
     if not data:
         raise InputError(f"{path.name}: the file is empty (0 bytes)")
-    return PARSERS[fmt](path, data, sha256 or hashlib.sha256(data).hexdigest())
+    sha256 = sha256 or hashlib.sha256(data).hexdigest()
+    if fmt == "pdf":
+        return pdf.parse_pdf(path, data, sha256, ocr_mode=ocr)
+    return PARSERS[fmt](path, data, sha256)

@@ -21,9 +21,10 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from redactor.document import Document, DocumentBuilder
 from redactor.errors import EncryptedDocument, ParseError, plain
-from redactor.parse import ocr, pdf_layout, pdf_limits, pdf_meta
+from redactor.parse import ocr, pdf_hidden_text, pdf_layout, pdf_limits, pdf_meta
 from redactor.parse.ocr import OcrPage
 from redactor.parse.pdf_layout import Glyph, PageBlock
+from redactor.parse.scan_layout import add_scan_node, ocr_blocks, ocr_location, scan_glyphs
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +59,14 @@ class PageRead:
     has_images: bool
     curves: int
     error: str = ""
+    image_cover: float = 0.0     # share of the page its largest image covers
 
 
-def parse_pdf(path: Path, data: bytes, sha256: str) -> Document:
-    """Parse PDF bytes into a Document with one node per page and nodes for every metadata string."""
+def parse_pdf(path: Path, data: bytes, sha256: str, ocr_mode: str = "auto") -> Document:
+    """Parse PDF bytes into a Document with one node per page and nodes for every metadata string.
+
+    Pages without a text layer are read by OCR. A scan under someone else's invisible OCR text is read
+    again by OCR when `ocr_mode` is "always"; with "auto" its text layer is used, with a warning."""
     name = path.name
     pk = open_pikepdf(name, data)
     with pk:
@@ -73,7 +78,13 @@ def parse_pdf(path: Path, data: bytes, sha256: str) -> Document:
             raise ParseError(f"{name}: none of the {page_count} pages could be read; the file may be damaged")
         if len(reads) != page_count:
             b.warnings.append(f"{name}: {len(reads)} of {page_count} pages could be read; check the rest by hand")
-        scans = scan_pages(name, data, sha256, reads, b.warnings)
+        layered = ocr_layered(pk, reads)
+        if layered and ocr_mode != "always":
+            b.warnings.append(f"{name}: page(s) {', '.join(map(str, layered))} are scans under an invisible text layer "
+                              "from an earlier OCR, of unknown quality; that text was analysed as it is. To read "
+                              "them again with this tool's OCR, use --ocr always (in the review service: "
+                              "'Read the scans again')")
+        scans = scan_pages(name, data, sha256, reads, b.warnings, layered if ocr_mode == "always" else [])
         add_pages(b, reads, needs_ocr, scans)
         pdf_meta.add_metadata(b, pk, name)
         metadata: dict[str, Any] = {"pages": page_count}
@@ -91,9 +102,17 @@ def without_text(read: PageRead) -> bool:
     return not read.error and not has_text and (read.has_images or read.curves >= MIN_CURVES_FOR_OUTLINED_TEXT)
 
 
-def scan_pages(name: str, data: bytes, sha256: str, reads: list[PageRead], warnings: list[str]) -> dict[int, OcrPage]:
-    """OCR of the pages without a text layer; none (with a warning saying what to install) without the engine."""
-    wanted = [r.number for r in reads if without_text(r)]
+def ocr_layered(pk: pikepdf.Pdf, reads: list[PageRead]) -> list[int]:
+    """The pages that are a page-sized image with all their text drawn invisibly (an earlier OCR's layer)."""
+    return [r.number for r in reads if r.chars and not r.error and r.image_cover >= pdf_hidden_text.PAGE_SIZED
+            and r.number <= len(pk.pages) and pdf_hidden_text.text_drawn_invisibly(pk.pages[r.number - 1])]
+
+
+def scan_pages(name: str, data: bytes, sha256: str, reads: list[PageRead], warnings: list[str],
+               again: Iterable[int] = ()) -> dict[int, OcrPage]:
+    """OCR of the pages without a text layer, and of the pages listed in `again`; none (with a warning saying
+    what to install) without the engine."""
+    wanted = sorted({r.number for r in reads if without_text(r)} | set(again))
     if not wanted:
         return {}
     reason = ocr.unavailable()
@@ -197,6 +216,7 @@ def read_page(name: str, page: Any, n: int, warnings: list[str], tables: bool) -
     try:
         chars = page.chars
         read.has_images = bool(page.images)
+        read.image_cover = pdf_hidden_text.image_cover(page.images, read.width, read.height)
         read.curves = len(page.curves) + len(page.lines)
     except RecursionError:
         read.error = "its drawing instructions nest too deeply"
@@ -286,78 +306,6 @@ def add_pages(b: DocumentBuilder, reads: list[PageRead], needs_ocr: list[int],
             if scan is not None:
                 loc.update(ocr_location(blk, scan))
             b.block(blk.kind, pieces, page=page, **loc)
-
-
-def add_scan_node(b: DocumentBuilder, scan: OcrPage) -> tuple[int, list[int]]:
-    """A scanned page's node: the words read, one space apart, each character boxed by its whole word;
-    and each word's offset in it."""
-    parts: list[str] = []
-    boxes: list[tuple[float, float, float, float]] = []
-    offsets: list[int] = []
-    pos = 0
-    for w in scan.words:
-        if parts:
-            parts.append(" ")
-            boxes.append(boxes[-1])
-            pos += 1
-        offsets.append(pos)
-        parts.append(w.text)
-        boxes += [w.box_pt(scan.dpi)] * len(w.text)
-        pos += len(w.text)
-    node = b.node("".join(parts), tuple(boxes), page=scan.number, width=scan.width, height=scan.height, rotation=0,
-                  ocr={"dpi": scan.dpi, "skew": scan.angle, "confidence": scan.confidence})
-    return node, offsets
-
-
-def ocr_blocks(scan: OcrPage) -> list[PageBlock]:
-    """One paragraph block per paragraph Tesseract found, its lines joined by a space (none after a hyphen
-    that ends a line)."""
-    blocks: list[PageBlock] = []
-    boxes = [w.box_pt(scan.dpi) for w in scan.words]
-    for i, w in enumerate(scan.words):
-        if not blocks or w.para != scan.words[i - 1].para:
-            blocks.append(PageBlock("paragraph", [], boxes[i][1], boxes[i][3], float(i),
-                                    {"frame_height": scan.height}))
-        else:
-            prev = scan.words[i - 1]
-            if w.line == prev.line or not prev.text.endswith("-"):
-                blocks[-1].pieces.append((" ", None))
-        blk = blocks[-1]
-        blk.pieces.append((w.text, i))
-        blk.top, blk.bottom = min(blk.top, boxes[i][1]), max(blk.bottom, boxes[i][3])
-    return blocks
-
-
-def scan_glyphs(scan: OcrPage) -> list[Glyph]:
-    """OCR's words as the layout's glyphs: each as tall as the line OCR found it on (a word's own box is as
-    tall as its letters: "on" and "Kelly" differ, which would read as a paragraph gap), and sized by the
-    tallest line of OCR's paragraph (a line without descenders is no smaller type)."""
-    lines: dict[int, tuple[float, float]] = {}
-    boxes = [w.box_pt(scan.dpi) for w in scan.words]
-    for w, (_, top, _, bottom) in zip(scan.words, boxes):
-        lo, hi = lines.get(w.line, (top, bottom))
-        lines[w.line] = (min(lo, top), max(hi, bottom))
-    sizes: dict[int, float] = {}
-    for w in scan.words:
-        sizes[w.para] = max(sizes.get(w.para, 0.0), lines[w.line][1] - lines[w.line][0])
-    return [Glyph(w.text, x0, lines[w.line][0], x1, lines[w.line][1], round(sizes[w.para], 2))
-            for w, (x0, _, x1, _) in zip(scan.words, boxes)]
-
-
-def ocr_location(blk: PageBlock, scan: OcrPage) -> dict[str, Any]:
-    """A scanned block's OCR confidence (mean over its words) and its low-confidence words, as
-    [start, end, confidence] offsets in the block, so the review can point at what OCR was unsure of."""
-    confs: list[float] = []
-    low: list[list[float]] = []
-    pos = 0
-    for text, i in blk.pieces:
-        if i is not None:
-            w = scan.words[i]
-            confs.append(w.confidence)
-            if w.low:
-                low.append([pos, pos + len(text), w.confidence])
-        pos += len(text)
-    return {"ocr_confidence": round(sum(confs) / len(confs), 1) if confs else 0.0, "ocr_low_confidence": low}
 
 
 def running_key(text: str) -> str:

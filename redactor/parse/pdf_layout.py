@@ -252,8 +252,9 @@ def layout_page(glyphs: Sequence[Glyph], width: float, height: float,
             blocks.append(PageBlock(kind, pieces, min(ln.top for ln in para), max(ln.bottom for ln in para),
                                     order, {"frame_height": height if direction in (0, 2) else width}))
     cells = table_blocks(glyphs, in_cell, width, height, words)
-    if any_geometric:
-        # Geometric order has no stream positions: put each table before the first paragraph below it.
+    if any_geometric or words:
+        # Geometric order has no stream positions, and OCR's order reads a page's tables and the text between
+        # them in an order of its own: put each table before the first paragraph below it.
         tops = sorted((b.top, b.order) for b in blocks)
         for b in cells:
             below = [o for top, o in tops if top >= b.top]
@@ -300,6 +301,9 @@ def table_blocks(glyphs: Sequence[Glyph], in_cell: dict[int, tuple[int, int, int
         direction = statistics.mode(glyphs[i].direction for i in idx)
         boxes = {i: framed(glyphs[i], width, height, direction) for i in idx}
         lines = build_lines(idx, boxes, glyphs)
+        if words:
+            # OCR's order is its own guess at blocks, which may put a cell's last line first; a cell reads down
+            lines.sort(key=lambda ln: ln.top)
         for p, para in enumerate(paragraphs(lines, glyphs, in_cell=True)):
             pieces = paragraph_pieces(para, boxes, glyphs, words)
             if pieces:

@@ -20,6 +20,7 @@ from service.page_view import (
     parsed,
     placed_on_pages,
     render_page,
+    scanned_pages,
     sections,
     table_cells,
     visible,
@@ -55,9 +56,11 @@ def pages(document_id: int, user: CurrentUser, db: DB, services: AppServices) ->
     path = _pdf(doc, settings)
     limit = max(settings.max_upload_bytes, path.stat().st_size)
     rows = span_rows(db, doc.id)
+    scans: dict[int, dict[str, Any]] = {}
     if doc.format == "pdf":
-        shown = parsed(path, doc.sha256, limit)
+        shown = parsed(path, doc.sha256, limit, doc.ocr)
         boxes = finding_boxes(shown, rows)
+        scans = scanned_pages(shown)
     else:
         shown = parsed(path, f"layout:{doc.sha256}", limit)
         run = latest_run(db, doc.id)
@@ -72,17 +75,24 @@ def pages(document_id: int, user: CurrentUser, db: DB, services: AppServices) ->
     boxed = {b["span_id"] for b in boxes}
     return {"format": doc.format,
             "pages": [{"number": n, "width": w, "height": h, "image": f"/api/documents/{doc.id}/pages/{n}.png",
-                       "needs_ocr": n in shown.needs_ocr} for n, (w, h) in enumerate(sizes, start=1)],
+                       "needs_ocr": n in shown.needs_ocr, "ocr": scans.get(n)}
+                      for n, (w, h) in enumerate(sizes, start=1)],
             "boxes": boxes,
             "not_placed": sum(visible(r) and r.id not in boxed for r in rows)}
 
 
 @router.get("/api/documents/{document_id}/pages/{number}.png", response_class=Response)
 def page_image(document_id: int, number: int, user: CurrentUser, db: DB, services: AppServices) -> Response:
-    """One page of the original PDF as a PNG (members of the case only; never cached by the browser)."""
+    """One page of the original PDF as a PNG (members of the case only; never cached by the browser); a scanned
+    page straightened as OCR read it, so the boxes of its words sit on them."""
     require(user, "documents.read")
     doc = document_for(db, user, document_id)
-    png = render_page(_pdf(doc, services.settings), number)
+    path = _pdf(doc, services.settings)
+    skew = 0.0
+    if doc.format == "pdf" and doc.status == "ready":
+        shown = parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size), doc.ocr)
+        skew = float(scanned_pages(shown).get(number, {}).get("skew", 0.0))
+    png = render_page(path, number, skew)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
 
@@ -96,7 +106,8 @@ def document_sections(document_id: int, user: CurrentUser, db: DB, services: App
     if doc.status != "ready" or run is None:
         raise Conflict(f"document {doc.id} is {doc.status}, not ready", status=doc.status)
     path = services.settings.data_dir / doc.stored_path
-    return sections(parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size)), run.text)
+    return sections(parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size), doc.ocr),
+                    run.text)
 
 
 @router.get("/api/documents/{document_id}/tables")
@@ -108,5 +119,5 @@ def document_tables(document_id: int, user: CurrentUser, db: DB, services: AppSe
     if doc.status != "ready" or run is None:
         raise Conflict(f"document {doc.id} is {doc.status}, not ready", status=doc.status)
     path = services.settings.data_dir / doc.stored_path
-    return table_cells(parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size)),
+    return table_cells(parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size), doc.ocr),
                        run.text)

@@ -105,6 +105,7 @@
   function casePage() {
     const caseId = $("#case").dataset.caseId;
     onSubmit("upload", async (fd) => {
+      if (!fd.get("ocr")) fd.delete("ocr");   // unticked: the default ("auto")
       const doc = await api("POST", `/api/cases/${caseId}/documents`, fd);
       toastAfterReload(`Uploaded ${doc.filename}; analysing…`);
     });
@@ -161,6 +162,13 @@
       try {
         const c = await api("DELETE", `/api/cases/${caseId}/terms/${b.dataset.termId}`);
         toastAfterReload(`“${b.dataset.text}” taken off the case's lists` + termsNote(c));
+      } catch (e) { toast(e.message, "error"); b.disabled = false; }
+    }));
+    $$(".ocr-again").forEach((b) => b.addEventListener("click", async () => {
+      b.disabled = true;
+      try {
+        const d = await api("POST", `/api/documents/${b.dataset.docId}/reanalyse?ocr=always`);
+        toastAfterReload(`Reading the scans of ${d.filename} again with OCR, then analysing it; decisions that still apply are kept`);
       } catch (e) { toast(e.message, "error"); b.disabled = false; }
     }));
     $$(".reanalyse").forEach((b) => b.addEventListener("click", async () => {
@@ -856,12 +864,23 @@
           const page = el("div", { class: "page", dataset: { page: p.number } },
             el("img", { src: p.image, alt: `Page ${p.number}`, loading: "lazy", width: Math.round(p.width), height: Math.round(p.height) }));
           if (p.needs_ocr) page.append(el("p", { class: "ocr page-ocr" }, "No text layer: nothing on this page was checked"));
+          const at = (b) => ({ left: `${(100 * b.x0) / p.width}%`, top: `${(100 * b.top) / p.height}%`,
+            width: `${(100 * (b.x1 - b.x0)) / p.width}%`, height: `${(100 * (b.bottom - b.top)) / p.height}%` });
+          if (p.ocr) {   // a scan: shown straightened as OCR read it; the words OCR was unsure of are outlined
+            const low = p.ocr.low.length;
+            page.append(el("p", { class: "ocr page-scan" }, `Scanned page, read by OCR (mean confidence ${Math.round(p.ocr.confidence)}%)`
+              + (low ? `; ${low} word${low === 1 ? "" : "s"} read with low confidence, outlined in dots: check ${low === 1 ? "it" : "them"} against the image` : "")));
+            for (const w of p.ocr.low) {
+              const mark = el("span", { class: "lowconf", title: `OCR was unsure of this word (confidence ${w.confidence}%)` });
+              Object.assign(mark.style, at(w));
+              page.append(mark);
+            }
+          }
           for (const b of v.boxes.filter((x) => x.page === p.number)) {
             const s = S.spans.get(b.span_id);
             const mark = el("button", { type: "button", class: "pbox", dataset: { spanId: b.span_id } });
             mark.setAttribute("aria-label", s ? `${s.text}, ${s.entity_type}, ${s.status}` : "finding");
-            Object.assign(mark.style, { left: `${(100 * b.x0) / p.width}%`, top: `${(100 * b.top) / p.height}%`,
-              width: `${(100 * (b.x1 - b.x0)) / p.width}%`, height: `${(100 * (b.bottom - b.top)) / p.height}%` });
+            Object.assign(mark.style, at(b));
             page.append(mark);
           }
           frag.append(page);

@@ -87,3 +87,11 @@ def test_docx_table_header_types_its_column(tmp_path):
     assert ("PERSON", "Zofia NOWICKA") in got and ("PERSON", "Tadeusz") in got
     assert ("AGE", "14 yrs") in got and ("AGE", "nearly 2") in got
     assert not any(v in ("Sister", "Brother", "Name") for _, v in got)
+
+
+def test_a_value_ends_where_the_next_label_of_its_line_begins():
+    # OCR (and some exports) keep one space between fields, not a wide gap
+    got = typed("Cc: Shona MacPhail Subject: RE: IRD outcome for the family\n"
+                "DOB: 21/06/2014 Age: 8 yrs Year group: Year 4\n")
+    assert ("PERSON", "Shona MacPhail") in got and not any(v in ("RE", "Subject", "IRD") for _, v in got)
+    assert ("DATE", "21/06/2014") in got and ("AGE", "8 yrs") in got
