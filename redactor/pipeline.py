@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from redactor.analyse.case_names import CaseNames
 from redactor.analyse.detect import detect
 from redactor.analyse.ocr import mark_uncertain
 from redactor.analyse.statements import classify_statements, opinions_about_people
@@ -222,10 +223,11 @@ def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Plann
     return result, warnings
 
 
-def analyse(doc: Document, register: Register | None = None) -> Analysis:
-    """Find personal data and classify every sentence of a parsed document."""
+def analyse(doc: Document, register: Register | None = None, case_names: CaseNames | None = None) -> Analysis:
+    """Find personal data and classify every sentence of a parsed document (`case_names`: the full names found
+    in the other documents of its case, for `redactor batch --carry-names`)."""
     warnings = list(doc.warnings)
-    spans = mark_uncertain(doc, detect(doc, register)) if doc.text.strip() else []
+    spans = mark_uncertain(doc, detect(doc, register, case_names=case_names)) if doc.text.strip() else []
     if not doc.text.strip():
         warnings.append("the document has no extractable text")
     return Analysis(spans=spans, statements=classify_statements(doc.text, doc.blocks), warnings=warnings,
