@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from redactor.document import Document
-from redactor.errors import EncryptedDocument, FileTooLarge, InputError, NeedsOCR, UnsupportedFormat
-from redactor.parse import converted, docx, eml, pdf, text, xlsx
+from redactor.errors import EncryptedDocument, FileTooLarge, InputError, UnsupportedFormat
+from redactor.parse import converted, docx, eml, image, pdf, text, xlsx
 
 Parser = Callable[[Path, bytes, str], Document]
 
@@ -22,6 +22,7 @@ PARSERS: dict[str, Parser] = {
     "xlsx": xlsx.parse_xlsx,
     "xls": converted.parse_sheet,    # .xls and .ods: converted to XLSX by LibreOffice, then read as XLSX
     "ods": converted.parse_sheet,
+    "image": image.parse_image,      # .png, .jpg, .tif (every frame): scanned pages read by OCR
 }
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -33,7 +34,8 @@ CONVERTED_SUFFIXES = {".doc": "doc", ".dot": "doc", ".rtf": "rtf", ".odt": "odt"
 IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 MAIL_SUFFIXES = {".eml"}
 SUPPORTED = ("DOCX (.docx), legacy Word (.doc), RTF (.rtf), OpenDocument text (.odt), Excel (.xlsx, .xls), "
-             "OpenDocument spreadsheets (.ods), PDF (.pdf), e-mail (.eml) and plain text (.txt, .md)")
+             "OpenDocument spreadsheets (.ods), PDF (.pdf), e-mail (.eml), scanned images (.png, .jpg, .tif) "
+             "and plain text (.txt, .md)")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -58,9 +60,7 @@ def sniff(path: Path, head: bytes) -> str:
     if head.startswith(b"{\\rtf"):
         return "rtf"
     if head.startswith(IMAGE_MAGIC) or suffix in IMAGE_SUFFIXES:
-        raise NeedsOCR(f"{path.name}: an image of a page; its text must be recognised (OCR) before it can be "
-                       "redacted, and this installation has no OCR route. Scan to a PDF with a text layer, "
-                       "or type the text into a .docx")
+        return "image"
     if head.startswith(b"PK\x03\x04") and (suffix in WORD_SUFFIXES or suffix not in TEXT_SUFFIXES):
         odf = _odf_kind(head)
         if odf is not None and odf.startswith("odf:"):
