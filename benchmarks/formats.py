@@ -309,7 +309,7 @@ def main() -> int:
     ap.add_argument("--batch-only", action="store_true", help="only the batch run, over inputs made before")
     ap.add_argument("--register", type=Path, help="a case register to analyse and redact with (every format)")
     ap.add_argument("--carry-names", action="store_true",
-                    help="each format's files as one case: full names found in any carried to all (batch --carry-names)")
+                    help="each format's files as one case, names carried across them (batch --carry-names)")
     args = ap.parse_args()
     global CARRY
     CARRY = args.carry_names

@@ -198,6 +198,8 @@ class ExportIn(BaseModel):
     profile: str = Field(min_length=1, max_length=50)
     confirm_unreviewed: bool = Field(default=False, description="export although findings are not reviewed yet "
                                      "(without it such an export is refused with 409 and says what would happen)")
+    keep_format: bool = Field(default=False, description="write a .doc/.rtf/.odt/.xls/.ods back in its own format "
+                              "(converted back by LibreOffice, that file verified too) instead of as .docx/.xlsx")
 
 
 class PreviewPiece(BaseModel):

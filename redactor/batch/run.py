@@ -48,6 +48,7 @@ class BatchOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     review_threshold: float = DEFAULT_REVIEW_THRESHOLD
     carry_names: bool = False            # analyse every file first; look for the full names found in all of them
+    keep_format: bool = False            # converted files (.doc .rtf .odt .xls .ods) written back in their format
 
 
 @dataclass
@@ -153,6 +154,8 @@ def run_batch(opts: BatchOptions, progress: Progress | None = None) -> BatchOutc
         if opts.carry_names:
             runner, case_names = _carry(entries, opts, profile, register, progress)
             register_sha = hashlib.sha256(f"{register_sha}:{case_names.sha256()}".encode()).hexdigest()
+        if opts.keep_format:    # the same file makes another output: earlier work does not count
+            register_sha = hashlib.sha256(f"{register_sha}:keep-format".encode()).hexdigest()
         key = RunKey(profile.name, profile.sha256, register_sha)
         with Manifest(opts.out_dir / MANIFEST_NAME, key) as manifest:
             outcome.files = len(entries)
@@ -312,16 +315,17 @@ def _task(job: Job, opts: BatchOptions, profile: Any, register: Any, manifest: M
                                f"{job.entry.rel}: cannot read the file: {exc.strerror or exc}", bytes=job.entry.size))
         outcome.failed += 1
         return None
-    return Task(job.entry.rel, data, job.sha256, profile, register, opts.review_threshold, case_names=case_names)
+    return Task(job.entry.rel, data, job.sha256, profile, register, opts.review_threshold, case_names=case_names,
+                keep_format=opts.keep_format)
 
 
 def output_rel(rel: str, fmt: str, input_dir: Path | None = None) -> str:
     """Where a file's redacted copy goes, relative to OUT_DIR: the same path, except that what is written as
-    DOCX (Word variants, .doc, .rtf, .odt) or XLSX (.xls, .ods) takes that suffix; when the input folder
+    DOCX (Word variants, .doc, .rtf, .odt), XLSX (.xls, .ods) or EML (.msg) takes that suffix; when the input folder
     also holds a file of that name (report.doc beside report.docx), the copy keeps both suffixes
     (report.doc.docx) so that neither output overwrites the other."""
     path = PurePosixPath(rel)
-    if fmt not in ("docx", "xlsx") or path.suffix.lower() == f".{fmt}":
+    if fmt not in ("docx", "xlsx", "eml") or path.suffix.lower() == f".{fmt}":
         return rel
     renamed = str(path.with_suffix(f".{fmt}"))
     if input_dir is not None and (input_dir / renamed).exists():

@@ -45,6 +45,7 @@ class Task:
     analyser: Analyser | None = None     # None: the real analysis (tests give a picklable fake)
     collect: bool = False                # only analyse, and hand back the full names found (--carry-names)
     case_names: CaseNames | None = None  # the full names found in the run's documents, looked for in this one
+    keep_format: bool = False            # write a converted .doc/.rtf/.odt/.xls/.ods back in its own format
 
 
 @dataclass
@@ -82,7 +83,7 @@ def peak_rss() -> int:
 
 def process(task: Task) -> FileResult:
     """Redact one file through the pipeline; every failure becomes a recorded reason, never an exception."""
-    from redactor.pipeline import redact_document
+    from redactor.pipeline import keep_format, redact_document
 
     if task.collect:
         return collect(task)
@@ -108,6 +109,9 @@ def process(task: Task) -> FileResult:
     try:
         redacted = redact_document(task.rel, task.profile, task.register, data=task.data, analyser=analyser,
                                    progress=progress)
+        if task.keep_format:
+            redacted = keep_format(redacted, task.rel.rsplit("/", 1)[-1])
+            result.fmt = redacted.fmt
     except RedactorError as exc:
         result.reason = str(exc)
     except Exception as exc:  # one bad file must not stop the run; the reason is recorded

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from redactor.document import Document
 from redactor.errors import EncryptedDocument, FileTooLarge, InputError, UnsupportedFormat
-from redactor.parse import converted, docx, eml, image, pdf, text, xlsx
+from redactor.parse import converted, docx, eml, image, msg, pdf, text, xlsx
 
 Parser = Callable[[Path, bytes, str], Document]
 
@@ -19,6 +19,7 @@ PARSERS: dict[str, Parser] = {
     "rtf": converted.parse_word,
     "odt": converted.parse_word,
     "eml": eml.parse_eml,            # headers, bodies and attachments (each through its own parser)
+    "msg": msg.parse_msg,            # Outlook: read by aspose-email-foss as the e-mail it holds, then as .eml
     "xlsx": xlsx.parse_xlsx,
     "xls": converted.parse_sheet,    # .xls and .ods: converted to XLSX by LibreOffice, then read as XLSX
     "ods": converted.parse_sheet,
@@ -32,9 +33,9 @@ SHEET_SUFFIXES = {".xlsx", ".xlsm"}
 CONVERTED_SUFFIXES = {".doc": "doc", ".dot": "doc", ".rtf": "rtf", ".odt": "odt", ".ott": "odt", ".xls": "xls",
                       ".ods": "ods"}
 IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
-MAIL_SUFFIXES = {".eml"}
+MAIL_SUFFIXES = {".eml", ".msg"}
 SUPPORTED = ("DOCX (.docx), legacy Word (.doc), RTF (.rtf), OpenDocument text (.odt), Excel (.xlsx, .xls), "
-             "OpenDocument spreadsheets (.ods), PDF (.pdf), e-mail (.eml), scanned images (.png, .jpg, .tif) "
+             "OpenDocument spreadsheets (.ods), PDF (.pdf), e-mail (.eml, .msg), scanned images (.png, .jpg, .tif) "
              "and plain text (.txt, .md)")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -59,6 +60,9 @@ def sniff(path: Path, head: bytes) -> str:
         return "pdf"
     if head.startswith(b"{\\rtf"):
         return "rtf"
+    if head.startswith(IMAGE_MAGIC) and suffix not in IMAGE_SUFFIXES and suffix:
+        raise UnsupportedFormat(f"{path.name}: an image, not a {suffix} file; name it .png, .jpg or .tif to have it "
+                                "read by OCR as a scanned page")
     if head.startswith(IMAGE_MAGIC) or suffix in IMAGE_SUFFIXES:
         return "image"
     if head.startswith(b"PK\x03\x04") and (suffix in WORD_SUFFIXES or suffix not in TEXT_SUFFIXES):
@@ -69,9 +73,7 @@ def sniff(path: Path, head: bytes) -> str:
             return odf
         return "xlsx" if suffix in SHEET_SUFFIXES else CONVERTED_SUFFIXES.get(suffix, "docx")
     if suffix == ".msg":
-        raise UnsupportedFormat(f"{path.name}: an Outlook .msg message; it cannot be read here (no permissively "
-                                "licensed .msg reader is installed). Save or forward it as .eml (in Outlook: drag "
-                                "the message to a folder, or use 'Save as' in the new Outlook)")
+        return "msg"
     if head.startswith(OLE_MAGIC):
         if suffix in WORD_SUFFIXES:
             raise EncryptedDocument(f"{path.name}: this .docx is password-protected (an encrypted OLE container); "
@@ -95,7 +97,7 @@ def sniff(path: Path, head: bytes) -> str:
         return "xlsx"
     if suffix in CONVERTED_SUFFIXES:
         return CONVERTED_SUFFIXES[suffix]
-    if suffix in MAIL_SUFFIXES:
+    if suffix == ".eml":
         return "eml"
     if suffix in TEXT_SUFFIXES:
         return "text"

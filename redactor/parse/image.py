@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from redactor.document import Document, DocumentBuilder
-from redactor.errors import ParseError, ResourceLimitExceeded
+from redactor.errors import ParseError, ResourceLimitExceeded, plain
 from redactor.limits import ENV_PREFIX, current
 from redactor.parse import ocr
 from redactor.parse.pdf import PageRead, add_pages
@@ -36,9 +36,12 @@ def open_image(name: str, data: bytes) -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
-            SyntaxError, ValueError) as exc:
-        raise ParseError(f"{name}: not a readable image ({exc}); scan the page again or save it as PNG or PDF") from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ResourceLimitExceeded(f"{name}: the image's header claims more pixels than a scanned page has (a "
+                                    f"decompression bomb: {plain(exc)}); refused") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ParseError(f"{name}: not a readable image ({plain(exc)}); scan the page again or save it as PNG or "
+                         "PDF") from exc
     if image.format not in FORMATS:
         raise ParseError(f"{name}: a {image.format} image; scanned pages are read as PNG, JPEG or TIFF")
     frames = int(getattr(image, "n_frames", 1))
@@ -63,7 +66,8 @@ def frames(name: str, image: Any) -> Iterator[tuple[int, Any, float]]:
         try:
             frame = image.convert("RGB") if image.mode not in ("L", "RGB") else image.copy()
         except (OSError, ValueError, SyntaxError) as exc:
-            raise ParseError(f"{name}: frame {n + 1} cannot be decoded ({exc}); the file may be damaged") from exc
+            raise ParseError(f"{name}: frame {n + 1} cannot be decoded ({plain(exc)}); the file may be "
+                             "damaged") from exc
         yield n + 1, frame, resolution(image.info.get("dpi"), w)
 
 
