@@ -6,10 +6,12 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from redactor.analyse.rules import RULES_DIR
 from redactor.anonymise.profiles import load_profile
 from redactor.emit.verify import image_ocr_text, output_text
 from redactor.errors import ParseError, ResourceLimitExceeded, UnsupportedFormat, VerificationError
@@ -116,5 +118,20 @@ def test_a_frame_ocr_cannot_read_stops_the_redaction() -> None:
     text.save(buf, "TIFF", dpi=(200, 200), save_all=True, append_images=[noise()])
     doc = parse_bytes("scan.tif", buf.getvalue())
     assert doc.needs_ocr == [2] and doc.scanned == [1]
-    with pytest.raises(VerificationError, match="page"):
+    with pytest.raises(VerificationError, match="frame"):
         redact_document("scan.tif", load_profile("publication"), data=buf.getvalue())
+
+
+def test_a_profile_that_rasterises_keeps_a_frame_ocr_cannot_read_and_says_so(tmp_path: Path) -> None:
+    text = Image.open(io.BytesIO(scanned_image([PAGE])))
+    buf = io.BytesIO()
+    text.save(buf, "TIFF", dpi=(200, 200), save_all=True, append_images=[noise()])
+    yaml = (RULES_DIR / "profiles" / "publication.yaml").read_text(encoding="utf-8")
+    assert "unreadable_pages: refuse" in yaml
+    (tmp_path / "rasterise.yaml").write_text(yaml.replace("unreadable_pages: refuse", "unreadable_pages: rasterise"),
+                                             encoding="utf-8")
+    result = redact_document("scan.tif", load_profile(str(tmp_path / "rasterise.yaml")), data=buf.getvalue())
+    out = Image.open(io.BytesIO(result.data))
+    assert out.n_frames == 2
+    assert any("frame(s) 2 could not be read by OCR" in w for w in result.warnings)
+    assert "Tolmie" not in "\n".join(image_ocr_text(result.data, [1]))

@@ -68,6 +68,12 @@ def emit(doc: Document, source: bytes, planned: Sequence[Planned], unreadable_pa
     options: dict[str, Any] = {}
     if doc.format in ("pdf", "image") and doc.needs_ocr:
         pages = ", ".join(map(str, doc.needs_ocr))
+        if unreadable_pages != "rasterise" and doc.format == "image":
+            raise VerificationError(f"{file_name(doc)}: frame(s) {pages} show something OCR could not read "
+                                    "(handwriting, a photograph), so their content was not analysed and cannot be "
+                                    "verified; redact those frames by hand, or use a profile with "
+                                    "'unreadable_pages: rasterise' to keep them as they are",
+                                    [f"frame {p}: not read by OCR" for p in doc.needs_ocr])
         if unreadable_pages != "rasterise":
             from redactor.parse.ocr import unavailable
 
