@@ -135,3 +135,20 @@ def test_a_profile_that_rasterises_keeps_a_frame_ocr_cannot_read_and_says_so(tmp
     assert out.n_frames == 2
     assert any("frame(s) 2 could not be read by OCR" in w for w in result.warnings)
     assert "Tolmie" not in "\n".join(image_ocr_text(result.data, [1]))
+
+
+def test_an_emitter_that_forgets_a_redaction_is_caught_by_the_verifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redactor import emit
+
+    real = emit.EMITTERS["image"]
+    monkeypatch.setitem(emit.EMITTERS, "image", lambda d, s, reps, **kw: real(d, s, reps[1:], **kw))
+    with pytest.raises(VerificationError, match="still contains"):
+        redact_document("scan.png", load_profile("publication"), data=scanned_image([PAGE]))
+
+
+def test_the_original_image_fails_verification() -> None:
+    from redactor.emit.verify import verify
+
+    data = scanned_image([PAGE], "jpeg")
+    assert verify(data, "image", [("Grace Tolmie", "PERSON")], ocr_pages=[1])
+    assert not verify(data, "image", [("Grace Tolmie", "PERSON")])      # the pixels are what holds the name
