@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every format an archive holds, measured on the dev corpus against the DOCX route (issue 18).
 
-    python benchmarks/formats.py [--out DIR] [--formats doc,rtf,odt,xlsx,eml] [--no-leakcheck]
+    python benchmarks/formats.py [--out DIR] [--formats doc,rtf,odt,xlsx,eml] [--no-leakcheck] [--carry-names]
 
 Inputs, made under DIR/inputs (default out/formats):
   doc, rtf, odt  each dev rendering (rendered/<id>.docx) saved by LibreOffice in that format;
@@ -168,16 +168,27 @@ def _with_date_header(part: dict[str, Any], headers: list[tuple[str, str]], msg:
 # ------------------------------------------------------------------ analysis, scores, redaction
 
 REGISTER: Any = None    # the case register given with --register, if any
+CARRY = False           # --carry-names: each format's files are one case, as `redactor batch --carry-names` runs it
 
 
-def analyse_all(paths: list[Path], pred_dir: Path) -> dict[Path, Any]:
+def analyse_all(paths: list[Path], pred_dir: Path, carry: bool = False) -> dict[Path, Any]:
     from redactor.pipeline import analyse, parse_file, to_json
 
     pred_dir.mkdir(parents=True, exist_ok=True)
     done = {}
+    case = None
+    if carry:   # the first pass: the full names each file holds, then every file analysed with them known
+        from redactor.analyse.case_names import CaseNames, collect_full_names
+
+        found = {}
+        for path in paths:
+            doc = parse_file(path)
+            found[doc.sha256] = collect_full_names(analyse(doc, REGISTER).spans)
+        case = CaseNames.from_documents(found)
+        print(f"      carrying {len(case)} full name(s) found in {len(paths)} file(s)", flush=True)
     for path in paths:
         doc = parse_file(path)
-        analysis = analyse(doc, REGISTER)
+        analysis = analyse(doc, REGISTER, case)
         (pred_dir / f"{path.stem}.json").write_text(json.dumps(to_json(doc, analysis), ensure_ascii=False),
                                                    encoding="utf-8")
         done[path] = (doc, analysis)
@@ -297,7 +308,11 @@ def main() -> int:
     ap.add_argument("--batch", action="store_true", help="also run `redactor batch` over a mixed folder of them")
     ap.add_argument("--batch-only", action="store_true", help="only the batch run, over inputs made before")
     ap.add_argument("--register", type=Path, help="a case register to analyse and redact with (every format)")
+    ap.add_argument("--carry-names", action="store_true",
+                    help="each format's files as one case, names carried across them (batch --carry-names)")
     args = ap.parse_args()
+    global CARRY
+    CARRY = args.carry_names
     sys.path.insert(0, str(ROOT))
     if args.register:
         global REGISTER
@@ -328,7 +343,7 @@ def main() -> int:
             paths = eml_inputs(args.out, gold_dir)
         pred_dir = args.out / "pred" / fmt
         shutil.rmtree(pred_dir, ignore_errors=True)
-        analysed = analyse_all(paths, pred_dir)
+        analysed = analyse_all(paths, pred_dir, CARRY)
         entry: dict[str, Any] = {"files": len(paths), "seconds": round(time.perf_counter() - started, 1)}
         if fmt == "eml":
             first = next(p for p in paths if p.stem.endswith("-01"))

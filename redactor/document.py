@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Format = Literal["docx", "pdf", "text", "xlsx", "eml"]
+Format = Literal["docx", "pdf", "text", "xlsx", "eml", "image"]
 
 BLOCK_KINDS = (
     "heading", "paragraph", "list_item", "table_cell", "header", "footer", "footnote", "endnote",

@@ -1,4 +1,5 @@
-"""Work limits for hostile input: how much a document may inflate to and how much a PDF page may ask for.
+"""Work limits for hostile input: how much a document may inflate to, how much a PDF page may ask for, and how
+large a scanned image may be.
 
 Every limit has a documented default (README, "Security") and is overridden by a `REDACTOR_LIMIT_*`
 environment variable named after the field (`REDACTOR_LIMIT_DOCX_ENTRY_BYTES=67108864`). Limits are
@@ -28,6 +29,8 @@ class Limits:
     pdf_stream_bytes: int = 16 * MIB       # one page's content (and its forms), inflated
     pdf_total_bytes: int = 256 * MIB       # the content of every page together
     pdf_page_operators: int = 200_000      # drawing operators one page may hold
+    image_pixels: int = 60_000_000         # one frame of a scanned image (.png .jpg .tif): width x height
+    image_frames: int = 300                # frames (pages) of one multi-frame TIFF
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Limits:

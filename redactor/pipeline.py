@@ -14,12 +14,14 @@ stored analysis and the reviewers' decisions.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from redactor.analyse.case_names import CaseNames
 from redactor.analyse.detect import detect
 from redactor.analyse.ocr import mark_uncertain
 from redactor.analyse.progress import ticking, within
@@ -40,7 +42,8 @@ from redactor.review import ReviewedDecision, apply_decisions, normalise_decisio
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RedactionResult", "Reviewed", "analyse", "analyse_document", "convert_back", "net_findings", "parse_file",
+__all__ = ["RedactionResult", "Reviewed", "analyse", "analyse_document", "convert_back", "keep_format", "net_findings",
+           "parse_file",
            "plan_document", "plan_stored", "redact", "redact_document", "review_document", "to_json"]
 
 Analyser = Callable[[Document, "Register | None"], Analysis]
@@ -201,6 +204,23 @@ def convert_back(result: RedactionResult, name: str) -> tuple[bytes, str]:
     return back, original
 
 
+def keep_format(result: RedactionResult, name: str) -> RedactionResult:
+    """The result written back in the original's format when it was converted (.doc/.rtf/.odt/.xls/.ods), the
+    converted-back file verified too (`convert_back`) and the log saying so; any other result as it is."""
+    original = result.log.get("source", {}).get("converted_from", "")
+    if not original:
+        return result
+    if original == "msg":   # nothing writes .msg files back: the redacted message stays an .eml
+        note = f"{name}: an Outlook message cannot be written back as .msg; the redacted copy is an .eml"
+        return replace(result, warnings=[*result.warnings, note])
+    data, fmt = convert_back(result, name)
+    log_json = {**result.log, "output": {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+                                         "converted_back_to": fmt, "verified_copy": result.log.get("output")}}
+    note = f"{name}: written back as .{fmt} by LibreOffice from the verified .{result.fmt}, that file verified too"
+    warnings = [*result.warnings, note]
+    return replace(result, data=data, fmt=fmt, log=log_json, warnings=warnings)
+
+
 def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Planned]) -> tuple[dict[str, Any],
                                                                                             list[str]]:
     """Read the output as an adversary would; any redacted string still there stops the write (fail closed)."""
@@ -217,6 +237,9 @@ def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Plann
     if doc.format == "pdf" and doc.needs_ocr:
         warnings.append(f"page(s) {', '.join(map(str, doc.needs_ocr))} had no text layer that could be analysed, "
                         "so they were withheld: each is a black page in the output")
+    if doc.format == "image" and doc.needs_ocr:
+        warnings.append(f"frame(s) {', '.join(map(str, doc.needs_ocr))} could not be read by OCR and were kept as "
+                        "they were, without analysis")
     if doc.scanned:
         ocr = doc.metadata.get("ocr", {})
         low = sum(p.get("low_confidence_words", 0) for p in ocr.get("pages", {}).values())
@@ -230,11 +253,12 @@ def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Plann
     return result, warnings
 
 
-def analyse(doc: Document, register: Register | None = None) -> Analysis:
-    """Find personal data and classify every sentence of a parsed document."""
+def analyse(doc: Document, register: Register | None = None, case_names: CaseNames | None = None) -> Analysis:
+    """Find personal data and classify every sentence of a parsed document (`case_names`: the full names found
+    in the other documents of its case, for `redactor batch --carry-names`)."""
     warnings = list(doc.warnings)
     with within(0.0, DETECT_SHARE):
-        spans = mark_uncertain(doc, detect(doc, register)) if doc.text.strip() else []
+        spans = mark_uncertain(doc, detect(doc, register, case_names=case_names)) if doc.text.strip() else []
     if register is not None:
         spans = apply_case_lists(doc.text, spans, register.lists)
     if not doc.text.strip():

@@ -17,6 +17,7 @@ SOURCES: dict[str, str] = {
     "address": "the address rules",
     "phone": "the phone number rules",
     "consistency": "another mention of the same words",
+    "case_names": "a name found in another document of the case",
     "reviewer": "a reviewer",
     "net": "the safety net (no rule explains it)",
     "keyword": "the test word list",

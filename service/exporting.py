@@ -159,7 +159,7 @@ def preview(db: Session, settings: Settings, doc: Document, profile_name: str) -
 
 
 def create_export(db: Session, settings: Settings, user: User, doc: Document, profile_name: str,
-                  confirmed: bool = False, withhold_unreadable: bool = False) -> Export:
+                  confirmed: bool = False, withhold_unreadable: bool = False, keep_format: bool = False) -> Export:
     """Redact, verify and store one export; the case's pseudonym map keeps any new pseudonyms.
 
     Findings nobody reviewed stop the export (409, saying what would happen to them) unless `confirmed`;
@@ -167,6 +167,7 @@ def create_export(db: Session, settings: Settings, user: User, doc: Document, pr
     blacked out whole, as a profile with `unreadable_pages: rasterise` does).
     The caller commits, inside `case_export_lock(doc.case_id)`.
     """
+    from redactor.pipeline import keep_format as keep_format_of
     from redactor.pipeline import redact_document
 
     prof = profile(profile_name)
@@ -179,8 +180,10 @@ def create_export(db: Session, settings: Settings, user: User, doc: Document, pr
     note = {"source": "review service", "reviewer": user.username, "unreviewed_spans_redacted": st.unreviewed}
     result = redact_document(st.path, prof, None, st.decisions, pmap, analysis=st.analysis, provenance=note,
                              max_bytes=st.max_bytes, attended=True, ocr=doc.ocr)   # VerificationError: nothing written
+    if keep_format:   # a .doc/.rtf/.odt/.xls/.ods converted back and verified again (VerificationError: nothing)
+        result = keep_format_of(result, doc.filename)
     stem, suffix = os.path.splitext(doc.filename)[0], Path(doc.stored_path).suffix
-    if result.fmt in ("docx", "xlsx"):      # a .doc/.rtf/.odt comes back as .docx, an .xls/.ods as .xlsx
+    if result.fmt in ("docx", "xlsx", "eml"):   # .doc/.rtf/.odt come back as .docx, .xls/.ods as .xlsx, .msg as .eml
         suffix = f".{result.fmt}"
     exp = Export(document_id=doc.id, profile=prof.name, filename=f"{stem}.{prof.name}{suffix}", stored_path="",
                  sha256=hashlib.sha256(result.data).hexdigest(), log=result.log, schedule=result.schedule_rows,

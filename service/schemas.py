@@ -233,6 +233,8 @@ class ExportIn(BaseModel):
                                             "that could be analysed with those pages withheld (each a black page), "
                                             "as the profile option 'unreadable_pages: rasterise' does; without it "
                                             "such an export is refused with 409")
+    keep_format: bool = Field(default=False, description="write a .doc/.rtf/.odt/.xls/.ods back in its own format "
+                              "(converted back by LibreOffice, that file verified too) instead of as .docx/.xlsx")
 
 
 class PreviewPiece(BaseModel):

@@ -17,7 +17,8 @@ from service.settings import PRIVATE_DIR, PRIVATE_FILE
 CHUNK = 1024 * 1024
 EXTENSIONS = {"docx": (".docx", ".docm", ".dotx"), "pdf": (".pdf",), "text": (".txt", ".md", ".markdown", ".text"),
               "doc": (".doc", ".dot"), "rtf": (".rtf",), "odt": (".odt", ".ott"), "xlsx": (".xlsx", ".xlsm"),
-              "xls": (".xls",), "ods": (".ods",), "eml": (".eml",)}
+              "xls": (".xls",), "ods": (".ods",), "eml": (".eml",), "msg": (".msg",),
+              "image": (".png", ".jpg", ".jpeg", ".tif", ".tiff")}
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ from redactor.batch.run import output_rel
 from redactor.batch.walk import walk
 from redactor.batch.worker import Task, process
 from redactor.findings import Analysis, Span
+from redactor.parse.msg import eml_to_msg
+from redactor.testing import scanned_image
 from tests.conftest import FIXTURES
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -66,8 +68,10 @@ EXPECTED = {   # path -> (status, part of the reason or of the output name)
     "broken/bad.xls": ("failed", "without the Workbook stream"),
     "broken/bad.ods": ("failed", "not a valid .ods"),
     "broken/bad.eml": ("failed", "not an e-mail message"),
-    "broken/outlook.msg": ("failed", "Save or forward it as .eml"),
-    "scans/page1.png": ("failed", "OCR"),
+    "broken/outlook.msg": ("failed", "the Outlook message cannot be read"),
+    "mail/outlook.msg": ("done", "mail/outlook.eml"),
+    "scans/page1.png": ("failed", "not a readable image"),
+    "scans/letter.png": ("done", "scans/letter.png"),
 }
 
 
@@ -91,7 +95,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "broken/bad.ods": b"PK\x03\x04" + b"junk" * 50,
         "broken/bad.eml": b"no headers here\n\njust words\n",
         "broken/outlook.msg": OLE + b"\0" * 600,
+        "mail/outlook.msg": eml_to_msg(eml_bytes()),
         "scans/page1.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
+        "scans/letter.png": scanned_image([["Letter about Morag Quinnell.", "Seen by Dolina Farquharson today."]]),
         "word/~$referral.docx": b"lock",
         "misc/budget.numbers": b"PK\x03\x04",
     }
@@ -131,7 +137,9 @@ def test_each_file_is_done_or_failed_with_its_reason_and_counted_by_type(archive
     by_format = build_report(rows, {})["totals"]["by_format"]
     assert by_format["doc"] == {"files": 2, "done": 1, "failed": 1, "skipped": 0}
     assert by_format["eml"] == {"files": 2, "done": 1, "failed": 1, "skipped": 0}
-    assert by_format["xlsx"]["done"] == 1 and by_format["ods"]["done"] == 1 and by_format["png"]["failed"] == 1
+    assert by_format["msg"] == {"files": 2, "done": 1, "failed": 1, "skipped": 0}
+    assert by_format["xlsx"]["done"] == 1 and by_format["ods"]["done"] == 1
+    assert by_format["png"] == {"files": 2, "done": 1, "failed": 1, "skipped": 0}
     assert by_format["numbers"]["skipped"] == 1
 
 
@@ -142,3 +150,29 @@ def test_a_converted_copy_never_overwrites_a_sibling_of_its_new_name(tmp_path: P
     assert output_rel("case/report.doc", "docx", tmp_path) == "case/report.doc.docx"
     assert output_rel("case/report.docx", "docx", tmp_path) == "case/report.docx"
     assert output_rel("case/notes.rtf", "docx", tmp_path) == "case/notes.docx"
+
+
+@pytest.mark.parametrize("name, fixture, fmt", [("referral.odt", "referral-note.odt", "odt"),
+                                                ("referral.rtf", "referral-note.rtf", "rtf")])
+def test_keep_format_writes_a_converted_file_back_in_its_own_format(name: str, fixture: str, fmt: str) -> None:
+    from redactor.parse import parse_bytes
+
+    data = (FIXTURES / "converted" / fixture).read_bytes()
+    profile = load_profile("publication")
+    result = process(Task(f"word/{name}", data, hashlib.sha256(data).hexdigest(), profile, analyser=names_only,
+                          keep_format=True))
+    assert result.status == "done", result.reason
+    assert result.fmt == fmt and output_rel(f"word/{name}", result.fmt) == f"word/{name}"
+    assert result.output is not None and result.log is not None
+    again = parse_bytes(name, result.output)                 # read back through LibreOffice as the original was
+    assert again.metadata["converted_from"] == fmt
+    assert "Quinnell" not in again.text and "Farquharson" not in again.text and "Person 1" in again.text
+    assert result.log["output"]["converted_back_to"] == fmt and result.log["output"]["verified_copy"]
+    assert any(f"written back as .{fmt}" in w for w in result.summary["warnings"])
+
+
+def test_keep_format_leaves_a_file_that_was_not_converted_as_it_is() -> None:
+    data = docx_bytes()
+    result = process(Task("word/report.docx", data, hashlib.sha256(data).hexdigest(), load_profile("publication"),
+                          analyser=names_only, keep_format=True))
+    assert result.status == "done" and result.fmt == "docx" and "converted_back_to" not in result.log["output"]

@@ -15,7 +15,7 @@ import pytest
 from redactor.anonymise.profiles import load_profile
 from redactor.anonymise.pseudonyms import PseudonymMap
 from redactor.emit.verify import output_text, verify
-from redactor.errors import ParseError, UnsupportedFormat
+from redactor.errors import ParseError
 from redactor.findings import Span
 from redactor.parse import parse_bytes
 from redactor.pipeline import redact
@@ -109,7 +109,7 @@ def test_redacted_eml_with_the_redacted_attachment() -> None:
     everything = output_text(out, "eml")
     assert [w for w in ("Morag", "Kirsteen", "Quinnell", "Farquharson", "Birchfield") if w in everything] == []
     assert "was seen at" in everything
-    assert any("image of a page" in w and "replaces it with a note" in w for w in warnings)
+    assert any("images attached to a message are left out" in w and "replaces it with a note" in w for w in warnings)
 
 
 def test_the_verifier_reads_decoded_parts() -> None:
@@ -140,7 +140,7 @@ def test_a_legacy_word_attachment_comes_back_as_docx() -> None:
 @pytest.mark.parametrize("name, data, error, message_part", [
     ("empty-ish.eml", b"just some words\nno headers at all\n", ParseError, "not an e-mail message"),
     ("binary.eml", b"\x00\x01\x02" * 100, ParseError, "binary content"),
-    ("outlook.msg", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, UnsupportedFormat, "Save or forward it as .eml"),
+    ("outlook.msg", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ParseError, "Outlook message cannot be read"),
 ])
 def test_broken_messages_are_clear_errors(name: str, data: bytes, error: type[Exception], message_part: str) -> None:
     with pytest.raises(error, match=re.escape(message_part)):

@@ -9,6 +9,7 @@ import regex
 import yaml
 from rapidfuzz import fuzz
 
+from redactor.analyse.case_names import CaseNames, carried_spans
 from redactor.analyse.consistency import propagate_exact, propagate_lists, propagate_people
 from redactor.analyse.engine import run_engine
 from redactor.analyse.lexicon import alternation, lexicon
@@ -272,9 +273,10 @@ def resolve_overlaps(spans: list[Span], text: str = "") -> list[Span]:
 
 
 def detect(doc: Document, register: Register | None = None, threshold: float = THRESHOLD,
-           safety_net: bool = True) -> list[Span]:
+           safety_net: bool = True, case_names: CaseNames | None = None) -> list[Span]:
     """The personal-data spans of a document, then (unless `safety_net` is off) the safety net's
-    `UNKNOWN` findings for what no rule found and no list vouches for."""
+    `UNKNOWN` findings for what no rule found and no list vouches for. `case_names`: the full names found
+    in the other documents of the case, looked for alone in this one."""
     # blocks without capitals, or all in capitals, in their usual case; OCR's 0-for-O swaps undone; same offsets
     text = repair_ocr(truecase(doc))
     with within(0.0, ENGINE_SHARE):
@@ -291,6 +293,8 @@ def detect(doc: Document, register: Register | None = None, threshold: float = T
     report(ENGINE_SHARE + (1 - ENGINE_SHARE) * 0.3)
     confident += [s for s in propagate_lists(text, confident) if not allowed(s, text)]
     confident += propagate_people(text, confident)
+    if case_names:
+        confident += carried_spans(text, confident, case_names.elsewhere(doc.sha256))
     confident += propagate_exact(text, confident)
     if register is not None:
         confident = attach_register(confident, register)

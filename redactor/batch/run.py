@@ -48,6 +48,8 @@ class BatchOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     review_threshold: float = DEFAULT_REVIEW_THRESHOLD
     ocr: str = "auto"                    # `redactor.parse.OCR_MODES`
+    carry_names: bool = False            # analyse every file first; look for the full names found in all of them
+    keep_format: bool = False            # converted files (.doc .rtf .odt .xls .ods) written back in their format
 
 
 @dataclass
@@ -146,26 +148,65 @@ def run_batch(opts: BatchOptions, progress: Progress | None = None) -> BatchOutc
         raise InputError(f"{opts.input_dir}: not a folder; give the folder that holds the documents")
     opts.out_dir.mkdir(parents=True, exist_ok=True)
     outcome = BatchOutcome()
-    # reading the scans again makes other outputs: a run with --ocr always does not reuse an "auto" run's work
-    key = RunKey(profile.name, profile.sha256 if opts.ocr == "auto" else f"{profile.sha256}+ocr-{opts.ocr}",
-                 register_sha)
-    with Manifest(opts.out_dir / MANIFEST_NAME, key) as manifest:
-        entries = list(walk(opts.input_dir, exclude=opts.out_dir))
-        outcome.files = len(entries)
-        manifest.start_run(str(opts.input_dir), opts.scheduler or f"{opts.workers} local")
-        todo, current = _plan(entries, manifest, opts, outcome)
-        if todo:
-            _execute(todo, opts, profile, register, manifest, outcome, progress)
-        manifest.finish_run("interrupted" if outcome.interrupted else "finished")
-        rows = [r for r in manifest.rows() if (r["source"], r["sha256"]) in current]
+    entries = list(walk(opts.input_dir, exclude=opts.out_dir))
+    runner: Runner | None = None
+    case_names = None
+    try:
+        if opts.carry_names:
+            runner, case_names = _carry(entries, opts, profile, register, progress)
+            register_sha = hashlib.sha256(f"{register_sha}:{case_names.sha256()}".encode()).hexdigest()
+        if opts.keep_format:    # the same file makes another output: earlier work does not count
+            register_sha = hashlib.sha256(f"{register_sha}:keep-format".encode()).hexdigest()
+        # reading the scans again makes other outputs: a run with --ocr always does not reuse an "auto" run's work
+        key = RunKey(profile.name, profile.sha256 if opts.ocr == "auto" else f"{profile.sha256}+ocr-{opts.ocr}",
+                     register_sha)
+        with Manifest(opts.out_dir / MANIFEST_NAME, key) as manifest:
+            outcome.files = len(entries)
+            manifest.start_run(str(opts.input_dir), opts.scheduler or f"{opts.workers} local")
+            todo, current = _plan(entries, manifest, opts, outcome)
+            if todo:
+                _execute(todo, opts, profile, register, manifest, outcome, progress, runner, case_names)
+                runner = None    # closed by _execute
+            manifest.finish_run("interrupted" if outcome.interrupted else "finished")
+            rows = [r for r in manifest.rows() if (r["source"], r["sha256"]) in current]
+    finally:
+        if runner is not None:
+            runner.close()
     meta = {"input": str(opts.input_dir), "output": str(opts.out_dir), "profile": profile.name,
             "profile_sha256": profile.sha256, "register_sha256": register_sha,
             "review_threshold": opts.review_threshold,
             "runner": outcome.runner, "interrupted": outcome.interrupted}
+    if case_names is not None:   # how many, never which: the names are personal data
+        meta["carried_names"] = len(case_names)
     report = build_report(rows, meta)
     json_path = opts.report or opts.out_dir / f"{REPORT_NAME}.json"
     outcome.report_json, outcome.report_html = write_report(report, json_path)
     return outcome
+
+
+def _carry(entries: list[Entry], opts: BatchOptions, profile: Any, register: Any,
+           progress: Progress) -> tuple[Runner, Any]:
+    """The first pass of --carry-names: every file that will be redacted analysed once on a fresh runner (kept
+    for the second pass), and the full names found in them."""
+    from redactor.batch.carry import collect_case_names
+
+    jobs = []
+    for e in entries:
+        if e.skip_reason or e.size > opts.max_bytes:
+            continue
+        try:
+            jobs.append((e, sha256_file(e.path)))
+        except OSError:
+            continue    # recorded as failed by _plan
+    runner = make_runner(opts, max(1, len(jobs)))
+    try:
+        progress.note(f"carrying names: analysing {len(jobs)} file(s) for the full names they hold")
+        case_names = collect_case_names(jobs, runner, profile, register, ocr=opts.ocr)
+    except BaseException:
+        runner.close(abandon=True)
+        raise
+    progress.note(f"{len(case_names)} full name(s) found; each file is now analysed with them known")
+    return runner, case_names
 
 
 def _register(path: Path | None) -> tuple[Any, str]:
@@ -216,10 +257,10 @@ def make_runner(opts: BatchOptions, todo: int) -> Runner:
 
 
 def _execute(todo: list[Job], opts: BatchOptions, profile: Any, register: Any, manifest: Manifest,
-             outcome: BatchOutcome, progress: Progress) -> None:
+             outcome: BatchOutcome, progress: Progress, runner: Runner | None = None, case_names: Any = None) -> None:
     with StopRequest() as stop:   # a Ctrl-C while workers start up is honoured once they are ready
         started = time.perf_counter()
-        runner = make_runner(opts, len(todo))
+        runner = runner or make_runner(opts, len(todo))
         outcome.runner = runner.description
         outcome.startup_seconds = round(time.perf_counter() - started, 2)
         progress.start(len(todo), sum(j.entry.size for j in todo), runner.description)
@@ -227,7 +268,8 @@ def _execute(todo: list[Job], opts: BatchOptions, profile: Any, register: Any, m
         pending: dict[Any, tuple[Job, Task]] = {}
         abandon = False
         try:
-            _drive(deque(todo), pending, runner, stop, opts, profile, register, manifest, outcome, progress)
+            _drive(deque(todo), pending, runner, stop, opts, profile, register, manifest, outcome, progress,
+                   case_names)
         except KeyboardInterrupt:
             outcome.interrupted = abandon = True
             progress.note(f"abandoned {len(pending)} file(s) in progress; re-run the same command to resume")
@@ -240,7 +282,7 @@ def _execute(todo: list[Job], opts: BatchOptions, profile: Any, register: Any, m
 
 def _drive(queue: deque[Job], pending: dict[Any, tuple[Job, Task]], runner: Runner, stop: StopRequest,
            opts: BatchOptions, profile: Any, register: Any, manifest: Manifest, outcome: BatchOutcome,
-           progress: Progress) -> None:
+           progress: Progress, case_names: Any = None) -> None:
     """Keep the runner's slots full, and record each result as it arrives, until the queue is done or stopped."""
     stopping = False
     while queue or pending:
@@ -251,7 +293,7 @@ def _drive(queue: deque[Job], pending: dict[Any, tuple[Job, Task]], runner: Runn
             queue.clear()
         while queue and len(pending) < runner.slots:
             job = queue.popleft()
-            task = _task(job, opts, profile, register, manifest, outcome)
+            task = _task(job, opts, profile, register, manifest, outcome, case_names)
             if task is not None:
                 pending[runner.submit(task)] = (job, task)
         if not pending:
@@ -268,7 +310,7 @@ def _drive(queue: deque[Job], pending: dict[Any, tuple[Job, Task]], runner: Runn
 
 
 def _task(job: Job, opts: BatchOptions, profile: Any, register: Any, manifest: Manifest,
-          outcome: BatchOutcome) -> Task | None:
+          outcome: BatchOutcome, case_names: Any = None) -> Task | None:
     try:
         data = job.entry.path.read_bytes()
     except OSError as exc:
@@ -276,16 +318,17 @@ def _task(job: Job, opts: BatchOptions, profile: Any, register: Any, manifest: M
                                f"{job.entry.rel}: cannot read the file: {exc.strerror or exc}", bytes=job.entry.size))
         outcome.failed += 1
         return None
-    return Task(job.entry.rel, data, job.sha256, profile, register, opts.review_threshold, ocr=opts.ocr)
+    return Task(job.entry.rel, data, job.sha256, profile, register, opts.review_threshold, ocr=opts.ocr,
+                case_names=case_names, keep_format=opts.keep_format)
 
 
 def output_rel(rel: str, fmt: str, input_dir: Path | None = None) -> str:
     """Where a file's redacted copy goes, relative to OUT_DIR: the same path, except that what is written as
-    DOCX (Word variants, .doc, .rtf, .odt) or XLSX (.xls, .ods) takes that suffix; when the input folder
+    DOCX (Word variants, .doc, .rtf, .odt), XLSX (.xls, .ods) or EML (.msg) takes that suffix; when the input folder
     also holds a file of that name (report.doc beside report.docx), the copy keeps both suffixes
     (report.doc.docx) so that neither output overwrites the other."""
     path = PurePosixPath(rel)
-    if fmt not in ("docx", "xlsx") or path.suffix.lower() == f".{fmt}":
+    if fmt not in ("docx", "xlsx", "eml") or path.suffix.lower() == f".{fmt}":
         return rel
     renamed = str(path.with_suffix(f".{fmt}"))
     if input_dir is not None and (input_dir / renamed).exists():

@@ -16,8 +16,8 @@ from redactor.parse import (
     WORD_SUFFIXES,
 )
 
-# Documents a batch processes; each is done or failed with its reason (an image fails as needing OCR,
-# an Outlook .msg as needing to be saved as .eml), never skipped.
+# Documents a batch processes (images of scanned pages through OCR, an Outlook .msg as the e-mail it holds);
+# each is done or failed with its reason, never skipped.
 DOCUMENT_SUFFIXES = (frozenset(WORD_SUFFIXES | SHEET_SUFFIXES | MAIL_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES)
                      | frozenset(CONVERTED_SUFFIXES) | {".pdf", ".msg"})
 # Files a batch never lists: operating-system clutter, not records.

@@ -13,12 +13,14 @@ import signal
 import socket
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from redactor.analyse.statements import opinions_about_people
 from redactor.errors import RedactorError
 
 if TYPE_CHECKING:
+    from redactor.analyse.case_names import CaseNames
     from redactor.anonymise.profiles import Profile
     from redactor.document import Document
     from redactor.findings import Analysis
@@ -42,6 +44,9 @@ class Task:
     review_threshold: float = 0.6
     analyser: Analyser | None = None     # None: the real analysis (tests give a picklable fake)
     ocr: str = "auto"                    # `redactor.parse.OCR_MODES`
+    collect: bool = False                # only analyse, and hand back the full names found (--carry-names)
+    case_names: CaseNames | None = None  # the full names found in the run's documents, looked for in this one
+    keep_format: bool = False            # write a converted .doc/.rtf/.odt/.xls/.ods back in its own format
 
 
 @dataclass
@@ -59,6 +64,7 @@ class FileResult:
     seconds: dict[str, float] = field(default_factory=dict)
     worker: str = ""
     peak_rss: int = 0                # the worker process's peak resident memory so far, in bytes
+    names: list[str] = field(default_factory=list)   # a collecting task's full names (never written to disk)
 
 
 def init_worker(ignore_sigint: bool = True) -> None:
@@ -78,8 +84,13 @@ def peak_rss() -> int:
 
 def process(task: Task) -> FileResult:
     """Redact one file through the pipeline; every failure becomes a recorded reason, never an exception."""
-    from redactor.pipeline import redact_document
+    from redactor.pipeline import keep_format, redact_document
 
+    if task.collect:
+        return collect(task)
+    analyser = task.analyser
+    if analyser is None and task.case_names:
+        analyser = partial(analyse_with_case, case_names=task.case_names)
     result = FileResult(task.rel, "failed", worker=f"{socket.gethostname()}:{os.getpid()}")
     clock, cpu = time.perf_counter(), time.process_time()
     parsed: list[Document] = []
@@ -97,8 +108,11 @@ def process(task: Task) -> FileResult:
             result.summary = summarise(parsed[0], made, task.review_threshold)
 
     try:
-        redacted = redact_document(task.rel, task.profile, task.register, data=task.data, analyser=task.analyser,
+        redacted = redact_document(task.rel, task.profile, task.register, data=task.data, analyser=analyser,
                                    progress=progress, ocr=task.ocr)
+        if task.keep_format:
+            redacted = keep_format(redacted, task.rel.rsplit("/", 1)[-1])
+            result.fmt = redacted.fmt
     except RedactorError as exc:
         result.reason = str(exc)
     except Exception as exc:  # one bad file must not stop the run; the reason is recorded
@@ -110,6 +124,36 @@ def process(task: Task) -> FileResult:
         result.summary["redactions"] = sum(1 for p in redacted.planned if p.changes)
         result.summary["warnings"] = list(redacted.warnings)
     result.seconds["cpu"] = round(time.process_time() - cpu, 4)
+    result.peak_rss = peak_rss()
+    return result
+
+
+def analyse_with_case(doc: Document, register: Register | None, case_names: CaseNames) -> Analysis:
+    """The real analysis, with the full names found in the run's other documents known (picklable by name)."""
+    from redactor.pipeline import analyse
+
+    return analyse(doc, register, case_names)
+
+
+def collect(task: Task) -> FileResult:
+    """Parse and analyse one file and hand back the full person names found in it (the first pass of
+    `--carry-names`); a file that fails here fails again, with its reason, when it is redacted."""
+    from redactor.analyse.case_names import collect_full_names
+    from redactor.pipeline import analyse_document
+
+    result = FileResult(task.rel, "failed", worker=f"{socket.gethostname()}:{os.getpid()}")
+    clock = time.perf_counter()
+    try:
+        _, analysis = analyse_document(task.rel, task.register, data=task.data, analyser=task.analyser,
+                                       ocr=task.ocr)
+    except RedactorError as exc:
+        result.reason = str(exc)
+    except Exception as exc:  # one bad file must not stop the run; it fails with its reason in the second pass
+        log.debug("internal error on %s", task.rel, exc_info=True)
+        result.reason = f"internal error: {type(exc).__name__}: {exc}"
+    else:
+        result.status, result.names = "done", collect_full_names(analysis.spans)
+    result.seconds["collect"] = _lap(clock)
     result.peak_rss = peak_rss()
     return result
 

@@ -20,6 +20,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on an existing Dask distributed cluster, e.g. tcp://10.0.0.5:8786 (--workers ignored)")
     p.add_argument("--register", type=Path, help="case register (YAML or CSV) of known people, used for every file")
+    p.add_argument("--carry-names", action="store_true",
+                   help="analyse every file first, then look for the full names found in any of them in all of them "
+                        "(a first name or surname alone, in a message that never gives the full name)")
+    p.add_argument("--keep-format", action="store_true",
+                   help="write a .doc/.rtf/.odt/.xls/.ods back in its own format (converted back by LibreOffice and "
+                        "verified again) instead of as .docx/.xlsx")
     p.add_argument("--report", type=Path, metavar="FILE",
                    help="report JSON path; the HTML page is written beside it (default OUT_DIR/batch-report.json)")
     p.add_argument("--review-threshold", type=float, default=0.6, metavar="SCORE",
@@ -44,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--review-threshold must be between 0 and 1, not {args.review_threshold}")
     opts = BatchOptions(input_dir=args.input_dir, out_dir=args.out, profile=args.profile, workers=args.workers,
                         register=args.register, report=args.report, scheduler=args.scheduler,
-                        max_bytes=args.max_bytes, review_threshold=args.review_threshold, ocr=args.ocr)
+                        max_bytes=args.max_bytes, review_threshold=args.review_threshold,
+                        carry_names=args.carry_names, keep_format=args.keep_format, ocr=args.ocr)
     console = Console(stderr=True)
     outcome = run_batch(opts, None if args.no_progress else RichProgress(console))
     peak = max(outcome.peak_rss.values(), default=0)

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from redactor.anonymise.profiles import load_profile
     from redactor.anonymise.pseudonyms import PseudonymMap
     from redactor.emit.log import schedule_csv, schedule_html
-    from redactor.pipeline import convert_back, redact_document
+    from redactor.pipeline import keep_format, redact_document
     from redactor.review import load_decisions
 
     profile = load_profile(args.profile)
@@ -58,11 +58,9 @@ def run(args: argparse.Namespace) -> int:
     # with a reviewer's decisions the document was attended, and the profile's `unknown` rule applies
     result = redact_document(args.path, profile, register, decisions, pmap, analysis=analysis, provenance=provenance,
                              log_originals=args.log_originals, attended=bool(args.decisions), ocr=args.ocr)
+    if args.keep_format:
+        result = keep_format(result, args.path.name)
     data, fmt = result.data, result.fmt
-    if args.keep_format and result.log["source"].get("converted_from"):
-        data, fmt = convert_back(result, args.path.name)
-        result.log["output"] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-                                "converted_back_to": fmt, "verified_copy": result.log["output"]}
     out = output_path(args.path, args.output, fmt)
     if out.resolve() == args.path.resolve():
         raise InputError(f"{out}: the output would overwrite the original; choose another -o")

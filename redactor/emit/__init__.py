@@ -52,16 +52,28 @@ def _emit_xlsx(doc: Document, source: bytes, replacements: Sequence[Replacement]
     return emit_xlsx(doc, source, replacements)
 
 
+def _emit_image(doc: Document, source: bytes, replacements: Sequence[Replacement], **options: Any) -> bytes:
+    from redactor.emit.image import emit_image
+
+    return emit_image(doc, source, replacements, **options)
+
+
 # Emitters are imported only when used: a text redaction never loads python-docx or pikepdf.
 EMITTERS: dict[str, Emitter] = {"docx": _emit_docx, "pdf": _emit_pdf, "text": _emit_text, "eml": _emit_eml,
-                                 "xlsx": _emit_xlsx}
+                                 "xlsx": _emit_xlsx, "image": _emit_image}
 
 
 def emit(doc: Document, source: bytes, planned: Sequence[Planned], unreadable_pages: str = "refuse") -> bytes:
     """The redacted copy of `source`; PDF pages without a text layer are refused or rasterised, as the profile says."""
     options: dict[str, Any] = {}
-    if doc.format == "pdf" and doc.needs_ocr:
+    if doc.format in ("pdf", "image") and doc.needs_ocr:
         pages = ", ".join(map(str, doc.needs_ocr))
+        if unreadable_pages != "rasterise" and doc.format == "image":
+            raise VerificationError(f"{file_name(doc)}: frame(s) {pages} show something OCR could not read "
+                                    "(handwriting, a photograph), so their content was not analysed and cannot be "
+                                    "verified; redact those frames by hand, or use a profile with "
+                                    "'unreadable_pages: rasterise' to keep them as they are",
+                                    [f"frame {p}: not read by OCR" for p in doc.needs_ocr])
         if unreadable_pages != "rasterise":
             from redactor.parse.ocr import unavailable
 

@@ -96,7 +96,8 @@ def build_log(doc: Document, profile: Profile, planned: Sequence[Planned], outpu
         "source": {"file": doc.path.replace("\\", "/").rsplit("/", 1)[-1], "format": doc.format,
                    "sha256": doc.sha256,
                    **({"converted_from": doc.metadata["converted_from"],
-                       "note": f"converted from .{doc.metadata['converted_from']} to .{doc.format} by LibreOffice; "
+                       "note": f"converted from .{doc.metadata['converted_from']} to .{doc.format} by "
+                               f"{'aspose-email-foss' if doc.metadata['converted_from'] == 'msg' else 'LibreOffice'}; "
                                f"the redacted copy is a .{doc.format}"}
                       if doc.metadata.get("converted_from") else {})},
         "output": {"sha256": hashlib.sha256(output).hexdigest(), "bytes": len(output)},

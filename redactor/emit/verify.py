@@ -67,7 +67,45 @@ def output_text(output: bytes, fmt: str) -> str:
         return _pdf_text(output)
     if fmt == "eml":
         return _eml_text(output)
+    if fmt == "image":
+        return _image_file_text(output)
     return output.decode("utf-8", "replace")
+
+
+def _image_file_text(data: bytes) -> str:
+    """What an image file holds as text besides its pixels: text chunks, comments, EXIF, XMP, TIFF string tags
+    (the pixels are read by OCR: `image_ocr_text`)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    parts = []
+    for n in range(int(getattr(image, "n_frames", 1))):
+        image.seek(n)
+        parts += [v if isinstance(v, str) else v.decode("latin-1", "ignore") for v in image.info.values()
+                  if isinstance(v, (str, bytes))]
+        tags = getattr(image, "tag_v2", None)
+        if tags is not None:
+            parts += [v for v in tags.values() if isinstance(v, str)]
+        parts += [str(v) for v in image.getexif().values() if isinstance(v, (str, bytes))]
+    return "\n".join(parts)
+
+
+def image_ocr_text(output: bytes, frames: Iterable[int]) -> list[str]:
+    """What OCR reads in each listed frame (1-based) of an image file, at the resolution it declares."""
+    from PIL import Image
+
+    from redactor.parse import ocr
+    from redactor.parse.image import resolution
+
+    ocr.require()
+    image = Image.open(io.BytesIO(output))
+    texts = []
+    for n in frames:
+        image.seek(n - 1)
+        frame = image.convert("RGB") if image.mode not in ("L", "RGB") else image.copy()
+        texts.append(OCR_SPECKS.sub(" ", "\n".join(ocr.read_image_text(
+            [(frame, resolution(image.info.get("dpi"), image.width))]))))
+    return texts
 
 
 def _eml_text(data: bytes) -> str:
@@ -341,9 +379,10 @@ def verify(output: bytes, fmt: str, redacted_strings: Iterable[str | tuple[str, 
     except Exception as exc:  # noqa: BLE001 - any failure to read must stop the write, with the reason
         return [f"the {fmt} output cannot be read back ({type(exc).__name__}: {plain(exc)}); it cannot be proven clean"]
     ocr_pages = list(ocr_pages)
-    if fmt == "pdf" and ocr_pages:
+    if fmt in ("pdf", "image") and ocr_pages:
         try:
-            haystack += "\n" + "\n".join(ocr_text(output, ocr_pages))
+            read = ocr_text(output, ocr_pages) if fmt == "pdf" else image_ocr_text(output, ocr_pages)
+            haystack += "\n" + "\n".join(read)
         except Exception as exc:  # noqa: BLE001 - a page that cannot be read again cannot be proven clean
             return [(f"the scanned page(s) {', '.join(map(str, ocr_pages))} of the output could not be read by OCR "
                      f"({plain(exc)}); they cannot be proven clean")]

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from redactor.document import Document
-from redactor.errors import EncryptedDocument, FileTooLarge, InputError, NeedsOCR, UnsupportedFormat
-from redactor.parse import converted, docx, eml, pdf, text, xlsx
+from redactor.errors import EncryptedDocument, FileTooLarge, InputError, UnsupportedFormat
+from redactor.parse import converted, docx, eml, image, msg, pdf, text, xlsx
 
 Parser = Callable[[Path, bytes, str], Document]
 
@@ -19,9 +19,11 @@ PARSERS: dict[str, Parser] = {
     "rtf": converted.parse_word,
     "odt": converted.parse_word,
     "eml": eml.parse_eml,            # headers, bodies and attachments (each through its own parser)
+    "msg": msg.parse_msg,            # Outlook: read by aspose-email-foss as the e-mail it holds, then as .eml
     "xlsx": xlsx.parse_xlsx,
     "xls": converted.parse_sheet,    # .xls and .ods: converted to XLSX by LibreOffice, then read as XLSX
     "ods": converted.parse_sheet,
+    "image": image.parse_image,      # .png, .jpg, .tif (every frame): scanned pages read by OCR
 }
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -31,9 +33,10 @@ SHEET_SUFFIXES = {".xlsx", ".xlsm"}
 CONVERTED_SUFFIXES = {".doc": "doc", ".dot": "doc", ".rtf": "rtf", ".odt": "odt", ".ott": "odt", ".xls": "xls",
                       ".ods": "ods"}
 IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
-MAIL_SUFFIXES = {".eml"}
+MAIL_SUFFIXES = {".eml", ".msg"}
 SUPPORTED = ("DOCX (.docx), legacy Word (.doc), RTF (.rtf), OpenDocument text (.odt), Excel (.xlsx, .xls), "
-             "OpenDocument spreadsheets (.ods), PDF (.pdf), e-mail (.eml) and plain text (.txt, .md)")
+             "OpenDocument spreadsheets (.ods), PDF (.pdf), e-mail (.eml, .msg), scanned images (.png, .jpg, .tif) "
+             "and plain text (.txt, .md)")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # "auto": OCR reads the pages that have no text layer; "always": also the scans under an earlier OCR's
 # invisible text layer, whose quality is unknown (PDF only; a PDF attached to an e-mail is read as "auto")
@@ -60,10 +63,11 @@ def sniff(path: Path, head: bytes) -> str:
         return "pdf"
     if head.startswith(b"{\\rtf"):
         return "rtf"
+    if head.startswith(IMAGE_MAGIC) and suffix not in IMAGE_SUFFIXES and suffix:
+        raise UnsupportedFormat(f"{path.name}: an image, not a {suffix} file; name it .png, .jpg or .tif to have it "
+                                "read by OCR as a scanned page")
     if head.startswith(IMAGE_MAGIC) or suffix in IMAGE_SUFFIXES:
-        raise NeedsOCR(f"{path.name}: an image of a page; its text must be recognised (OCR) before it can be "
-                       "redacted, and this installation has no OCR route. Scan to a PDF with a text layer, "
-                       "or type the text into a .docx")
+        return "image"
     if head.startswith(b"PK\x03\x04") and (suffix in WORD_SUFFIXES or suffix not in TEXT_SUFFIXES):
         odf = _odf_kind(head)
         if odf is not None and odf.startswith("odf:"):
@@ -72,9 +76,7 @@ def sniff(path: Path, head: bytes) -> str:
             return odf
         return "xlsx" if suffix in SHEET_SUFFIXES else CONVERTED_SUFFIXES.get(suffix, "docx")
     if suffix == ".msg":
-        raise UnsupportedFormat(f"{path.name}: an Outlook .msg message; it cannot be read here (no permissively "
-                                "licensed .msg reader is installed). Save or forward it as .eml (in Outlook: drag "
-                                "the message to a folder, or use 'Save as' in the new Outlook)")
+        return "msg"
     if head.startswith(OLE_MAGIC):
         if suffix in WORD_SUFFIXES:
             raise EncryptedDocument(f"{path.name}: this .docx is password-protected (an encrypted OLE container); "
@@ -98,7 +100,7 @@ def sniff(path: Path, head: bytes) -> str:
         return "xlsx"
     if suffix in CONVERTED_SUFFIXES:
         return CONVERTED_SUFFIXES[suffix]
-    if suffix in MAIL_SUFFIXES:
+    if suffix == ".eml":
         return "eml"
     if suffix in TEXT_SUFFIXES:
         return "text"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from redactor.document import BLOCK_SEPARATOR, Document, DocumentBuilder
-from redactor.errors import InputError, ResourceLimitExceeded
+from redactor.errors import InputError, NeedsOCR, ResourceLimitExceeded
 from redactor.limits import current
 from redactor.mail import (
     attachment_bytes,
@@ -108,7 +108,7 @@ def _html(b: DocumentBuilder, index: int, source: str, name: str) -> None:
 def _attachment(b: DocumentBuilder, index: int, filename: str | None, ctype: str, payload: bytes, name: str,
                 attachments: list[dict[str, Any]], removed: list[dict[str, Any]]) -> None:
     """An attachment's name, and its content through its own parser when it is a supported type."""
-    from redactor.parse import parse_bytes
+    from redactor.parse import parse_bytes, sniff
 
     if filename:
         n = b.node(filename, part=index, filename=True)
@@ -116,6 +116,9 @@ def _attachment(b: DocumentBuilder, index: int, filename: str | None, ctype: str
     label = f"attachment {index}" + (f" ({ctype})" if ctype else "")
     stand_in = filename or ("message.eml" if ctype == "message/rfc822" else f"attachment-{index}")
     try:
+        if sniff(Path(stand_in), payload[:2048]) == "image":   # a logo or photo far more often than a scan
+            raise NeedsOCR(f"{stand_in}: an image; images attached to a message are left out of the redacted "
+                           "copy, not read (save a scanned page from the message and redact it on its own)")
         sub = parse_bytes(stand_in, payload)
     except InputError as exc:
         reason = str(exc).split(": ", 1)[-1] if filename else str(exc)

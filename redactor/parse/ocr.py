@@ -299,6 +299,24 @@ def read_pages(data: bytes, pages: Iterable[int], sha256: str = "", dpi: float =
     if not todo:
         return out
     images = render_pages(data, todo, dpi)
+    out.update(read_images({n: images[n] for n in todo}, sha256, dpi))
+    return {n: out[n] for n in pages}
+
+
+def read_images(images: dict[int, tuple[Any, float]], sha256: str = "", key_dpi: float = DPI) -> dict[int, OcrPage]:
+    """OCR each numbered (PIL image, resolution): straightened, read, its ruled tables found. A page of a file
+    (`sha256`) read before in this process comes from the cache. Raises OcrUnavailable without the engine."""
+    require()
+    out: dict[int, OcrPage] = {}
+    todo = []
+    for n in images:
+        hit = _CACHE.pages.get((sha256, n, key_dpi)) if sha256 else None
+        if hit is not None:
+            out[n] = hit
+        else:
+            todo.append(n)
+    if not todo:
+        return out
     with _api() as api:
         for n in todo:
             image, res = images[n]
@@ -313,10 +331,10 @@ def read_pages(data: bytes, pages: Iterable[int], sha256: str = "", dpi: float =
                              time.perf_counter() - start, round(ink, 5), angle, tables)
             if sha256:
                 with _CACHE.lock:
-                    _CACHE.pages[(sha256, n, dpi)] = out[n]
+                    _CACHE.pages[(sha256, n, key_dpi)] = out[n]
                     while len(_CACHE.pages) > CACHE_PAGES:
                         _CACHE.pages.popitem(last=False)
-    return {n: out[n] for n in pages}
+    return {n: out[n] for n in images}
 
 
 def read_image_text(images: Iterable[tuple[Any, float]]) -> list[str]:

@@ -22,7 +22,11 @@ router = APIRouter(tags=["exports"])
 
 MEDIA_TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               ".eml": "message/rfc822",
+               ".eml": "message/rfc822", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".tif": "image/tiff", ".tiff": "image/tiff",
+               ".doc": "application/msword", ".rtf": "application/rtf",
+               ".odt": "application/vnd.oasis.opendocument.text", ".xls": "application/vnd.ms-excel",
+               ".ods": "application/vnd.oasis.opendocument.spreadsheet",
                ".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8", ".md": "text/plain; charset=utf-8"}
 
 
@@ -56,7 +60,7 @@ def export_document(document_id: int, body: ExportIn, user: CurrentUser, db: DB,
     doc = document_for(db, user, document_id)
     with case_export_lock(doc.case_id):   # the case's pseudonym map is read and saved by one export at a time
         exp = create_export(db, services.settings, user, doc, body.profile, confirmed=body.confirm_unreviewed,
-                            withhold_unreadable=body.withhold_unreadable_pages)
+                            withhold_unreadable=body.withhold_unreadable_pages, keep_format=body.keep_format)
         record(db, user, "export.created", case_id=doc.case_id, document_id=doc.id, export_id=exp.id,
                profile=exp.profile, sha256=exp.sha256, unreviewed=exp.unreviewed,
                withheld_pages=body.withhold_unreadable_pages)

@@ -69,6 +69,51 @@ def test_a_bomb_shaped_opendocument_is_refused_before_conversion(env: Env, monke
     assert "zip bomb" in r.json()["detail"]
 
 
-def test_an_image_needs_ocr(env: Env) -> None:
+def test_a_damaged_image_is_refused_and_a_scanned_page_accepted(env: Env) -> None:
+    from redactor.testing import scanned_image
+
     r = env.upload(b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "scan.png")
-    assert r.status_code == 415 and "OCR" in r.json()["detail"]
+    assert r.status_code == 422 and "not a readable image" in r.json()["detail"]
+    r = env.upload(scanned_image([["Kayden Mitchell was seen at home."]], "tiff"), "scan.tif")
+    assert r.status_code == 202 and r.json()["format"] == "image", r.text
+
+
+def test_a_scanned_image_is_reviewed_and_exported_as_the_same_image(env: Env) -> None:
+    from PIL import Image
+
+    from redactor.emit.verify import image_ocr_text
+    from redactor.testing import scanned_image
+
+    r = env.upload(scanned_image([["Kayden Mitchell was seen at home with Shannon Mitchell."]]), "scan.png")
+    assert r.status_code == 202, r.text
+    assert wait_ready(env.admin, r.json()["id"])["status"] == "ready"
+    doc = int(r.json()["id"])
+    _review_all(env, doc, add_missed=False)
+    x = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication"})
+    assert x.status_code == 201, x.text
+    assert x.json()["filename"] == "scan.publication.png"
+    got = env.admin.get(x.json()["download_url"])
+    assert got.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(got.content)).format == "PNG"
+    [text] = image_ocr_text(got.content, [1])
+    assert "was seen" in text and "home" in text and "Mitchell" not in text and "Kayden" not in text
+
+
+def test_keep_format_exports_an_odt_as_an_odt_verified_again(env: Env, tmp_path: Path) -> None:
+    from redactor.parse import parse_bytes
+
+    r = env.upload(odt_bytes(), "report.odt")
+    assert r.status_code == 202, r.text
+    assert wait_ready(env.admin, r.json()["id"])["status"] == "ready"
+    doc = int(r.json()["id"])
+    _review_all(env, doc)
+    x = env.admin.post(f"/api/documents/{doc}/exports", json={"profile": "publication", "keep_format": True})
+    assert x.status_code == 201, x.text
+    assert x.json()["filename"] == "report.publication.odt"
+    got = env.admin.get(x.json()["download_url"])
+    assert got.headers["content-type"] == "application/vnd.oasis.opendocument.text"
+    assert got.content[30:38] == b"mimetype"
+    text = parse_bytes("report.odt", got.content).text
+    assert "Kayden Mitchell" not in text and "Shannon Mitchell" not in text
+    log = env.admin.get(f"/api/exports/{x.json()['id']}/log.json").json()
+    assert log["output"]["converted_back_to"] == "odt"

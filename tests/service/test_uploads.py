@@ -39,7 +39,7 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
     ("report.docx", OLE, 422),                                     # password-protected .docx
     ("report.docx", _zip({"hello.txt": b"hi"}), 415),              # a ZIP, but not a Word document
     ("report.docx", make_docx(PARAGRAPHS)[:600], 422),             # truncated
-    ("report.docx", PNG, 415),                                     # an image named .docx: needs OCR
+    ("report.docx", PNG, 415),                                     # an image named .docx
     ("report.docx", b"<html><script>alert(1)</script></html>", 422),   # HTML named .docx
     ("notes.txt", b"text\0with\0nulls" * 10, 415),                 # binary named .txt
     ("report.pdf", b"%PDF-1.4\n garbage", 422),                    # corrupt PDF
