@@ -1,10 +1,10 @@
 """Load and check the opinion/intention cue lexicon in `rules/statements.yaml` (once per process)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Any
 
 import regex
@@ -92,7 +92,7 @@ class StatementRules:
     question_factor: float
     facts: tuple[str, ...]
     source: str
-    needed: NeededWords = NeededWords()  # every word some cue needs (the union of the cues' `needs`)
+    needed: NeededWords = field(default_factory=NeededWords)  # every word some cue needs (the union of the cues' `needs`)
 
 
 def _weight(value: Any, where: str, key: str) -> float:
