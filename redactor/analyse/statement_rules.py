@@ -92,7 +92,8 @@ class StatementRules:
     question_factor: float
     facts: tuple[str, ...]
     source: str
-    needed: NeededWords = field(default_factory=NeededWords)  # every word some cue needs (the union of the cues' `needs`)
+    # every word some cue needs (the union of the cues' `needs`)
+    needed: NeededWords = field(default_factory=NeededWords)
 
 
 def _weight(value: Any, where: str, key: str) -> float:
