@@ -9,7 +9,8 @@ reviewer; --reuse keeps the analyses cached in out/pdf_labels/analyses.pkl) and 
 Everything is then measured on the output file with pdfplumber, as a reader would see it:
 
 * label sizes: the size of every character drawn in the label font (Helvetica, which the renderings do not
-  use), per label; how many are below 6 pt;
+  use), per label; how many are below 6 pt, and how many labels are a shortened form of the replacement text
+  ("P3" for "Person 3"; a continuation's mark "…" aside);
 * boxes: the filled rectangles drawn in the redaction greys (black, and 0.88 grey for pseudonyms), and how
   many of them carry no label;
 * line-crossing findings: the redactions whose characters in the original lie on more than one line; for
@@ -106,8 +107,10 @@ def measure(doc, planned, output: bytes) -> dict:
         for n, boxes in pages.items():
             if len(lines_of(boxes)) > 1:
                 per_page.setdefault(n, []).append(boxes)
+    full = {" ".join(p.text.split()) for p in planned if p.changes}
     sizes: list[float] = []
-    found = {"boxes": 0, "unlabelled": 0, "covered": 0, "crossing": 0, "crossing_boxes": 0, "crossing_labelled": 0}
+    found = {"shortened": 0, "boxes": 0, "unlabelled": 0, "covered": 0, "crossing": 0, "crossing_boxes": 0,
+             "crossing_labelled": 0}
     with pdfplumber.open(io.BytesIO(output)) as pdf:
         for n, page in enumerate(pdf.pages, 1):
             rects = [r for r in page.rects if grey(r)]
@@ -119,6 +122,7 @@ def measure(doc, planned, output: bytes) -> dict:
                 in_r = [c for c in labels if inside(c, r)]
                 if in_r:
                     sizes.append(min(c["size"] for c in in_r))
+                    found["shortened"] += "".join(c["text"] for c in in_r).lstrip("\u2026") not in full
             kept = page.filter(lambda o: o.get("object_type") != "char" or not o["fontname"].endswith(LABEL_FONT))
             for word in kept.extract_words(keep_blank_chars=False, use_text_flow=True):
                 if any(covers(r, word) for r in rects):
@@ -146,11 +150,11 @@ def main() -> int:
 
     docs = [d for d in args.docs.split(",") if d]
     analysed = analysed_pdfs(docs, args.reuse, ROOT / "out" / "pdf_labels" / "analyses.pkl")
-    print(f"{'profile':18} {'labels':>6} {'min pt':>6} {'median':>6} {'<6 pt':>5} {'boxes':>5} {'unlab.':>6} "
-          f"{'crossing':>8} {'boxes/f':>7} {'lab./f':>6} {'covered':>7} {'refused':>7}")
+    print(f"{'profile':18} {'labels':>6} {'min pt':>6} {'median':>6} {'<6 pt':>5} {'short':>5} {'boxes':>5} "
+          f"{'unlab.':>6} {'crossing':>8} {'boxes/f':>7} {'lab./f':>6} {'covered':>7} {'refused':>7}")
     for name in args.profiles.split(","):
         profile = load_profile(name)
-        total = {"boxes": 0, "unlabelled": 0, "covered": 0, "crossing": 0, "crossing_boxes": 0,
+        total = {"shortened": 0, "boxes": 0, "unlabelled": 0, "covered": 0, "crossing": 0, "crossing_boxes": 0,
                  "crossing_labelled": 0, "sizes": [], "refused": 0}
         for path, doc, analysis in analysed:
             try:
@@ -164,8 +168,8 @@ def main() -> int:
         sizes = total["sizes"]
         crossing = total["crossing"] or 1
         print(f"{name:18} {len(sizes):>6} {min(sizes, default=0):>6.1f} {statistics.median(sizes or [0]):>6.1f} "
-              f"{sum(s < MIN_SIZE - 0.01 for s in sizes):>5} {total['boxes']:>5} {total['unlabelled']:>6} "
-              f"{total['crossing']:>8} {total['crossing_boxes'] / crossing:>7.2f} "
+              f"{sum(s < MIN_SIZE - 0.01 for s in sizes):>5} {total['shortened']:>5} {total['boxes']:>5} "
+              f"{total['unlabelled']:>6} {total['crossing']:>8} {total['crossing_boxes'] / crossing:>7.2f} "
               f"{total['crossing_labelled'] / crossing:>6.2f} {total['covered']:>7} {total['refused']:>7}")
     return 0
 

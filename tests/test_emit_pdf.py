@@ -489,11 +489,34 @@ def test_a_box_is_split_around_kept_characters(line: list, kept: list, boxes: li
     assert split_around(line, kept) == boxes
 
 
-@pytest.mark.parametrize("label, continued, forms", [
-    ("Person 3", False, ["Person 3", "P3", "P"]),
-    ("phone number", False, ["phone number", "phone", "p"]),
-    ("s.38(1)(b)", False, ["s.38(1)(b)", "s.38", "s"]),
-    ("Person 3", True, ["\u2026Person 3", "\u2026P3", "\u2026P", "\u2026"]),
+@pytest.mark.parametrize("label, continued, in_text, forms", [
+    ("Person 3", False, False, ["Person 3", "P3", "P"]),
+    ("phone number", False, False, ["phone number", "phone", "p"]),
+    ("s.38(1)(b)", False, False, ["s.38(1)(b)", "s.38", "s"]),
+    ("Person 3", True, False, ["\u2026Person 3", "\u2026P3", "\u2026P", "\u2026"]),
+    # a pseudonym or generalisation reads as part of the sentence: only a numbered pseudonym's code
+    ("Practitioner 12", False, True, ["Practitioner 12", "P12"]),
+    ("a hospital ward", False, True, ["a hospital ward"]),
+    ("Mother", True, True, ["\u2026Mother", "\u2026"]),
 ])
-def test_label_forms_shorten_before_they_shrink(label: str, continued: bool, forms: list[str]) -> None:
-    assert pdf_marks.label_forms(label, continued) == forms
+def test_label_forms_shorten_before_they_shrink(label: str, continued: bool, in_text: bool, forms: list[str]) -> None:
+    assert pdf_marks.label_forms(label, continued, in_text) == forms
+
+
+def test_a_pseudonym_is_cut_only_to_its_code_and_without_room_its_box_is_black() -> None:
+    data = pdf_builders.labels_pdf()
+    doc = parse_bytes(data)
+    reps = []
+    for pattern, label in ((r"Jo Ab", "Practitioner 12"), (r"Al Bo", "Practitioner 13")):
+        m = re.search(pattern, doc.text)
+        assert m, pattern
+        reps.append(Replacement(m.start(), m.end(), label, "text"))
+    out, warnings = redact_pdf(doc, data, reps)
+    rects = {round(A4_HEIGHT - r["bottom"]): r for r in redaction_rects(out)}
+    narrow = next(r for y, r in rects.items() if 690 < y < 710)
+    tiny = next(r for y, r in rects.items() if 650 < y < 670)
+    assert "".join(c["text"] for c in label_chars(out) if inside(c, narrow)) == "P12"
+    assert narrow["non_stroking_color"] not in ([0.0], (0.0,), 0.0, [0], (0,))      # light grey, as pseudonyms are
+    assert tiny["non_stroking_color"] in ([0.0], (0.0,), 0.0, [0], (0,))
+    assert not any(inside(c, tiny) for c in label_chars(out))
+    assert len(warnings) == 1 and warnings[0].startswith("1 redaction box(es) too small")

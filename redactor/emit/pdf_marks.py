@@ -76,32 +76,39 @@ def inverse(m: Matrix) -> Matrix:
     return (ia, ib, ic, id_, -(e * ia + f * ic), -(e * ib + f * id_))
 
 
-def label_forms(label: str, continued: bool = False) -> list[str]:
+def label_forms(label: str, continued: bool = False, in_text: bool = False) -> list[str]:
     """The label and its shorter forms, longest first: "Person 3" -> "P3" -> "P"; "s.38(1)(b)" -> "s.38" -> "s";
-    "phone number" -> "phone" -> "p". A continuation's forms start with the continuation mark."""
+    "phone number" -> "phone" -> "p". A continuation's forms start with the continuation mark.
+
+    A label `in_text` (a pseudonym or generalisation, written dark on light grey) reads as part of the
+    sentence, so it is only ever cut to a numbered pseudonym's code ("P3"), or a continuation to the mark
+    alone: "a hospital ward" cut to "a" would say something else."""
     text = " ".join(label.encode("cp1252", "replace").decode("cp1252").split())
     forms = [text]
-    number = re.fullmatch(r"(.*\D)\s*(\d+)", text)
-    if number:
-        words = number.group(1).split()
-        forms.append("".join(w[0] for w in words if w[0].isalnum()).upper()[:2] + number.group(2))
-    elif "(" in text:
-        forms.append(text.split("(", 1)[0])
-    elif " " in text:
-        forms.append(text.split(" ", 1)[0])
-    if text:
-        forms.append(text[0])
+    numbered = re.fullmatch(r"([A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*)*) (\d+)", text)
+    if numbered:
+        forms.append("".join(w[0] for w in numbered.group(1).split()).upper()[:2] + numbered.group(2))
+    if not in_text:
+        if "(" in text and not numbered:
+            forms.append(text.split("(", 1)[0])
+        elif " " in text and not numbered:
+            forms.append(text.split(" ", 1)[0])
+        if text:
+            forms.append(text[0])
     forms = [f for f in dict.fromkeys(forms) if f.strip()]
-    return [CONTINUED + f for f in forms] + [CONTINUED] if continued else forms
+    if not continued:
+        return forms
+    return [CONTINUED + f for f in forms] + [CONTINUED]
 
 
-def fit_label(label: str, width: float, height: float, continued: bool = False) -> tuple[str, float]:
+def fit_label(label: str, width: float, height: float, continued: bool = False,
+              in_text: bool = False) -> tuple[str, float]:
     """The longest form of the label that fits the box at MIN_LABEL_SIZE or more, and its size; ("", 0)
     when none does (the box stays unlabelled)."""
     size = min(0.78 * height, MAX_LABEL_SIZE)
     if size < MIN_LABEL_SIZE:
         return "", 0.0
-    for text in label_forms(label, continued):
+    for text in label_forms(label, continued, in_text):
         w = stringWidth(text, LABEL_FONT, 1.0)
         fit = min(size, (width - 2 * PAD) / w) if w else size
         if fit >= MIN_LABEL_SIZE:
@@ -125,7 +132,7 @@ def too_small(mark: Mark) -> bool:
     if not (mark.label.strip() or mark.continued):
         return False
     x0, top, x1, bottom = clipped(mark)
-    return not fit_label(mark.label, x1 - x0, bottom - top, mark.continued)[0]
+    return not fit_label(mark.label, x1 - x0, bottom - top, mark.continued, mark.style == "text")[0]
 
 
 def hundredths(value: float) -> int:
@@ -152,13 +159,13 @@ def overlay(frame: PageFrame, marks: Sequence[Mark], font: str) -> Drawn:
     for mark in marks:
         x0, y0, x1, y1 = frame.device_box(clipped(mark))
         light = mark.style == "text"
+        wanted = bool(mark.label.strip() or mark.continued)
+        text, size = fit_label(mark.label, x1 - x0, y1 - y0, mark.continued, light) if wanted else ("", 0.0)
+        light = light and bool(text)     # a pseudonym's box with no room for it is black like any other
         box = [hundredths(x0), hundredths(y0), hundredths(x1 - x0), hundredths(y1 - y0)]
         ops += [([0.88 if light else 0.0], "g"), (box, "re"), ([], "f")]
-        if not (mark.label.strip() or mark.continued):
-            continue
-        text, size = fit_label(mark.label, x1 - x0, y1 - y0, mark.continued)
         if not text:
-            unlabelled += 1
+            unlabelled += wanted
             continue
         ops += [([], "BT"), ([pikepdf.Name(font), hundredths(size)], "Tf"), ([0.0 if light else 1.0], "g"),
                 ([hundredths(x0 + PAD), hundredths(y0 + (y1 - y0 - 0.72 * size) / 2)], "Td"),
