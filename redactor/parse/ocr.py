@@ -226,7 +226,8 @@ def reread(grey: Any, dpi: float, api: Any, words: list[OcrWord]) -> list[OcrWor
             w = words[i]
             x0, top, x1, bottom = w.box
             margin = max(6, (bottom - top) // 2)
-            crop = ImageOps.expand(grey.crop((x0 - 1, top - 1, x1 + 1, bottom + 1)), border=margin, fill=255)
+            inside = (max(0, x0 - 1), max(0, top - 1), min(grey.width, x1 + 1), min(grey.height, bottom + 1))
+            crop = ImageOps.expand(grey.crop(inside), border=margin, fill=255)
             best = (w.confidence, w.text)
             for scale in REREAD_SCALES:
                 img = crop if scale == 1 else crop.resize((crop.width * scale, crop.height * scale),
