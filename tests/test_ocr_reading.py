@@ -10,8 +10,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from redactor.parse import ocr, parse_bytes
-from redactor.parse.ocr import OcrPage, OcrWord
-from redactor.parse.ocr_initials import corrected, repair_initials
+from redactor.parse.ocr import OcrPage, OcrWord, repair_initials
+from redactor.parse.ocr_initials import corrected
 from redactor.parse.pdf_layout import Glyph, layout_page
 from redactor.parse.scan_layout import ocr_blocks
 from redactor.testing import scanned_pdf

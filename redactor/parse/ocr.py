@@ -24,7 +24,7 @@ from typing import Any
 
 from redactor.errors import OcrUnavailable, ParseError, plain
 from redactor.parse import scan_tables
-from redactor.parse.ocr_initials import repair_initials
+from redactor.parse.ocr_initials import corrected
 
 DPI = 300                      # reads 10-point type; 200 dpi loses thin strokes in small print
 MAX_PIXELS = 60_000_000        # an A3 page at 300 dpi is 17 Mpx; beyond this the resolution is lowered
@@ -243,6 +243,19 @@ def reread(grey: Any, dpi: float, api: Any, words: list[OcrWord]) -> list[OcrWor
                 out[i] = OcrWord(best[1], w.box, round(best[0], 1), w.line, w.para)
     finally:
         api.SetPageSegMode(tess.PSM.AUTO)
+    return out
+
+
+def repair_initials(words: list[OcrWord]) -> list[OcrWord]:
+    """The words (in reading order) with a capital I misread after a title on the same line put back, each
+    word's box kept (`ocr_initials.corrected`)."""
+    out = list(words)
+    for i in range(1, len(out)):
+        prev, word = out[i - 1], out[i]
+        if prev.line == word.line:
+            fixed = corrected(prev.text, word.text)
+            if fixed != word.text:
+                out[i] = OcrWord(fixed, word.box, word.confidence, word.line, word.para)
     return out
 
 
