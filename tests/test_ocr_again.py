@@ -106,3 +106,15 @@ def test_the_cli_commands_take_ocr_always(layered: bytes, tmp_path: Path, capsys
     # ... and the verifier, reading the scan again, sees the name still in the image
     assert main(["verify", str(src), str(plain), "--ocr", "always"]) == 1
     assert "LEAK" in capsys.readouterr().out          # (masked: a report never repeats the data)
+
+
+def test_batch_takes_ocr_always_and_does_not_reuse_an_auto_run(layered: bytes, tmp_path: Path) -> None:
+    archive, out = tmp_path / "in", tmp_path / "out"
+    archive.mkdir()
+    (archive / "scan.pdf").write_bytes(layered)
+    base = ["batch", str(archive), "--profile", "publication", "--out", str(out), "--workers", "1", "--no-progress"]
+    assert main(base) == 0
+    assert "07700 900123" in ocr_text((out / "scan.pdf").read_bytes(), [1])[0]   # the bad layer lost the number
+    assert main([*base, "--ocr", "always"]) == 0                               # other work: done again
+    seen = ocr_text((out / "scan.pdf").read_bytes(), [1])[0]
+    assert "07700" not in seen and "Shannon" not in seen and "Mitchell" not in seen and "team" in seen

@@ -10,8 +10,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from redactor.parse import ocr, parse_bytes
-from redactor.parse.ocr import OcrPage, OcrWord
-from redactor.parse.ocr_initials import corrected, repair_initials
+from redactor.parse.ocr import OcrPage, OcrWord, repair_initials
+from redactor.parse.ocr_initials import corrected
 from redactor.parse.pdf_layout import Glyph, layout_page
 from redactor.parse.scan_layout import ocr_blocks
 from redactor.testing import scanned_pdf
@@ -201,3 +201,27 @@ def test_a_line_opening_with_a_label_starts_a_block_of_its_own() -> None:
              word("and", 300, 2), word("her", 380, 2), word("team", 460, 2))
     blocks = ocr_blocks(OcrPage(1, 595.0, 842.0, 300.0, words))
     assert [b.text for b in blocks] == ["To: Craig Rennie", "Cc: Shona and her team"]
+
+
+@needs_tesseract
+def test_a_table_under_a_title_row_spanning_its_columns_keeps_its_columns() -> None:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    xs, ys = [60, 200, 340, 540], [760, 735, 710, 685, 660]
+    c.setLineWidth(0.8)
+    for y in ys:
+        c.line(xs[0], y, xs[-1], y)
+    for x in (xs[0], xs[-1]):
+        c.line(x, ys[0], x, ys[-1])
+    for x in xs[1:-1]:
+        c.line(x, ys[1], x, ys[-1])           # the inner rules start under the title row
+    c.setFont("Helvetica", 11)
+    c.drawString(66, 745, "Chronology of contacts")
+    for r, row in enumerate([("Date", "Agency", "Event"), ("03/10/2021", "Police", "Call from Mother"),
+                             ("21/10/2021", "Housing", "Noise complaint")]):
+        for x, text in zip(xs, row):
+            c.drawString(x + 6, 720 - 25 * r, text)
+    c.showPage()
+    c.save()
+    page = ocr.read_pages(scanned_pdf(buf.getvalue(), 200, skew=0.7, noise=6.0, jpeg_quality=75, seed=9), [1])[1]
+    assert [[sum(c is not None for c in row) for row in t] for t in page.tables] == [[1, 3, 3, 3]]

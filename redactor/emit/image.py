@@ -2,7 +2,10 @@
 
 Every frame the parser read by OCR is decoded again from the original, straightened by the angle OCR used
 (so the word boxes fall on their words; the output shows the straightened scan), and each redaction box
-is filled in the pixels themselves (black, or light grey with the pseudonym or label written in it). A
+is filled in the pixels themselves (black; light grey where the profile writes a pseudonym). No label is
+written into the pixels: OCR misreads small print in a box ("Person 2" read as "RE reson 2"), and the
+verifier, which reads the output by OCR, could then not tell a label from a name left behind; the log and
+the FOI schedule say what each box replaced. A
 frame OCR could not read is kept as it was only when the profile says `unreadable_pages: rasterise`;
 `redactor.emit.emit` refuses otherwise. The file is written from the pixels alone: no EXIF, XMP, ICC
 profile, text chunks or comments of the original are carried over, only the resolution.
@@ -13,19 +16,15 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from PIL import ImageDraw, ImageFont
-
 from redactor.document import Document
 from redactor.emit.base import Replacement
 from redactor.emit.pdf import plan
-from redactor.emit.pdf_marks import Mark
 from redactor.emit.pdf_scan import burn, flatten
 from redactor.parse import ocr
 from redactor.parse.image import FORMATS, frames, open_image
 
 SAVE = {"png": {"format": "PNG"}, "jpeg": {"format": "JPEG", "quality": 90},
         "tiff": {"format": "TIFF", "compression": "tiff_deflate"}}
-LABEL_SHARE = 0.7        # a label's letters are this share of its box's height
 
 
 def emit_image(doc: Document, source: bytes, replacements: Sequence[Replacement],
@@ -43,7 +42,7 @@ def emit_image(doc: Document, source: bytes, replacements: Sequence[Replacement]
         if n in doc.scanned:
             frame = ocr.straighten(frame, skew.get(n, 0.0))
             marks = plans[n].marks if n in plans else []
-            frame = label(burn(frame, marks, dpi), marks, dpi)
+            frame = burn(frame, marks, dpi)
         else:
             frame = flatten(frame)   # not read by OCR, kept as it was: only under `rasterise` (see emit())
         out.append(frame)
@@ -54,24 +53,3 @@ def emit_image(doc: Document, source: bytes, replacements: Sequence[Replacement]
         options.update(save_all=True, append_images=out[1:])
     out[0].save(buf, **options)
     return buf.getvalue()
-
-
-def label(image: Any, marks: Sequence[Mark], dpi: float) -> Any:
-    """Each mark's label written in its box: white on a removal's black, black on a pseudonym's grey."""
-    draw = ImageDraw.Draw(image)
-    k = dpi / 72.0
-    for m in marks:
-        if not m.label:
-            continue
-        x0, top, x1, bottom = (v * k for v in m.box)
-        size = max(6, int((bottom - top) * LABEL_SHARE))
-        font = ImageFont.load_default(size)
-        while size > 6 and draw.textlength(m.label, font=font) > x1 - x0:
-            size -= 1
-            font = ImageFont.load_default(size)
-        if draw.textlength(m.label, font=font) > x1 - x0:
-            continue    # no room: the box stays plain rather than write over the words beside it
-        ink = 0 if m.style == "text" else 255
-        draw.text((x0, top + (bottom - top - size) / 2), m.label, font=font,
-                  fill=ink if image.mode == "L" else (ink, ink, ink))
-    return image

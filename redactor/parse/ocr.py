@@ -24,7 +24,7 @@ from typing import Any
 
 from redactor.errors import OcrUnavailable, ParseError, plain
 from redactor.parse import scan_tables
-from redactor.parse.ocr_initials import repair_initials
+from redactor.parse.ocr_initials import corrected
 
 DPI = 300                      # reads 10-point type; 200 dpi loses thin strokes in small print
 MAX_PIXELS = 60_000_000        # an A3 page at 300 dpi is 17 Mpx; beyond this the resolution is lowered
@@ -226,7 +226,8 @@ def reread(grey: Any, dpi: float, api: Any, words: list[OcrWord]) -> list[OcrWor
             w = words[i]
             x0, top, x1, bottom = w.box
             margin = max(6, (bottom - top) // 2)
-            crop = ImageOps.expand(grey.crop((x0 - 1, top - 1, x1 + 1, bottom + 1)), border=margin, fill=255)
+            inside = (max(0, x0 - 1), max(0, top - 1), min(grey.width, x1 + 1), min(grey.height, bottom + 1))
+            crop = ImageOps.expand(grey.crop(inside), border=margin, fill=255)
             best = (w.confidence, w.text)
             for scale in REREAD_SCALES:
                 img = crop if scale == 1 else crop.resize((crop.width * scale, crop.height * scale),
@@ -242,6 +243,19 @@ def reread(grey: Any, dpi: float, api: Any, words: list[OcrWord]) -> list[OcrWor
                 out[i] = OcrWord(best[1], w.box, round(best[0], 1), w.line, w.para)
     finally:
         api.SetPageSegMode(tess.PSM.AUTO)
+    return out
+
+
+def repair_initials(words: list[OcrWord]) -> list[OcrWord]:
+    """The words (in reading order) with a capital I misread after a title on the same line put back, each
+    word's box kept (`ocr_initials.corrected`)."""
+    out = list(words)
+    for i in range(1, len(out)):
+        prev, word = out[i - 1], out[i]
+        if prev.line == word.line:
+            fixed = corrected(prev.text, word.text)
+            if fixed != word.text:
+                out[i] = OcrWord(fixed, word.box, word.confidence, word.line, word.para)
     return out
 
 

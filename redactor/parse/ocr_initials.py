@@ -10,14 +10,8 @@ is only corrected after a title that is written as an abbreviation (Dr, Mr, PC):
 """
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from redactor.parse.ocr import OcrWord
 
 INITIAL = re.compile(r"^[l|1](\.,?)$")            # "l." "|." "1." read for the initial "I."
 NAME = re.compile(r"^[l|](?=[a-z]{2,}$)")         # "lain" "lsla" read for "Iain" "Isla"
@@ -47,15 +41,3 @@ def corrected(previous: str, word: str) -> str:
     if title in short and NAME.match(word):
         return "I" + word[1:]
     return word
-
-
-def repair_initials(words: Sequence[OcrWord]) -> list[OcrWord]:
-    """The words (in reading order) with each misread capital I after a title on the same line corrected."""
-    out = list(words)
-    for i in range(1, len(out)):
-        prev, word = out[i - 1], out[i]
-        if prev.line == word.line:
-            fixed = corrected(prev.text, word.text)
-            if fixed != word.text:
-                out[i] = dataclasses.replace(word, text=fixed)
-    return out

@@ -118,7 +118,10 @@ def ruled_tables(image: Any, dpi: float) -> list[list[list[Box | None]]]:
             continue
         for part in _stacked(ys, x0, x1, v_rules):
             top, bottom = part[0], part[-1]
-            xs = _merge([x for x, a, b, _ in v_rules if x0 - JOIN <= x <= x1 + JOIN and a <= top + JOIN * 2
+            # a column rule starts at the table's top, or at its second rule under a header row that spans the
+            # columns or is shaded (a rule drawn through a grey band does not stand out from it)
+            start = part[1] if len(part) > 2 else top
+            xs = _merge([x for x, a, b, _ in v_rules if x0 - JOIN <= x <= x1 + JOIN and a <= start + JOIN * 2
                          and b >= top + (bottom - top) * 0.1])
             if len(xs) < MIN_RULES:
                 continue
