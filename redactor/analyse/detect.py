@@ -272,7 +272,8 @@ def detect(doc: Document, register: Register | None = None, threshold: float = T
     """The personal-data spans of a document, then (unless `safety_net` is off) the safety net's
     `UNKNOWN` findings for what no rule found and no list vouches for."""
     # blocks without capitals, or all in capitals, in their usual case; OCR's 0-for-O swaps undone; same offsets
-    text = repair_ocr(truecase(doc))
+    cased = truecase(doc)
+    text = repair_ocr(cased)
     raw = run_engine(text, [(b.start, b.end) for b in doc.blocks])
     raw += structure_spans(doc)
     if register is not None:
@@ -290,7 +291,8 @@ def detect(doc: Document, register: Register | None = None, threshold: float = T
         confident = attach_register(confident, register)
     found = [s.with_(text=doc.text[s.start:s.end]) for s in resolve_overlaps(confident, text)]
     if safety_net:
-        net = [s.with_(text=doc.text[s.start:s.end]) for s in find_unknown(repair_ocr(doc.text), found)]
+        as_written = text if cased == doc.text else repair_ocr(doc.text)   # most text needs no truecasing
+        net = [s.with_(text=doc.text[s.start:s.end]) for s in find_unknown(as_written, found)]
         found = sorted(found + net, key=lambda s: (s.start, -s.end))
     return found
 
