@@ -131,6 +131,13 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
     for first, seed in list(firsts.items()):
         for short in diminutives().get(first, ()):
             firsts.setdefault(short, seed)
+    beginnings: dict[str, list[tuple[int, Span]]] = {}   # a first name's beginnings at least two letters short
+    pet_forms: dict[str, list[tuple[int, Span]]] = {}    # the first name with -y or -ie
+    for order, (first, seed) in enumerate(firsts.items()):
+        for n in range(2, len(first) - 1):
+            beginnings.setdefault(first[:n], []).append((order, seed))
+        for pet in (first + "y", first + "ie"):
+            pet_forms.setdefault(pet, []).append((order, seed))
     for m in regex.finditer(r"(?<![\p{L}'’-])\p{Lu}\p{Ll}{1,6}(?![\p{L}'’-])", text):
         word = m.group(0)
         key = fold(word)
@@ -139,11 +146,12 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
         if key in firsts and fold(_parts(firsts[key].text)[0]) != key:
             add(m.start(), m.end(), 0.6, "a usual short form of", firsts[key])
             continue
-        for first, seed in firsts.items():
-            if (len(key) >= 2 and first.startswith(key) and len(first) - len(key) >= 2
-                    and _mid_sentence(text, m.start())) or key in (first + "y", first + "ie"):
-                add(m.start(), m.end(), 0.55, "looks like a short form of", seed)
-                break
+        # the first of `firsts` (in order) that the word begins (mid-sentence) or ends in -y/-ie
+        candidates = list(pet_forms.get(key, ()))
+        if len(key) >= 2 and key in beginnings and _mid_sentence(text, m.start()):
+            candidates += beginnings[key]
+        if candidates:
+            add(m.start(), m.end(), 0.55, "looks like a short form of", min(candidates, key=lambda c: c[0])[1])
 
     # 4. nicknames the document gives: Bridget Stokes ("Biddy"), known as "court" and "CC"; then their
     #    other mentions, written as given (a lower-case nickname in a chat stays lower case)

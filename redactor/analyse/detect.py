@@ -278,7 +278,8 @@ def detect(doc: Document, register: Register | None = None, threshold: float = T
     `UNKNOWN` findings for what no rule found and no list vouches for. `case_names`: the full names found
     in the other documents of the case, looked for alone in this one."""
     # blocks without capitals, or all in capitals, in their usual case; OCR's 0-for-O swaps undone; same offsets
-    text = repair_ocr(truecase(doc))
+    cased = truecase(doc)
+    text = repair_ocr(cased)
     with within(0.0, ENGINE_SHARE):
         raw = run_engine(text, [(b.start, b.end) for b in doc.blocks])
     raw += structure_spans(doc)
@@ -301,7 +302,8 @@ def detect(doc: Document, register: Register | None = None, threshold: float = T
     found = [s.with_(text=doc.text[s.start:s.end]) for s in resolve_overlaps(confident, text)]
     report(ENGINE_SHARE + (1 - ENGINE_SHARE) * 0.7)
     if safety_net:
-        net = [s.with_(text=doc.text[s.start:s.end]) for s in find_unknown(repair_ocr(doc.text), found)]
+        as_written = text if cased == doc.text else repair_ocr(doc.text)   # most text needs no truecasing
+        net = [s.with_(text=doc.text[s.start:s.end]) for s in find_unknown(as_written, found)]
         found = sorted(found + net, key=lambda s: (s.start, -s.end))
     return found
 
