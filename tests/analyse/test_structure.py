@@ -95,3 +95,10 @@ def test_a_value_ends_where_the_next_label_of_its_line_begins():
                 "DOB: 21/06/2014 Age: 8 yrs Year group: Year 4\n")
     assert ("PERSON", "Shona MacPhail") in got and not any(v in ("RE", "Subject", "IRD") for _, v in got)
     assert ("DATE", "21/06/2014") in got and ("AGE", "8 yrs") in got
+
+
+def test_a_mid_line_label_counts_only_on_a_line_that_opens_with_one():
+    # a chronology note naming a place then a colon is not a form: its words are not the place's value
+    got = typed("14/03/23 Westgate Medical Practice: Tom DNA appt.\n"
+                "Seen at Riverside Practice: Jo Bell well.\n")
+    assert not any(v.startswith(("Tom", "Jo")) for _, v in got)
