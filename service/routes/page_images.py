@@ -96,28 +96,25 @@ def page_image(document_id: int, number: int, user: CurrentUser, db: DB, service
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
 
-@router.get("/api/documents/{document_id}/sections")
-def document_sections(document_id: int, user: CurrentUser, db: DB, services: AppServices) -> list[dict[str, Any]]:
-    """The parts of the text that are not its body (headers, footers, footnotes, comments, properties …), each
-    with what export does with it, for the review page to label."""
+def _ready(document_id: int, user: Any, db: Any, services: Any) -> tuple[Any, str]:
+    """The parsed original of a ready document and the text its latest analysis ran on (409 before that)."""
     require(user, "documents.read")
     doc = document_for(db, user, document_id)
     run = latest_run(db, doc.id)
     if doc.status != "ready" or run is None:
         raise Conflict(f"document {doc.id} is {doc.status}, not ready", status=doc.status)
     path = services.settings.data_dir / doc.stored_path
-    return sections(parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size), doc.ocr),
-                    run.text)
+    return parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size), doc.ocr), run.text
+
+
+@router.get("/api/documents/{document_id}/sections")
+def document_sections(document_id: int, user: CurrentUser, db: DB, services: AppServices) -> list[dict[str, Any]]:
+    """The parts of the text that are not its body (headers, footers, footnotes, comments, properties …), each
+    with what export does with it, for the review page to label."""
+    return sections(*_ready(document_id, user, db, services))
 
 
 @router.get("/api/documents/{document_id}/tables")
 def document_tables(document_id: int, user: CurrentUser, db: DB, services: AppServices) -> list[dict[str, Any]]:
     """The table cells of the text (start, end, table, row, col), for the review page to draw tables as grids."""
-    require(user, "documents.read")
-    doc = document_for(db, user, document_id)
-    run = latest_run(db, doc.id)
-    if doc.status != "ready" or run is None:
-        raise Conflict(f"document {doc.id} is {doc.status}, not ready", status=doc.status)
-    path = services.settings.data_dir / doc.stored_path
-    return table_cells(parsed(path, doc.sha256, max(services.settings.max_upload_bytes, path.stat().st_size), doc.ocr),
-                       run.text)
+    return table_cells(*_ready(document_id, user, db, services))
