@@ -214,9 +214,9 @@ def _has_proper_word(value: str) -> bool:
 # Age: 8 yrs" (OCR and some exports keep no wide gap between fields): a capitalised word, at most two more.
 NEXT_LABEL = r"\p{Lu}[\p{L}'’-]*(?:[ ]\p{Ll}[\p{L}'’-]*){0,2}[ \t]*:[ \t]"
 # ... but only on a line that opens with a label: "21/10/24 Harbourside Medical Practice: Ewa DNA" is a note
-AFTER_A_LABEL = r"(?<=^[ \t]*\p{L}[^\n:]{0,40}:[ \t][^\n]*)"
+AFTER_A_LABEL = r"(?<=^[ \t]*\p{L}[^\n:]{0,40}:[ \t][^\n]*[ \u00a0])"   # tried after the space (speed)
 FORM_LABEL = regex.compile(
-    rf"(?m)(?:^|\t|[ \u00a0]{{2,}}|\||{AFTER_A_LABEL}[ \u00a0](?={NEXT_LABEL}))[ \t]*"
+    rf"(?m)(?:^|\t|[ \u00a0]{{2,}}|\||[ \u00a0](?={NEXT_LABEL}){AFTER_A_LABEL})[ \t]*"
     r"(?P<label>[\p{L}](?:[\p{L}'’&/ ()-]|\.(?! )){0,40}?)"
     r"[ \t]*:[ \t]+(?P<value>[^\t\n|]+?)"
     rf"(?=[ \u00a0]{{2,}}|\t|\||$|[ \u00a0](?={NEXT_LABEL}))")
