@@ -29,6 +29,8 @@ from redactor.analyse.names import (
 )
 from redactor.findings import Span
 
+_SURNAME_INITIAL = regex.compile(r"[ \u00a0](\p{Lu})\.?(?![\p{L}])")
+
 MIN_SEED_SCORE = 0.55
 WORD_RX = regex.compile(r"(?<![\p{L}\p{N}'’-])[\p{L}][\p{L}'’.-]*[\p{L}]|(?<![\p{L}\p{N}])\p{L}(?![\p{L}\p{N}])")
 POSSESSIVE = regex.compile(r"['’]s?$")
@@ -165,11 +167,11 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
     for s in spans + out:
         if s.entity_type != "PERSON":
             continue
-        m = regex.match(r"[ \u00a0](\p{Lu})\.?(?![\p{L}])", text[s.end:s.end + 4])
+        m = _SURNAME_INITIAL.match(text, s.end, s.end + 4)
         if m:
             seed = seeds.get(fold(s.text))
             if seed and seed[1] and any(fold(p).startswith(fold(m.group(1))) for p in _parts(seed[0].text)[1:]):
-                add(s.end + 1, s.end + m.end(), 0.6, "the surname initial of", seed[0])  # merged with the name later
+                add(s.end + 1, m.end(), 0.6, "the surname initial of", seed[0])  # merged with the name later
     return out
 
 

@@ -24,6 +24,9 @@ from redactor.document import Document
 from redactor.findings import Span
 from redactor.register import Register
 
+_LEADING_OPEN = regex.compile(r"^[\s\"“'‘(\[]+")
+_LEADING_QUOTE = regex.compile(r"^[\s\"“'‘\[]+")
+
 THRESHOLD = 0.4
 # The engine's share of detection's time (measured as for engine.NLP_CHARS_PER_SECOND: 19.8 s of 22.8 s);
 # the stages after it report as they finish.
@@ -121,9 +124,9 @@ def tidy(text: str, span: Span) -> Span | None:
         if m and m.end() < len(piece):
             start += m.end()
     else:
-        m = regex.match(r"^[\s\"“'‘(\[]+", piece)
+        m = _LEADING_OPEN.match(piece)
         if m and ")" in piece[m.end():] and "(" in m.group(0):
-            m = regex.match(r"^[\s\"“'‘\[]+", piece)   # "(0141) 496 0000": the bracket belongs to the number
+            m = _LEADING_QUOTE.match(piece)   # "(0141) 496 0000": the bracket belongs to the number
         if m:
             start += m.end()
     if span.entity_type in ("PERSON", "ORG", "LOCATION", "ADDRESS"):

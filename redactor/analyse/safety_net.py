@@ -25,6 +25,9 @@ from redactor.analyse.names import PARTICLE_RX, TITLES, english_words, first_nam
 from redactor.analyse.rules import RULES_DIR, load_list
 from redactor.findings import NET_TYPE, Span
 
+_AGE_PLUS = regex.compile(r"\d{2}\+\d")
+_CLOCK = regex.compile(r"\d{1,2}\.\d{2}")
+
 SCORE = 0.3
 RECOGNIZER = "safety_net"
 
@@ -168,7 +171,7 @@ def _number_harmless(tok: str, text: str, start: int, end: int) -> bool:
     """Years, times, section numbers, quantities, money and small counts; not ages, days or references."""
     before = text[max(0, start - 1):start]
     prev = _prev_word(text, start)
-    if before and before in "£$€" or text[end:end + 1] == "%" or regex.fullmatch(r"\d{2}\+\d", tok):
+    if before and before in "£$€" or text[end:end + 1] == "%" or _AGE_PLUS.fullmatch(tok):
         return True                                    # money, a percentage, a gestation ("38+4")
     if _next_word(text, end).lower() in ORDINAL_SUFFIX:
         return False                                   # "24 th November": a spaced ordinal
@@ -176,7 +179,7 @@ def _number_harmless(tok: str, text: str, start: int, end: int) -> bool:
         return True                                    # a bare year is not a date (guide)
     if CLOCK.fullmatch(tok):
         return True                                    # a time of day
-    if regex.fullmatch(r"\d{1,2}\.\d{2}", tok) and (prev in TIME_LEADS or _next_word(text, end).lower()
+    if _CLOCK.fullmatch(tok) and (prev in TIME_LEADS or _next_word(text, end).lower()
                                                     in {"am", "pm", "hrs"}):
         return True
     if DOTTED.fullmatch(tok):

@@ -212,3 +212,15 @@ def test_places_positive(text, place):
 ])
 def test_places_negative(text, word):
     assert word not in found(places.find, text)
+
+
+@pytest.mark.parametrize("later, initial", [("Later Kacper N. said", "N."), ("Kacper N was seen", "N"),
+                                            ("Kacper Nowak again", None), ("Kacper M. was seen", None)])
+def test_a_found_name_followed_by_its_surname_initial_takes_the_initial(later, initial):
+    from redactor.analyse.consistency import propagate_people
+    from redactor.findings import Span
+
+    text = f"Kacper Nowak came in. {later}."
+    found = propagate_people(text, [Span(0, 12, "PERSON", 0.9, "Kacper Nowak", "test", "a test name")])
+    got = [text[s.start:s.end] for s in found if s.explanation.startswith("the surname initial of")]
+    assert got == ([initial] if initial else [])

@@ -30,6 +30,8 @@ from redactor.analyse.names import (
 from redactor.analyse.structure import label_type
 from redactor.findings import Span
 
+_NOT_A_NAME_CHAR = regex.compile(r"[@\d<>/]")
+
 NAME_SEQ = rf"{NAME_WORD}(?:[ \u00a0]+{NAME_WORD}){{0,2}}"
 # a title or rank, then perhaps a police officer's collar number, then the name: "PC 1234 REID"
 TITLED = regex.compile(
@@ -378,7 +380,7 @@ def from_ner(text: str, doc) -> Iterator[Span]:
     for ent in doc.ents:
         name = ent.text.strip()
         words = _words(name)
-        if not words or not any(c.isalpha() for c in name) or name.islower() or regex.search(r"[@\d<>/]", name):
+        if not words or not any(c.isalpha() for c in name) or name.islower() or _NOT_A_NAME_CHAR.search(name):
             continue
         if any(w in acronyms() for w in words):
             continue
