@@ -238,8 +238,8 @@ def _verify(doc: Document, source: bytes, output: bytes, planned: Sequence[Plann
         warnings.append(f"page(s) {', '.join(map(str, doc.needs_ocr))} had no text layer that could be analysed, "
                         "so they were withheld: each is a black page in the output")
     if doc.format == "image" and doc.needs_ocr:
-        warnings.append(f"frame(s) {', '.join(map(str, doc.needs_ocr))} could not be read by OCR and were kept as "
-                        "they were, without analysis")
+        warnings.append(f"frame(s) {', '.join(map(str, doc.needs_ocr))} could not be read by OCR, so they were "
+                        "withheld: each is a black frame in the output")
     if doc.scanned:
         ocr = doc.metadata.get("ocr", {})
         low = sum(p.get("low_confidence_words", 0) for p in ocr.get("pages", {}).values())

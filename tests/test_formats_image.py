@@ -122,7 +122,7 @@ def test_a_frame_ocr_cannot_read_stops_the_redaction() -> None:
         redact_document("scan.tif", load_profile("publication"), data=buf.getvalue())
 
 
-def test_a_profile_that_rasterises_keeps_a_frame_ocr_cannot_read_and_says_so(tmp_path: Path) -> None:
+def test_a_profile_that_rasterises_withholds_a_frame_ocr_cannot_read_and_says_so(tmp_path: Path) -> None:
     text = Image.open(io.BytesIO(scanned_image([PAGE])))
     buf = io.BytesIO()
     text.save(buf, "TIFF", dpi=(200, 200), save_all=True, append_images=[noise()])
@@ -133,7 +133,9 @@ def test_a_profile_that_rasterises_keeps_a_frame_ocr_cannot_read_and_says_so(tmp
     result = redact_document("scan.tif", load_profile(str(tmp_path / "rasterise.yaml")), data=buf.getvalue())
     out = Image.open(io.BytesIO(result.data))
     assert out.n_frames == 2
-    assert any("frame(s) 2 could not be read by OCR" in w for w in result.warnings)
+    out.seek(1)
+    assert out.convert("L").getextrema() == (0, 0)     # the unread frame is black: nothing unanalysed goes out
+    assert any("frame(s) 2 could not be read by OCR" in w and "withheld" in w for w in result.warnings)
     assert "Tolmie" not in "\n".join(image_ocr_text(result.data, [1]))
 
 

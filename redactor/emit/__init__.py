@@ -72,7 +72,7 @@ def emit(doc: Document, source: bytes, planned: Sequence[Planned], unreadable_pa
             raise VerificationError(f"{file_name(doc)}: frame(s) {pages} show something OCR could not read "
                                     "(handwriting, a photograph), so their content was not analysed and cannot be "
                                     "verified; redact those frames by hand, or use a profile with "
-                                    "'unreadable_pages: rasterise' to keep them as they are",
+                                    "'unreadable_pages: rasterise' to withhold them (black frames)",
                                     [f"frame {p}: not read by OCR" for p in doc.needs_ocr])
         if unreadable_pages != "rasterise":
             from redactor.parse.ocr import unavailable

@@ -5,8 +5,8 @@ Every frame the parser read by OCR is decoded again from the original, straighte
 is filled in the pixels themselves (black; light grey where the profile writes a pseudonym). No label is
 written into the pixels: OCR misreads small print in a box ("Person 2" read as "RE reson 2"), and the
 verifier, which reads the output by OCR, could then not tell a label from a name left behind; the log and
-the FOI schedule say what each box replaced. A
-frame OCR could not read is kept as it was only when the profile says `unreadable_pages: rasterise`;
+the FOI schedule say what each box replaced. A frame OCR could not read is withheld (a black frame of
+the same size) only when the profile says `unreadable_pages: rasterise`, as a PDF's unreadable page is;
 `redactor.emit.emit` refuses otherwise. The file is written from the pixels alone: no EXIF, XMP, ICC
 profile, text chunks or comments of the original are carried over, only the resolution.
 """
@@ -15,6 +15,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from typing import Any
+
+from PIL import Image
 
 from redactor.document import Document
 from redactor.emit.base import Replacement
@@ -44,7 +46,8 @@ def emit_image(doc: Document, source: bytes, replacements: Sequence[Replacement]
             marks = plans[n].marks if n in plans else []
             frame = burn(frame, marks, dpi)
         else:
-            frame = flatten(frame)   # not read by OCR, kept as it was: only under `rasterise` (see emit())
+            # not read by OCR, so never analysed: withheld whole, only under `rasterise` (see emit())
+            frame = Image.new("L", flatten(frame).size, 0)
         out.append(frame)
         dpis.append(dpi)
     buf = io.BytesIO()
