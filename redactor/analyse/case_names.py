@@ -17,7 +17,14 @@ from dataclasses import dataclass
 
 import regex
 
-from redactor.analyse.consistency import COMMON_NOUN_BEFORE, STOP, TITLE_WORDS, WORD_RX
+from redactor.analyse.consistency import (
+    COMMON_NOUN_BEFORE,
+    POSSESSIVE,
+    STOP,
+    TITLE_WORDS,
+    name_mentions,
+    person_mask,
+)
 from redactor.analyse.names import (
     INITIAL,
     SPLIT_WORDS,
@@ -34,7 +41,6 @@ from redactor.findings import Span
 
 SEED_SCORE = 0.6          # a found name this confident carries to the other documents
 NAME_PART = regex.compile(r"(?:\p{Lu}[\p{L}'’-]*\p{L}|\p{Lu})")
-POSSESSIVE = regex.compile(r"['’]s?$")
 SENTENCE_START = regex.compile(r"(?:[.!?:;]\s+|\n|\t|^)[\"“‘'(\[]*$")
 # Words that follow an ordinary word that is also a name when it opens a sentence as the word, not the name:
 # "Hope you are well", "Will this do?", "Mark it as read", "Grace to you": a pronoun, a determiner, "to", "so".
@@ -149,19 +155,13 @@ def carried_spans(text: str, spans: list[Span], names: CaseNames) -> list[Span]:
     forms = _carried_forms(names)
     if not forms:
         return []
-    taken = bytearray(len(text))
-    for s in spans:
-        if s.entity_type == "PERSON":
-            taken[s.start:s.end] = b"\1" * (s.end - s.start)
+    taken = person_mask(text, spans)
     out: list[Span] = []
-    for m in WORD_RX.finditer(text):
-        word = m.group(0).rstrip(".")
-        if word[-1] in "'’sS" and ("'" in word or "’" in word):
-            word = POSSESSIVE.sub("", word)
+    for start, word in name_mentions(text):
         key = fold(word)
         if key not in forms:
             continue
-        start, end = m.start(), m.start() + len(word)
+        end = start + len(word)
         if any(taken[start:end]):
             continue
         name, index = forms[key]

@@ -38,6 +38,24 @@ STOP = {"the", "and", "of", "mc", "st"} | {fold(p) for p in lexicon().particles}
 TITLE_WORDS = {fold(t) for t in TITLES}   # "Mr and Mrs Kowalczyk": the titles are not name parts
 
 
+def person_mask(text: str, spans: Iterable[Span]) -> bytearray:
+    """One byte per character of `text`, set where a PERSON span already stands."""
+    taken = bytearray(len(text))
+    for s in spans:
+        if s.entity_type == "PERSON":
+            taken[s.start:s.end] = b"\1" * (s.end - s.start)
+    return taken
+
+
+def name_mentions(text: str) -> Iterator[tuple[int, str]]:
+    """Each word that could mention a name, as (start, word) without a full stop or possessive: Cat's → Cat."""
+    for m in WORD_RX.finditer(text):
+        word = m.group(0).rstrip(".")
+        if word[-1] in "'’sS" and ("'" in word or "’" in word):
+            word = POSSESSIVE.sub("", word)
+        yield m.start(), word
+
+
 def _parts(name: str) -> list[str]:
     return [w for w in SPLIT_WORDS.split(name) if w and not INITIAL.fullmatch(w)]
 
@@ -72,10 +90,7 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
     seeds = _seeds(spans, text)
     if not seeds:
         return []
-    taken = bytearray(len(text))
-    for s in spans:
-        if s.entity_type == "PERSON":
-            taken[s.start:s.end] = b"\1" * (s.end - s.start)
+    taken = person_mask(text, spans)
     out: list[Span] = []
 
     def add(start: int, end: int, score: float, why: str, seed: Span) -> None:
@@ -87,10 +102,7 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
                         person_id=seed.person_id, role=seed.role))
 
     # 1. other mentions of a name or its parts, in any case (WÓJCIK, Wójcik, Wojcik)
-    for m in WORD_RX.finditer(text):
-        word = m.group(0).rstrip(".")
-        if word[-1] in "'’sS" and ("'" in word or "’" in word):
-            word = POSSESSIVE.sub("", word)  # Cat's → Cat
+    for start, word in name_mentions(text):
         key = fold(word)
         if key not in seeds:
             continue
@@ -100,9 +112,9 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
             continue  # "there was hope" is a word; "kayden" in a quoted message is the name of a found person
         if word.isupper() and len(word) <= 3 and word in acronyms():
             continue
-        if is_word(word) and COMMON_NOUN_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        if is_word(word) and COMMON_NOUN_BEFORE.search(text, max(0, start - 12), start):
             continue  # "the Board agreed": the word, although Dr Aled Board chaired
-        add(m.start(), m.start() + len(word), 0.8 if full else 0.65, "another mention of", seed)
+        add(start, start + len(word), 0.8 if full else 0.65, "another mention of", seed)
 
     # 2. initials written for a full name: TW, CMcA, KO'H; and initials a document defines for a name,
     #    "Heledd Rhydderch (HR)", even when they are also an acronym (HR, GP): there they name the person
