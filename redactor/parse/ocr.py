@@ -296,12 +296,8 @@ def _api() -> Any:
     return tess.PyTessBaseAPI(path=tessdata_dir() or "", lang=LANGUAGE, psm=tess.PSM.AUTO)
 
 
-def read_pages(data: bytes, pages: Iterable[int], sha256: str = "", dpi: float = DPI) -> dict[int, OcrPage]:
-    """OCR each listed page of a PDF (1-based). Raises OcrUnavailable when the engine is missing.
-
-    Pages of a file already read in this process (same `sha256`) come from a small cache."""
-    require()
-    pages = list(pages)
+def _cached(sha256: str, pages: Iterable[int], dpi: float) -> tuple[dict[int, OcrPage], list[int]]:
+    """The pages of a file (`sha256`) already read in this process at `dpi`, and the numbers still to read."""
     out: dict[int, OcrPage] = {}
     todo = []
     for n in pages:
@@ -310,6 +306,16 @@ def read_pages(data: bytes, pages: Iterable[int], sha256: str = "", dpi: float =
             out[n] = hit
         else:
             todo.append(n)
+    return out, todo
+
+
+def read_pages(data: bytes, pages: Iterable[int], sha256: str = "", dpi: float = DPI) -> dict[int, OcrPage]:
+    """OCR each listed page of a PDF (1-based). Raises OcrUnavailable when the engine is missing.
+
+    Pages of a file already read in this process (same `sha256`) come from a small cache."""
+    require()
+    pages = list(pages)
+    out, todo = _cached(sha256, pages, dpi)
     if not todo:
         return out
     images = render_pages(data, todo, dpi)
@@ -321,14 +327,7 @@ def read_images(images: dict[int, tuple[Any, float]], sha256: str = "", key_dpi:
     """OCR each numbered (PIL image, resolution): straightened, read, its ruled tables found. A page of a file
     (`sha256`) read before in this process comes from the cache. Raises OcrUnavailable without the engine."""
     require()
-    out: dict[int, OcrPage] = {}
-    todo = []
-    for n in images:
-        hit = _CACHE.pages.get((sha256, n, key_dpi)) if sha256 else None
-        if hit is not None:
-            out[n] = hit
-        else:
-            todo.append(n)
+    out, todo = _cached(sha256, images, key_dpi)
     if not todo:
         return out
     with _api() as api:
