@@ -6,11 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from tests.service.conftest import login, wait_ready
 from tests.service.test_browser import _login, browser, server
-from tests.service.test_browser_review import _open, axe_violations
+from tests.service.test_browser_review import _document, _open, axe_violations
 from tests.service.test_document_parts import parts_docx
 
 __all__ = ["browser", "server"]   # fixtures, used by name
@@ -22,11 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path("/usr/bin/chromiu
 
 def test_the_findings_list_filters_by_part_of_the_document(server: tuple[str, Any], browser: Any) -> None:
     base, app = server
-    api = login(TestClient(app), "ada")
-    case = api.post("/api/cases", json={"name": "Parts filter"}).json()["id"]
-    api.put(f"/api/cases/{case}/members/rita")
-    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("parts.docx", parts_docx())}).json()["id"]
-    assert wait_ready(api, doc)["status"] == "ready"
+    doc = _document(app, file=("parts.docx", parts_docx()))
     page = browser.new_context().new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

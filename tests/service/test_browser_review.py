@@ -26,13 +26,16 @@ PLACE = ["Kayden Mitchell moved to Strathcairn in May.",
          "Shannon Mitchell left Strathcairn for Paisley; she phoned 0141 496 0000."]
 
 
-def _document(app: Any, paragraphs: list[str], members: tuple[str, ...] = ("rita",)) -> int:
+def _document(app: Any, paragraphs: list[str] | None = None, members: tuple[str, ...] = ("rita",), *,
+              file: tuple[str, bytes] | None = None, timeout: float = 30) -> int:
+    """A new case with `members`, holding one analysed document: a DOCX of `paragraphs`, or `file` (name, bytes)."""
     api = login(TestClient(app), "ada")
     case = api.post("/api/cases", json={"name": f"Case {time.monotonic_ns()}"}).json()["id"]
     for m in members:
         api.put(f"/api/cases/{case}/members/{m}")
-    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("r.docx", make_docx(paragraphs))}).json()["id"]
-    assert wait_ready(api, doc)["status"] == "ready"
+    upload = file or ("r.docx", make_docx(paragraphs or []))
+    doc = api.post(f"/api/cases/{case}/documents", files={"file": upload}).json()["id"]
+    assert wait_ready(api, doc, timeout=timeout)["status"] == "ready"
     return int(doc)
 
 
@@ -479,10 +482,7 @@ def test_tables_are_grids_and_a_word_selected_in_a_cell_is_added_at_its_place(se
 
     base, app = server
     api = login(TestClient(app), "ada")
-    case = api.post("/api/cases", json={"name": "Tables"}).json()["id"]
-    api.put(f"/api/cases/{case}/members/rita")
-    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("t.docx", make_table_docx())}).json()["id"]
-    assert wait_ready(api, doc)["status"] == "ready"
+    doc = _document(app, file=("t.docx", make_table_docx()))
     page = browser.new_context().new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -514,10 +514,7 @@ def test_the_page_view_of_a_docx_counts_the_findings_it_cannot_place(server: tup
 
     base, app = server
     api = login(TestClient(app), "ada")
-    case = api.post("/api/cases", json={"name": "Pages"}).json()["id"]
-    api.put(f"/api/cases/{case}/members/rita")
-    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("paged.docx", paged_docx())}).json()["id"]
-    assert wait_ready(api, doc)["status"] == "ready"
+    doc = _document(app, file=("paged.docx", paged_docx()))
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     _login(page, base, "rita")
     _open(page, base, doc)
@@ -539,13 +536,9 @@ def test_a_pdf_page_nobody_could_read_is_offered_withheld_on_export(server: tupl
     from tests.test_ocr import LINES, text_pdf
 
     base, app = server
-    api = login(TestClient(app), "ada")
-    case = api.post("/api/cases", json={"name": "Scans"}).json()["id"]
-    api.put(f"/api/cases/{case}/members/rita")
     # a page so noisy that OCR reads no word on it, although it is not blank
     scan = scanned_pdf(text_pdf(LINES[:2]), 300, noise=40.0, jpeg_quality=20, seed=2)
-    doc = api.post(f"/api/cases/{case}/documents", files={"file": ("letter.pdf", scan)}).json()["id"]
-    assert wait_ready(api, doc, timeout=120)["status"] == "ready"
+    doc = _document(app, file=("letter.pdf", scan), timeout=120)
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     _login(page, base, "rita")
