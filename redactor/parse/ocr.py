@@ -23,8 +23,8 @@ from functools import lru_cache
 from typing import Any
 
 from redactor.errors import OcrUnavailable, ParseError, plain
-from redactor.parse import scan_tables
-from redactor.parse.ocr_initials import corrected
+from redactor.parse import ocr_accents, scan_tables
+from redactor.parse.ocr_initials import corrected, gaelic_capital_i
 
 DPI = 300                      # reads 10-point type; 200 dpi loses thin strokes in small print
 MAX_PIXELS = 60_000_000        # an A3 page at 300 dpi is 17 Mpx; beyond this the resolution is lowered
@@ -62,6 +62,10 @@ class OcrWord:
     @property
     def low(self) -> bool:
         return self.confidence < LOW_CONFIDENCE
+
+    def with_text(self, text: str) -> OcrWord:
+        """The same ink read as `text`: box, confidence and place kept."""
+        return OcrWord(text, self.box, self.confidence, self.line, self.para)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +133,22 @@ def unavailable() -> str:
 
 
 def engine_version() -> str:
-    """'tesseract 5.5.4', for logs and reports."""
-    return "tesseract " + str(_tesserocr().tesseract_version().split()[1])
+    """'tesseract 5.3.0 (eng, Latin for accents)', for logs and reports."""
+    languages = LANGUAGE + (f", {ocr_accents.LANGUAGE} for accents" if accents_readable() else "")
+    return f"tesseract {_tesserocr().tesseract_version().split()[1]} ({languages})"
+
+
+def accents_readable() -> bool:
+    """True when the Latin-script data that reads the accents of names (`ocr_accents`) is installed."""
+    return ocr_accents.available(tessdata_dir())
+
+
+def accents_warning(name: str) -> str:
+    """What a document read by OCR should warn when names' accents cannot be read here ("" when they can)."""
+    if accents_readable():
+        return ""
+    return (f"{name}: accented letters in names (Wójcik, Seán) were read without their accents, as the Latin-script "
+            f"OCR data is not installed; {ocr_accents.INSTALL_HINT}")
 
 
 def _tesserocr() -> Any:
@@ -173,8 +191,8 @@ def render_pages(data: bytes, pages: Iterable[int], dpi: float = DPI) -> dict[in
 
 def recognise(image: Any, dpi: float, api: Any = None) -> tuple[OcrWord, ...]:
     """The words Tesseract reads in a PIL image, in reading order (empty words dropped); words it was unsure
-    of are read again on their own (`reread`), and a capital I misread after a title is put back
-    (`ocr_initials`)."""
+    of are read again on their own (`reread`), a capital I misread after a title or in a Mac/Mc name is put
+    back (`ocr_initials`), and the accents of names are read by the Latin-script model (`ocr_accents`)."""
     if api is None:
         with _api() as own:
             return recognise(image, dpi, own)
@@ -203,7 +221,7 @@ def recognise(image: Any, dpi: float, api: Any = None) -> tuple[OcrWord, ...]:
             continue
         words.append(OcrWord(" ".join(text.split()), tuple(int(v) for v in box), round(float(r.Confidence(level)), 1),
                              max(line, 0), max(para, 0)))
-    return tuple(repair_initials(reread(grey, dpi, api, words)))
+    return tuple(restore_accents(grey, dpi, repair_initials(reread(grey, dpi, api, words))))
 
 
 def reread(grey: Any, dpi: float, api: Any, words: list[OcrWord]) -> list[OcrWord]:
@@ -213,8 +231,6 @@ def reread(grey: Any, dpi: float, api: Any, words: list[OcrWord]) -> list[OcrWor
 
     Within a page Tesseract's segmentation and language model let one word's noise spread ("RMcA" read
     "RMCcA", "Wójcik" read "Wodjcik"); alone and enlarged, the same ink mostly reads as printed."""
-    from PIL import Image, ImageOps
-
     tess = _tesserocr()
     unsure = [i for i, w in enumerate(words) if w.confidence < REREAD_BELOW]
     if not unsure:
@@ -224,18 +240,9 @@ def reread(grey: Any, dpi: float, api: Any, words: list[OcrWord]) -> list[OcrWor
     try:
         for i in unsure:
             w = words[i]
-            x0, top, x1, bottom = w.box
-            margin = max(6, (bottom - top) // 2)
-            inside = (max(0, x0 - 1), max(0, top - 1), min(grey.width, x1 + 1), min(grey.height, bottom + 1))
-            crop = ImageOps.expand(grey.crop(inside), border=margin, fill=255)
             best = (w.confidence, w.text)
             for scale in REREAD_SCALES:
-                img = crop if scale == 1 else crop.resize((crop.width * scale, crop.height * scale),
-                                                          Image.Resampling.LANCZOS)
-                api.SetImage(img)
-                api.SetSourceResolution(round(dpi * scale))
-                text = (api.GetUTF8Text() or "").strip()
-                conf = float(api.MeanTextConf())
+                text, conf = read_alone(api, grey, dpi, w.box, scale)
                 if (conf > best[0] and text and len(text.split()) == 1
                         and abs(len(text) - len(w.text)) <= max(2, len(w.text) // 3)):
                     best = (conf, text)
@@ -246,17 +253,47 @@ def reread(grey: Any, dpi: float, api: Any, words: list[OcrWord]) -> list[OcrWor
     return out
 
 
+def read_alone(api: Any, grey: Any, dpi: float, box: tuple[int, int, int, int], scale: int = 1) -> tuple[str, float]:
+    """One word's box read on its own by `api` (set to read a single line): cut out with a white margin, so
+    no neighbour's ink is read with it, and enlarged `scale` times. Returns the text and its confidence."""
+    from PIL import Image, ImageOps
+
+    x0, top, x1, bottom = box
+    margin = max(6, (bottom - top) // 2)
+    inside = (max(0, x0 - 1), max(0, top - 1), min(grey.width, x1 + 1), min(grey.height, bottom + 1))
+    crop = ImageOps.expand(grey.crop(inside), border=margin, fill=255)
+    if scale != 1:
+        crop = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)
+    api.SetImage(crop)
+    api.SetSourceResolution(round(dpi * scale))
+    return (api.GetUTF8Text() or "").strip(), float(api.MeanTextConf())
+
+
 def repair_initials(words: list[OcrWord]) -> list[OcrWord]:
-    """The words (in reading order) with a capital I misread after a title on the same line put back, each
-    word's box kept (`ocr_initials.corrected`)."""
+    """The words (in reading order) with a misread capital I put back, each word's box kept: after a title
+    on the same line (`ocr_initials.corrected`), and in a Mac or Mc name (`ocr_initials.gaelic_capital_i`)."""
     out = list(words)
-    for i in range(1, len(out)):
-        prev, word = out[i - 1], out[i]
-        if prev.line == word.line:
-            fixed = corrected(prev.text, word.text)
-            if fixed != word.text:
-                out[i] = OcrWord(fixed, word.box, word.confidence, word.line, word.para)
+    for i, word in enumerate(out):
+        fixed = gaelic_capital_i(word.text)
+        if i and out[i - 1].line == word.line:
+            fixed = corrected(out[i - 1].text, fixed)
+        if fixed != word.text:
+            out[i] = word.with_text(fixed)
     return out
+
+
+def restore_accents(grey: Any, dpi: float, words: list[OcrWord]) -> list[OcrWord]:
+    """The words with the accents of names read by the Latin-script model (`ocr_accents`); unchanged when its
+    data is not installed."""
+    folder = tessdata_dir()
+    if not folder or not accents_readable():
+        return words
+    from redactor.analyse.names import is_word
+
+    def read(api: Any, word: OcrWord) -> tuple[str, float]:
+        return read_alone(api, grey, dpi, word.box)
+
+    return ocr_accents.restore(words, read, is_word, ocr_accents.latin_api(folder))
 
 
 def skew_angle(image: Any) -> float:
