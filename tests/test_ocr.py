@@ -213,3 +213,36 @@ def test_without_tesseract_the_page_is_refused_saying_how_to_install(
     finally:
         ocr.tessdata_dir.cache_clear()
 
+
+
+def test_a_scanned_name_is_one_box_as_high_as_its_line_and_labelled(scan: bytes) -> None:
+    """OCR maps a line word by word and its word boxes hug the ink: a two-word name still gets one box, as high
+    as the line of print (a box no taller than the ink shows the word's shape, and takes no label)."""
+    from redactor.anonymise.planner import plan_redactions
+    from redactor.anonymise.pseudonyms import PseudonymMap
+    from redactor.emit import pdf, pdf_marks, replacements_for
+    from redactor.pipeline import analyse
+
+    doc = parse_bytes("scan.pdf", scan)
+    analysis = analyse(doc)
+    planned, _ = plan_redactions(doc, analysis.spans, analysis.statements, load_profile("publication"),
+                                 PseudonymMap())
+    marks = pdf.plan(doc, replacements_for(doc, planned))[1].marks
+    name = doc.text.index("Shannon Mitchell")
+    first, last = doc.source_of(name, name + 1)[0], doc.source_of(name + 15, name + 16)[0]
+    node = doc.nodes[first.node]
+    shannon, mitchell = node.boxes[first.start], node.boxes[last.start]
+    ours = [m for m in marks if m.box[1] <= shannon[3] and m.box[3] >= shannon[1] and m.box[0] <= shannon[2]]
+    assert len(ours) == 1 and not ours[0].continued                         # one box for both words
+    box = ours[0].box
+    assert box[0] <= shannon[0] and box[2] >= mitchell[2]
+    line = [b for b in set(node.boxes) if pdf.same_line(b, box)]
+    assert box[1] == min(b[1] for b in line) and box[3] == max(b[3] for b in line)   # the line's height
+    assert pdf_marks.fit_label(ours[0].label, box[2] - box[0], box[3] - box[1])[0]   # and it takes its label
+
+
+def test_characters_sharing_one_ocr_box_make_one_mark() -> None:
+    from redactor.emit.pdf import split_around
+
+    word = (100.0, 50.0, 160.0, 60.0)          # "2021." of which "2021" is redacted and "." kept
+    assert split_around([word] * 4, kept=[word]) == [word]

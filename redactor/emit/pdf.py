@@ -127,6 +127,7 @@ def plan(doc: Document, replacements: Sequence[Replacement]) -> dict[int, PagePl
     character: a line's run of removed characters is split around one, and the padding is clipped."""
     plans: dict[int, PagePlan] = {}
     pending: list[tuple[int, list[Box], str, str, bool]] = []   # page, char boxes of one line, label, style, continued
+    words: dict[int, list[Box]] = {}      # a scanned page's word boxes, by node
     previous: Replacement | None = None
     for r in replacements:
         label, first = r.text, True
@@ -134,17 +135,22 @@ def plan(doc: Document, replacements: Sequence[Replacement]) -> dict[int, PagePl
             label, first = previous.text, False
         if r.text:
             previous = r
+        on_node: dict[int, list[Box]] = {}   # the replacement's character boxes, by node (OCR maps word by word)
         for piece in doc.source_of(r.start, r.end):
             node = doc.nodes[piece.node]
             if "part" in node.locator or "page" not in node.locator:
                 continue  # metadata, annotations, forms: removed wholesale by scrub()
-            n = int(node.locator["page"])
-            p = plans.setdefault(n, PagePlan(piece.node))
+            p = plans.setdefault(int(node.locator["page"]), PagePlan(piece.node))
             span = range(piece.start, piece.end)
             p.offsets.update(span)
-            boxes = [node.boxes[i] for i in span if i < len(node.boxes) and node.text[i].strip()]
+            on_node.setdefault(piece.node, []).extend(
+                node.boxes[i] for i in span if i < len(node.boxes) and node.text[i].strip())
+        for at, boxes in on_node.items():
+            node = doc.nodes[at]
             for line in line_runs(boxes):
-                pending.append((n, line, label, r.style, not first))
+                if "ocr" in node.locator:
+                    line = line_height(line, words.setdefault(at, sorted(set(node.boxes))))
+                pending.append((int(node.locator["page"]), line, label, r.style, not first))
                 first = False
     kept = {n: kept_boxes(doc, p) for n, p in plans.items()}
     for n, line, label, style, continued in pending:
@@ -182,14 +188,33 @@ def line_runs(boxes: Sequence[Box]) -> list[list[Box]]:
     return out
 
 
+def line_height(line: Sequence[Box], words: Sequence[Box]) -> list[Box]:
+    """A scanned line's boxes stretched to the height of the whole line of print they are on.
+
+    OCR's word boxes hug the ink, so a redacted word's box would show whether it has capitals, ascenders
+    or descenders ("Hope" against "anna"), and a short word's box would be too low for a label. Each box
+    takes the top and bottom of the words it shares a line with (not of a taller box, such as a rule read
+    as a letter, which would reach into the lines around)."""
+    own = union(line)
+    tall = 2.5 * (own[3] - own[1])
+    level = [w for w in words if same_line(w, own) and w[3] - w[1] <= tall]
+    if not level:
+        return list(line)
+    top, bottom = min(own[1], *(w[1] for w in level)), max(own[3], *(w[3] for w in level))
+    return [(b[0], top, b[2], bottom) for b in line]
+
+
 def union(boxes: Sequence[Box]) -> Box:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def split_around(line: Sequence[Box], kept: Sequence[Box]) -> list[Box]:
-    """One box per stretch of the line's characters that has no kept character between them."""
+    """One box per stretch of the line's characters that has no kept character between them. Characters that
+    share one box (an OCR word: "2021." of which only "2021" goes) cannot be parted and stay one box."""
     out: list[list[Box]] = []
     for box in line:
+        if out and box == out[-1][-1]:
+            continue
         if out:
             merged = union([*out[-1], box])
             if not any(between(k, merged) for k in kept):
