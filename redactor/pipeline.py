@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from redactor.analyse.case_names import CaseNames
+from redactor.analyse.case_names import CaseNames, with_carried
 from redactor.analyse.detect import detect
 from redactor.analyse.ocr import mark_uncertain
 from redactor.analyse.progress import ticking, within
@@ -270,20 +270,29 @@ def analyse(doc: Document, register: Register | None = None, case_names: CaseNam
 
 def analyse_document(source: str | Path, register: Register | None = None, *, data: bytes | None = None,
                      analyser: Analyser | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                     progress: Progress | None = None, ocr: str = "auto") -> tuple[Document, Analysis]:
-    """Parse and analyse one document (what the review service stores for reviewers)."""
+                     progress: Progress | None = None, ocr: str = "auto",
+                     case_names: CaseNames | None = None) -> tuple[Document, Analysis]:
+    """Parse and analyse one document (what the review service stores for reviewers); `case_names`: the full
+    names found in the case's other documents, looked for in this one."""
     doc, _ = _parse(source, data, max_bytes, ocr)
     if progress:
         progress("parse", doc)
-    analysis = _analysed(doc, register, analyser)
+    analysis = _analysed(doc, register, analyser, case_names)
     if progress:
         progress("analyse", analysis)
     return doc, analysis
 
 
-def _analysed(doc: Document, register: Register | None, analyser: Analyser | None) -> Analysis:
-    """The analyser's findings with the case's deny and allow lists applied (whichever analyser ran)."""
-    analysis = (analyser or analyse)(doc, register)
+def _analysed(doc: Document, register: Register | None, analyser: Analyser | None,
+              case_names: CaseNames | None = None) -> Analysis:
+    """The analyser's findings with the case's names carried in and its deny and allow lists applied (whichever
+    analyser ran: the pipeline's own carries names inside detection, before a name's mentions are linked)."""
+    if analyser is None:
+        analysis = analyse(doc, register, case_names)
+    else:
+        analysis = analyser(doc, register)
+        if case_names:
+            analysis = replace(analysis, spans=with_carried(doc, analysis.spans, case_names))
     if register is None or not register.lists:
         return analysis
     return replace(analysis, spans=apply_case_lists(doc.text, analysis.spans, register.lists))

@@ -50,8 +50,8 @@ class AnalysisCancelled(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One document to analyse: the stored original, the case register's people, the size limit, and the
-    case's deny and allow lists (`CaseLists.to_json()`)."""
+    """One document to analyse: the stored original, the case register's people, the size limit, the case's
+    deny and allow lists (`CaseLists.to_json()`), and the full names found in its other documents (by hash)."""
 
     path: str
     people: list[dict[str, Any]]
@@ -59,6 +59,7 @@ class Job:
     max_bytes: int
     lists: dict[str, Any] = field(default_factory=dict)
     ocr: str = "auto"          # the parser's OCR mode (redactor.parse.OCR_MODES)
+    names: dict[str, list[str]] = field(default_factory=dict)   # `service.case_names.names_elsewhere`
 
 
 def _context() -> Any:
@@ -191,16 +192,20 @@ def serve(conn: Connection, analyser: Analyser, memory_bytes: int, warm: bool) -
 
 
 def _analyse(job: Job, analyser: Analyser, conn: Connection | None = None) -> tuple[str, Analysis]:
+    from redactor.analyse.case_names import CaseNames
     from redactor.analyse.progress import reporting
     from redactor.case_lists import parse_lists
     from redactor.pipeline import analyse_document
     from redactor.register import register_from_records
+    from service.settings import _real_analyser
 
     lists = parse_lists(job.lists, f"{job.register_name} lists")
     register = register_from_records(job.people, job.register_name, lists) if job.people or lists else None
+    names = CaseNames.from_documents(job.names) if job.names else None
     with reporting(lambda done: _answer(conn, "progress", done) if conn is not None else None):
-        doc, analysis = analyse_document(job.path, register, analyser=analyser, max_bytes=job.max_bytes,
-                                         ocr=job.ocr)
+        # the pipeline's own analysis carries the case's names inside detection (`analyse_document`)
+        doc, analysis = analyse_document(job.path, register, analyser=None if analyser is _real_analyser else analyser,
+                                         max_bytes=job.max_bytes, ocr=job.ocr, case_names=names)
     return doc.text, analysis
 
 

@@ -7,6 +7,7 @@ import logging
 import queue
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from redactor.findings import Analysis
 from service.analysis_worker import MIB, AnalysisCancelled, AnalysisFailed, Job, Worker
 from service.audit import record
+from service.case_names import (
+    documents_to_search,
+    documents_to_search_again,
+    full_names,
+    names_elsewhere,
+    new_to_case,
+)
 from service.case_terms import case_lists
 from service.models import AnalysisRun, Case, Document, SpanRow, StatementRow, now
 from service.reanalysis import carried_decisions, carried_note, replay
@@ -106,12 +114,16 @@ class AnalysisJobs:
             if doc is None or doc.status in ("ready", "failed"):   # already done (a resumed duplicate)
                 return
             case = db.get_one(Case, doc.case_id)
+            job_case = case.id
             path = self.settings.data_dir / doc.stored_path
             job = Job(str(path), list(case.register.get("people", [])), f"case {doc.case_id} register",
                       max(self.settings.max_upload_bytes, path.stat().st_size), case_lists(db, case.id).to_json(),
                       doc.ocr)
         self._progress(document_id, "analysing", STARTED)
         worker = self._idle.get()
+        if self.settings.carry_names:   # read once a worker is free: the documents analysed meanwhile count
+            with self.sessions() as db:
+                job = replace(job, names=names_elsewhere(db, job_case, document_id))
         shown = [STARTED]
 
         def moved(done: float) -> None:   # the worker's reports, written when the whole percentage changes
@@ -141,12 +153,13 @@ class AnalysisJobs:
             return
         finally:
             self._idle.put(worker)
-        self._store(document_id, text, analysis)
+        self._store(document_id, text, analysis, job.names)
 
-    def _store(self, document_id: int, text: str, analysis: Analysis) -> None:
+    def _store(self, document_id: int, text: str, analysis: Analysis, names: dict[str, list[str]]) -> None:
         with self.sessions() as db:
             doc = db.get_one(Document, document_id)
             carried = carried_decisions(db, document_id)   # a re-analysis keeps the review (service/reanalysis.py)
+            named_before = full_names(db, document_id) if self.settings.carry_names else []
             # A rerun after a crash replaces what an earlier, unfinished run left (nobody has reviewed it).
             db.execute(delete(SpanRow).where(SpanRow.document_id == document_id))
             db.execute(delete(StatementRow).where(StatementRow.document_id == document_id))
@@ -169,7 +182,27 @@ class AnalysisJobs:
             doc.status, doc.progress, doc.error = "ready", 100, ""
             record(db, None, "analysis.finished", case_id=doc.case_id, document_id=document_id,
                    spans=len(analysis.spans), statements=len(analysis.statements))
+            searched = self._carry_names(db, doc, named_before, names) if self.settings.carry_names else []
             db.commit()
+        for other in searched:
+            self.submit(other)
+
+    def _carry_names(self, db: Session, doc: Document, named_before: list[str], looked_for: dict[str, list[str]],
+                     ) -> list[int]:
+        """Queue the documents of the case in which a full name would now be found that their analysis did not
+        look for (`service/case_names.py`): the case's other documents, for a name new to the case found in
+        `doc`; and `doc` itself, for a name another document brought while it was being analysed (`looked_for`:
+        the names its analysis had). Returns their ids, to submit once committed."""
+        db.flush()
+        elsewhere = names_elsewhere(db, doc.case_id, doc.id)
+        new = new_to_case(full_names(db, doc.id), named_before, elsewhere)
+        queued = documents_to_search(db, doc.case_id, doc, new) if new else []
+        if documents_to_search_again(db, doc, elsewhere, looked_for):
+            queued.append(doc)
+        if queued:
+            record(db, None, "case.names_carried", case_id=doc.case_id, document_id=doc.id, names=len(new),
+                   documents=[d.id for d in queued])
+        return [d.id for d in queued]
 
     def _fail(self, document_id: int, message: str) -> None:
         with self.sessions() as db:

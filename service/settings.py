@@ -51,6 +51,7 @@ class Settings:
     analysis_timeout_seconds: int = DEFAULT_ANALYSIS_TIMEOUT_SECONDS  # per document; 0: no limit
     login_max_failures: int = 5                # failed logins per username or address within the window; 0: no limit
     login_window_seconds: int = 900
+    carry_names: bool = True                   # look for the full names of a case's documents in each other one
     analyser: Analyser = field(default=_real_analyser)   # runs in a worker process: must pickle
     password_hasher: PasswordHasher = field(default_factory=PasswordHasher)   # argon2id, library defaults
 
@@ -71,8 +72,9 @@ class Settings:
                      "analysis_timeout_seconds"):
             if env.get(f"REDACTOR_{name.upper()}"):
                 values[name] = int(env[f"REDACTOR_{name.upper()}"])
-        if env.get("REDACTOR_SECURE_COOKIES"):
-            values["secure_cookies"] = env["REDACTOR_SECURE_COOKIES"].lower() in ("1", "true", "yes")
+        for name in ("secure_cookies", "carry_names"):
+            if env.get(f"REDACTOR_{name.upper()}"):
+                values[name] = env[f"REDACTOR_{name.upper()}"].lower() in ("1", "true", "yes")
         values.update({k: (Path(v) if k == "data_dir" else v) for k, v in overrides.items() if v is not None})
         return cls(**values)
 

@@ -7,7 +7,8 @@ and analyses again with those names known (`carried_spans`): a first name or sur
 found in every other document of the run, each span saying "name found in another document of this
 case". Only multi-word person names carry; a carried word that is also an ordinary word ("Hope",
 "Will", "Mark") counts alone only with context: capitalised, not after an article, and not opening a
-sentence as the ordinary word does ("Hope you are well", "Will this work?").
+sentence as the ordinary word does ("Hope you are well", "Will this work?"). The review service does the
+same between the documents of a case as each is analysed (`service/case_names.py`).
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from redactor.analyse.names import (
     is_surname,
     is_word,
 )
+from redactor.document import Document
 from redactor.explain import quote
 from redactor.findings import Span
 
@@ -186,3 +188,9 @@ def carried_spans(text: str, spans: list[Span], names: CaseNames) -> list[Span]:
                                 f"the surname initial of a name found in another document of this case: "
                                 f"{quote(name.name)}"))
     return out
+
+
+def with_carried(doc: Document, spans: list[Span], names: CaseNames) -> list[Span]:
+    """Another analyser's spans with the carried names added (`carried_spans`), in document order."""
+    added = carried_spans(doc.text, spans, names.elsewhere(doc.sha256))
+    return sorted(list(spans) + added, key=lambda s: (s.start, -s.end)) if added else list(spans)
