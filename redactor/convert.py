@@ -1,4 +1,5 @@
-"""LibreOffice conversion: legacy Word, RTF, OpenDocument and legacy Excel files into DOCX or XLSX.
+"""LibreOffice conversion: legacy Word, RTF, OpenDocument and legacy Excel files into DOCX or XLSX, and a DOCX
+laid out into a PDF (the review service's page view).
 
 The one place that runs `soffice`. Each conversion runs headless in a throwaway profile directory (so
 no user settings, macros or recent-file lists are read or written), in a fresh temporary folder, with
@@ -34,7 +35,7 @@ INSTALL_HINT = ("install LibreOffice (Debian/Ubuntu: `apt-get install libreoffic
 # What LibreOffice is asked to write: the filter names of `soffice --convert-to`.
 FILTERS = {"docx": "docx:MS Word 2007 XML", "xlsx": "xlsx:Calc MS Excel 2007 XML",
            "doc": "doc:MS Word 97", "rtf": "rtf:Rich Text Format", "odt": "odt:writer8",
-           "xls": "xls:MS Excel 97", "ods": "ods:calc8"}
+           "xls": "xls:MS Excel 97", "ods": "ods:calc8", "pdf": "pdf:writer_pdf_Export"}
 # stderr lines every headless run prints that say nothing about the document
 NOISE = ("javaldx", "java may not function")
 

@@ -9,20 +9,23 @@ view counts them). Without LibreOffice the review page keeps its text view.
 """
 from __future__ import annotations
 
+import logging
 import os
-import shutil
-import subprocess
 import tempfile
 import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+from redactor.convert import convert
 from redactor.document import Document
+from redactor.errors import ConversionError, ConversionUnavailable
 from redactor.parse import parse_file
 from service.errors import BadRequest, Conflict
 from service.models import SpanRow
 from service.page_placement import BODY_KINDS, Alignment, align
+
+log = logging.getLogger(__name__)
 
 _CACHE: OrderedDict[str, Document] = OrderedDict()
 _ALIGNED: OrderedDict[str, Alignment] = OrderedDict()
@@ -30,38 +33,32 @@ _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 4          # parsed documents kept per process (the page view asks for one document at a time)
 RENDER_SCALE = 1.5      # 108 dpi: legible on screen, a few hundred kB a page
 MAX_PAGES = 500
-CONVERT_SECONDS = 120   # LibreOffice's time to lay out one DOCX
 _CONVERT_LOCK = threading.Lock()   # one LibreOffice at a time per process: it is heavy, and shares a profile badly
 
 
 def laid_out_pdf(data_dir: Path, original: Path, sha256: str) -> Path:
-    """The DOCX laid out into pages as a PDF by LibreOffice, made once and kept (owner-only) in the data folder."""
+    """The DOCX laid out into pages as a PDF by LibreOffice (`redactor.convert`: headless, throwaway profile,
+    no network, time limit), made once and kept (owner-only) in the data folder."""
     target = data_dir / "pages" / f"{sha256}.pdf"
     if target.is_file():
         return target
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise Conflict("LibreOffice is not installed on the server, so a DOCX is shown as text only",
-                       format="docx")
-    with _CONVERT_LOCK, tempfile.TemporaryDirectory(prefix="redactor-layout-") as tmp:
+    with _CONVERT_LOCK:
         if target.is_file():
             return target
-        work = Path(tmp)
-        source = work / "document.docx"
-        shutil.copyfile(original, source)
         try:
-            subprocess.run([soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless",
-                            "--convert-to", "pdf", "--outdir", str(work), str(source)],
-                           check=True, capture_output=True, timeout=CONVERT_SECONDS)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-            raise Conflict(f"LibreOffice could not lay the document out into pages ({type(exc).__name__}); "
-                           "it is shown as text", format="docx") from exc
-        made = work / "document.pdf"
-        if not made.is_file():
-            raise Conflict("LibreOffice made no pages for this document; it is shown as text", format="docx")
+            made = convert("document.docx", original.read_bytes(), "docx", "pdf")
+        except ConversionUnavailable as exc:
+            raise Conflict("LibreOffice is not installed on the server, so a DOCX is shown as text only",
+                           format="docx") from exc
+        except ConversionError as exc:
+            log.warning("page view of %s: %s", sha256[:12], exc)
+            raise Conflict("LibreOffice could not lay the document out into pages; it is shown as text",
+                           format="docx") from exc
         target.parent.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(made, 0o600)
-        shutil.move(made, target)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")     # created 0600
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(made.data)
+        os.replace(tmp, target)
     return target
 
 

@@ -57,6 +57,21 @@ def test_a_docx_is_laid_out_into_pages_by_libreoffice_with_its_findings_boxed(en
     assert len(stored) == 1 and stored[0].stat().st_mode & 0o077 == 0     # kept owner-only, made once
 
 
+def test_a_docx_is_shown_as_text_when_libreoffice_is_missing_or_fails(env: Env, tmp_path, monkeypatch) -> None:
+    doc = env.ready_document()
+    monkeypatch.setenv("REDACTOR_SOFFICE", str(tmp_path / "no-such-soffice"))
+    view = env.admin.get(f"/api/documents/{doc}/pages")
+    assert view.status_code == 409 and "not installed" in view.text
+    broken = tmp_path / "soffice"
+    broken.write_text("#!/bin/sh\necho 'cannot open the display' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("REDACTOR_SOFFICE", str(broken))
+    view = env.admin.get(f"/api/documents/{doc}/pages")
+    assert view.status_code == 409 and "could not lay the document out" in view.text
+    assert not (env.app.state.services.settings.data_dir / "pages").exists() or not list(
+        (env.app.state.services.settings.data_dir / "pages").iterdir())            # nothing half-made kept
+
+
 def test_a_text_file_has_no_pages(env: Env) -> None:
     r = env.upload(b"Kayden Mitchell lived in Paisley.\n", "note.txt")
     doc = r.json()["id"]
