@@ -103,3 +103,16 @@ def test_a_pdf_foi_output_numbers_its_boxes_as_its_schedule() -> None:
     tom = next(p.number for p in result.planned if doc.text[p.start:p.end] == "Tom Brown")
     assert jane != tom and boxes[tom] == 2
     assert boxes[jane] >= 3 and {r["number"] for r in result.schedule_rows} == {jane, tom}   # body, TrueType, table
+
+
+def test_one_person_written_several_ways_is_one_row_and_an_ambiguous_surname_its_own() -> None:
+    text = ("Shannon Mitchell met the review. Ms Mitchell said she was not told. Later Shannon Mitchell wrote.\n"
+            "Kayden Reid and Ryan Reid were at home. Reid said nothing.")
+    analysis = Analysis([Span(m.start(), m.end(), "PERSON", 0.9, m.group(0), "test", "a name")
+                         for m in re.finditer(r"Shannon Mitchell|(?<=Ms )Mitchell|Kayden Reid|Ryan Reid|Reid(?= said)",
+                                              text)], [], [])
+    out = redact_document("note.txt", load_profile("foi"), data=text.encode(), analysis=analysis)
+    numbers = [int(n) for n in BOX.findall(out.data.decode())]
+    assert numbers == [1, 1, 1, 2, 3, 4]      # Mitchell three ways: row 1; "Reid" alone could be either: row 4
+    rows = {r["number"]: r["occurrences"] for r in out.schedule_rows}
+    assert rows == {1: 3, 2: 1, 3: 1, 4: 1}

@@ -47,8 +47,8 @@ def plan_redactions(doc: Document, spans: Sequence[Span], statements: Sequence[S
     chosen = [_choose(good, cluster, profile, names, pseudonyms) for cluster in _clusters(good)]
     written = operate(text, [c.item for c in chosen])   # presidio's engine runs the profile's operators
     planned = _no_overlaps([_finish(doc, c, new, style) for c, (new, style) in zip(chosen, written, strict=True)])
-    if profile.schedule:   # each box carries its schedule row's number
-        planned = number_changes(text, planned)
+    if profile.schedule:   # each box carries its schedule row's number; one person, one row
+        planned = number_changes(text, planned, {id(good[i]): name for i, name in names.items()})
     return planned, warnings
 
 
