@@ -596,3 +596,30 @@ def test_needed_words_index_keeps_short_words_and_prefixes():
     index = NeededWords(["'d", "am", "agree", "agreed", "all"])
     assert index.present("we'd agreed, small as it was") == {"'d", "agree", "agreed", "all"}
     assert index.present("nothing here") == set()
+
+
+def test_imperatives_in_a_section_of_advice_are_recommendations_and_elsewhere_action_points() -> None:
+    text = ("Key messages for practice\n"
+            "Always check who else lives in the home, and write down each adult's name.\n"
+            "If a baby misses two health visits in a row, visit the home within a week.\n"
+            "Record keeping was inconsistent across agencies.\n"
+            "Review of the records showed gaps.\n"
+            "Next steps\n"
+            "Check the records and report back.\n"
+            "Background\n"
+            "Ask Dad was the name of the helpline.\n")
+    out = {text[s.start:s.end]: s for s in classify_statements(text, line_blocks(text))}
+    advice = out["Always check who else lives in the home, and write down each adult's name."]
+    assert (advice.kind, advice.cue_family, advice.cue, advice.holder) == ("opinion", "advice", "check", "the review")
+    assert text[advice.cue_start:advice.cue_end] == "check"
+    assert out["If a baby misses two health visits in a row, visit the home within a week."].kind == "opinion"
+    assert out["Review of the records showed gaps."].kind == "fact"            # a finding, not advice
+    assert out["Record keeping was inconsistent across agencies."].cue_family != "advice"
+    assert out["Check the records and report back."].kind == "intention"      # the case's own action point
+    assert out["Ask Dad was the name of the helpline."].kind == "fact"
+
+
+def test_a_quoted_question_at_the_end_does_not_make_the_sentence_a_question() -> None:
+    text = 'Supervisors should ask, "Who has seen the baby this week?"\nDid anyone ask who lived there?\n'
+    kinds = [s.kind for s in classify_statements(text, line_blocks(text))]
+    assert kinds == ["opinion", "fact"]

@@ -7,6 +7,8 @@ introduces it ("Mother told the review that ..."), or the owner of an opinion no
 """
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -263,7 +265,7 @@ def classify_sentence(text: str, start: int, end: int, rules: StatementRules | N
     """Classify one sentence text[start:end]; `section_holder` holds the shoulds of a recommendations section."""
     rules = rules or statement_rules()
     s = text[start:end]
-    question = s.rstrip("\"'”’) ").endswith("?")
+    question = _asks(s)
     hits = [] if heading or _is_label(s) else _hits(s, rules, rules.question_factor if question else 1.0)
     scores: dict[StatementKind, float] = {"opinion": _evidence(hits, "opinion"),
                                           "intention": _evidence(hits, "intention")}
@@ -301,6 +303,42 @@ def classify_sentence(text: str, start: int, end: int, rules: StatementRules | N
 
 _RECOMMENDATIONS = regex.compile(r"\b(?:recommendations?|learning|lessons|what\s+needs\s+to\s+change|next\s+steps)\b",
                                  regex.IGNORECASE)
+# A section of advice to practitioners (not of a case's own next steps, whose imperatives are action points):
+# there an imperative is a recommendation, an opinion of whoever gives the advice (evaluation guide).
+_ADVICE_SECTION = regex.compile(r"\b(?:recommendations?|learning|lessons|what\s+needs\s+to\s+change|key\s+messages?|"
+                                r"practice\s+points?|for\s+practi(?:ce|tioners)|good\s+practice)\b", regex.IGNORECASE)
+_ADVICE = regex.compile(
+    r"\W*(?:(?:always|never|do\s+not|don[’']t|please)\s+)?"
+    r"(?:(?:when|if|where|whenever|before|after|once)\b[^.;:!?]{3,160}?,\s*(?:always\s+|never\s+)?)?"
+    r"(?P<cue>ask|record|arrange|speak|talk|listen|check|ensure|consider|make\s+sure|share|escalate|seek|use|involve|"
+    r"see|visit|document|refer|include|keep|challenge|notice|remember|follow|think|find\s+out|offer|explain|tell|"
+    r"treat|take|be|look|question|write|agree|plan|review)\b"
+    r"(?!\s+(?:of|was|were|is|are|has|had|\w+\s+(?:was|were|is|are|has|had|showed|shows))\b)",   # "Record keeping was"
+    regex.IGNORECASE)
+# a quotation that closes the sentence ("Managers should ask, "When did you last see this child?"")
+_CLOSING_QUOTE = regex.compile(r"[\s,:]\s*[\"“‘'][^\"“”‘’]*[?!.]?[\"”’']?\W*$")
+
+
+def _asks(sentence: str) -> bool:
+    """Whether the sentence is a question: it ends with a question mark that is not a quotation's own."""
+    body = sentence.rstrip()
+    quote = _CLOSING_QUOTE.search(body)
+    if quote and quote.start() > 0 and any(c.isalpha() for c in body[:quote.start()]):
+        body = body[:quote.start()]
+    return body.rstrip("\"'”’) ").endswith("?")
+
+
+def _as_advice(st: Statement, text: str, holder: str) -> Statement:
+    """An imperative in a section of advice, as the recommendation it is: an opinion of `holder`."""
+    if st.kind == "opinion" or (st.kind == "intention" and st.cue_family != "action_item"):
+        return st
+    m = _ADVICE.match(text, st.start, st.end)
+    if m is None:
+        return st
+    return dataclasses.replace(st, kind="opinion", confidence=0.7, cue=m.group("cue"), cue_family="advice",
+                               cue_start=m.start("cue"), cue_end=m.end("cue"), holder=st.holder or holder,
+                               holder_start=st.holder_start if st.holder else -1,
+                               holder_end=st.holder_end if st.holder else -1)
 
 
 def classify_statements(text: str, blocks: Sequence[Spanlike] | None = None) -> list[Statement]:
@@ -310,7 +348,7 @@ def classify_statements(text: str, blocks: Sequence[Spanlike] | None = None) -> 
     out: list[Statement] = []
     block_list = list(blocks) if blocks is not None else []
     bi, block_end, heading = 0, -1, False
-    recent_holder, section_holder = "", ""
+    recent_holder, section_holder, advice = "", "", False
     for a, b in split_sentences(text, block_list or None):
         if a >= block_end:  # a holder named earlier in the same block is a fair suggestion
             recent_holder = ""
@@ -321,7 +359,10 @@ def classify_statements(text: str, blocks: Sequence[Spanlike] | None = None) -> 
             heading = getattr(blk, "kind", "") == "heading"
         if heading or _is_label(text[a:b]):  # a heading starts a section: is it the review's recommendations?
             section_holder = "the review" if _RECOMMENDATIONS.search(text, a, b) else ""
+            advice = bool(_ADVICE_SECTION.search(text, a, b))
         st = classify_sentence(text, a, b, rules, proper, recent_holder, heading, section_holder)
+        if advice and not heading:
+            st = _as_advice(st, text, section_holder or "the review")
         if st.holder and st.holder.lower() not in ("i", "we", "he", "she", "they", "you"):
             recent_holder = st.holder
         out.append(st)

@@ -45,6 +45,10 @@ def found(finder, text: str, min_score: float = 0.4) -> set[str]:
     ("I'll text her after tomorrow's visit. Thanks, C", "C"),
     ("Kind regards,\nMaeve", "Maeve"),
     ("> chizzy: u about the nite\n> tiernan: aye wat time", "tiernan"),
+    # an exported chat: a time stamp before each sender, a sender's surname as an initial
+    ("21/10/2024, 22:14 - shaz: u up\n21/10/2024, 22:16 - corrie m: wheres the wean", "corrie m"),
+    ("[03/11/24 09:12] Ottilie Brannagh: on my way", "Ottilie Brannagh"),
+    ("03/11/2024, 09:12 - Corrie M: on my way", "Corrie M"),
     ("Dreux: I told her already.", "Dreux"),
     ("Kind regards,\nTomomi Nishiyama\nSocial Worker", "Tomomi Nishiyama"),
     ("The case was passed to Julieta S Almeida on Monday.", "Julieta S Almeida"),
@@ -68,6 +72,7 @@ def test_people_positive(text, name):
     ("Present: the review team\nApologies: none", "Present"),
     ("Subject: Referral\nAction: Team Manager to reply", "Action"),
     ("Bcc: the team", "Bcc"),
+    ("21/10/2024, 22:14 - note: added by the panel\n21/10/2024, 22:16 - shaz: ok", "note"),
     ("POLICE SCOTLAND CONCERN REPORT\nJOHN SMITH HOUSE", "JOHN SMITH"),
     ("The NHS, CAMHS and SCRA met about the IRD.", "CAMHS"),
     ("Summary: the family moved twice.", "Summary"),
@@ -152,6 +157,10 @@ def test_a_heading_under_an_address_field_is_not_part_of_the_address():
     ("the school office, tel. (074) 95 41 388, said", "(074) 95 41 388"),
     ("tel. 028 9065 0222 ext. 41377 for the team", "028 9065 0222 ext. 41377"),
     ("Mobile: +353 (0)87 914 2260 | Office: (074) 95 20 117", "(074) 95 20 117"),
+    # a valid UK number grouped as nobody groups it, with no phone word near
+    ("the duty worker (01239 61 5500) said", "01239 61 5500"),
+    ("Anita Dowsett, 01793 48 2206", "01793 48 2206"),
+    ("fern.a@example.gov.uk, 01259 77 3310 ext 4122.", "01259 77 3310 ext 4122"),
 ])
 def test_phone_positive(text, number):
     assert number in found(phone.find, text)
@@ -165,6 +174,8 @@ def test_phone_positive(text, number):
     "Paragraphs 0.12 0.34 0.56 of the table",
     "The budget was 012 345 678 in total.",       # a national shape with no phone word near it
     "Case 2023-555-0142 was closed.",
+    "Seen on 01 12 2023 at home.",                # a date in spaced figures
+    "Account 0123 45 6789 00 was in arrears.",    # twelve digits: no UK number
 ])
 def test_phone_negative(text):
     assert not found(phone.find, text)

@@ -83,9 +83,15 @@ NOT_PEOPLE = {"school", "team", "agency", "organisation", "organization", "servi
               "street", "road", "practice", "ward", "unit", "project", "case", "business", "product", "place", "town",
               "setting", "nursery", "hospital", "provider", "employer", "trading", "brand", "site", "building"}
 # a speaker at the start of a line in notes and transcripts: "Vinka: What a day."
-SPEAKER = regex.compile(rf"(?m)^[ \t]*(?P<name>{NAME_WORD}(?:[ \u00a0]+{NAME_WORD})?)[ \u00a0]*:[ \t]+\S")
-# a lower-case speaker in a quoted message exchange: "> chizzy: u about the nite"
-LOWER_SPEAKER = regex.compile(r"(?m)^[ \t]*>?[ \t]*(?P<name>\p{Ll}[\p{Ll}\d_.]{2,19})[ \u00a0]*:[ \t]+\S")
+# the time stamp an exported chat puts before each message's sender: "21/10/2024, 22:16 - ", "[03/11/24 09:12] "
+CHAT_STAMP = (r"(?:\[?\d{1,2}[/.]\d{1,2}[/.]\d{2,4},?[ \u00a0]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \u00a0]?[ap]m)?\]?"
+              r"[ \u00a0]*(?:[-–][ \u00a0]*)?)?")
+SPEAKER = regex.compile(rf"(?m)^[ \t]*{CHAT_STAMP}(?P<name>{NAME_WORD}(?:[ \u00a0]+{NAME_WORD})?"
+                        r"(?:[ \u00a0]\p{L}\.?)?)[ \u00a0]*:[ \t]+\S")   # a surname initial: "Corrie M:", "bronagh k:"
+# a lower-case speaker in a quoted message exchange or a chat export: "> chizzy: u about the nite",
+# "21/10/2024, 22:16 - bronagh k: wheres tadhg" (a second word may be a surname's initial)
+LOWER_SPEAKER = regex.compile(rf"(?m)^[ \t]*>?[ \t]*{CHAT_STAMP}(?P<name>\p{{Ll}}[\p{{Ll}}\d_.]{{2,19}}"
+                              r"(?:[ \u00a0]\p{Ll}[\p{Ll}\d_.]{0,19})?)[ \u00a0]*:[ \t]+\S")
 # a line holding nothing but a name, as under a letter or an e-mail: "Tomomi Nishiyama"
 NAME_LINE = regex.compile(
     r"(?m)^[ \t]*(?P<name>\p{Lu}\p{Ll}+(?:[ \u00a0]+(?:\p{Lu}\.?[ \u00a0]+)?"

@@ -79,13 +79,29 @@ def find(text: str, doc=None) -> list[Span]:
                                 f"North American number shape{', a valid number' if valid else ''}"))
     for m in NATIONAL.finditer(text):
         digits = _digits(m.group(0))
+        if not 9 <= len(digits) <= 11 or any(taken[m.start():m.end()]):
+            continue
+        if _uk_number(digits):      # a UK number grouped in an unusual way: "01239 61 5500", "07781 23 45 67"
+            ext = EXTENSION.match(text, m.end())
+            end = ext.end() if ext else m.end()
+            spans.append(Span(m.start(), end, "PHONE", 0.75, text[m.start():end], "phone:uk",
+                              "valid UK number in an unusual grouping, checked with phonenumbers", subtype="PHONE"))
+            continue
         near = PHONE_WORDS.search(text[max(0, m.start() - 40):m.start()])
         bracketed = m.group(0).startswith("(0")   # "(074) 95 41 388": an area code in brackets is a phone number
-        if not 9 <= len(digits) <= 11 or any(taken[m.start():m.end()]) or not (near or bracketed):
+        if not (near or bracketed):
             continue
         why = f"after a phone word: '{near.group(0).split()[0]}'" if near else "with its area code in brackets"
         spans.append(_found(m, 0.55, "phone:national", f"a national phone number shape {why}"))
     return spans
+
+
+def _uk_number(digits: str) -> bool:
+    """Eleven digits that phonenumbers takes for a valid UK landline or mobile number (01, 02, 03, 07)."""
+    if len(digits) != 11 or not digits.startswith(("01", "02", "03", "07")):
+        return False
+    number = _parse(digits, "GB")
+    return number is not None and phonenumbers.is_valid_number(number)
 
 
 def _parse(raw: str, region: str | None):
