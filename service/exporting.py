@@ -148,10 +148,10 @@ def preview(db: Session, settings: Settings, doc: Document, profile_name: str) -
         if p.start < pos:
             continue
         if p.start > pos:
-            pieces.append(PreviewPiece(text=text[pos:p.start]))
-        pieces.append(PreviewPiece(text=p.text, changed=True, entity_type=p.entity_type, style=p.style))
+            pieces.append(PreviewPiece(text=text[pos:p.start], start=pos))
+        pieces.append(PreviewPiece(text=p.text, start=p.start, changed=True, entity_type=p.entity_type, style=p.style))
         pos = p.end
-    pieces.append(PreviewPiece(text=text[pos:]))
+    pieces.append(PreviewPiece(text=text[pos:], start=pos))
     unreviewed = prog.total - prog.reviewed
     unknown = sum(r.status == "pending" and r.entity_type == "UNKNOWN" for r in rows)
     return PreviewOut(profile=prof.name, pieces=pieces, changes=len(changes), unreviewed=unreviewed,

@@ -239,6 +239,7 @@ class ExportIn(BaseModel):
 
 class PreviewPiece(BaseModel):
     text: str
+    start: int = 0           # where the piece's original text begins (the review text's offsets)
     changed: bool = False
     entity_type: str = ""
     style: str = ""

@@ -300,47 +300,7 @@
       const byStart = spans.slice().sort((x, y) => x.start - y.start);
       const stByStart = stmts.slice().sort((x, y) => x.start - y.start);
       let si = 0, ti = 0, active = [], activeSt = [];
-      // parts that are not the body (headers, comments, properties …) are labelled with what export does with them
-      const sectionAt = new Map(S.sections.map((x) => [x.start, x]));
-      let section = null;
-      // table cells are drawn as grids: a cell's lines go in its <td>, the cells of a row in one <tr>
-      const cellAt = new Map(S.tables.map((c) => [c.start, c]));
-      let grid = null;   // {table, body, row, rowEl, cell, cellEl} while inside a table
-      const cellFor = (c) => {
-        if (!grid || grid.table !== c.table) {
-          const body = el("tbody");
-          frag.append(el("table", { class: "doc-table", dataset: { table: c.table } }, body));
-          grid = { table: c.table, body, row: null, rowEl: null, cell: null, cellEl: null };
-        }
-        if (grid.row !== c.row) {
-          grid.rowEl = el("tr", { dataset: { row: c.row } });
-          grid.body.append(grid.rowEl);
-          grid.row = c.row;
-          grid.cell = null;
-        }
-        if (grid.cell !== c.col) {
-          grid.cellEl = el("td", { dataset: { col: c.col } });
-          grid.rowEl.append(grid.cellEl);
-          grid.cell = c.col;
-        }
-        return grid.cellEl;
-      };
-      let inCell = null;   // the cell whose text is being laid out
-      const newPara = (at) => {
-        if (section && at >= section.end) section = null;
-        if (inCell && at > inCell.end) inCell = null;
-        if (cellAt.has(at)) inCell = cellAt.get(at);
-        if (!inCell) grid = null;
-        if (sectionAt.has(at)) {
-          section = sectionAt.get(at);
-          grid = null;
-          frag.append(el("div", { class: `section-label${section.removed ? " removed" : ""}`, dataset: { kind: section.kind } },
-            `${section.label}: ${section.export}`));
-        }
-        const p = el("div", { class: section ? `para in-section${section.removed ? " removed" : ""}` : "para" });
-        (inCell ? cellFor(inCell) : frag).append(p);
-        return p;
-      };
+      const newPara = layout(frag);
       let para = newPara(0);
       for (let i = 0; i + 1 < points.length; i++) {
         const a = points[i], b = points[i + 1];
@@ -379,6 +339,51 @@
         });
       }
       box.replaceChildren(frag);
+    }
+
+    // paragraphs, section labels and table grids by offsets in the original text: the review text and the previews
+    function layout(frag) {
+      // parts that are not the body (headers, comments, properties …) are labelled with what export does with them
+      const sectionAt = new Map(S.sections.map((x) => [x.start, x]));
+      let section = null;
+      // table cells are drawn as grids: a cell's lines go in its <td>, the cells of a row in one <tr>
+      const cellAt = new Map(S.tables.map((c) => [c.start, c]));
+      let grid = null;   // {table, body, row, rowEl, cell, cellEl} while inside a table
+      const cellFor = (c) => {
+        if (!grid || grid.table !== c.table) {
+          const body = el("tbody");
+          frag.append(el("table", { class: "doc-table", dataset: { table: c.table } }, body));
+          grid = { table: c.table, body, row: null, rowEl: null, cell: null, cellEl: null };
+        }
+        if (grid.row !== c.row) {
+          grid.rowEl = el("tr", { dataset: { row: c.row } });
+          grid.body.append(grid.rowEl);
+          grid.row = c.row;
+          grid.cell = null;
+        }
+        if (grid.cell !== c.col) {
+          grid.cellEl = el("td", { dataset: { col: c.col } });
+          grid.rowEl.append(grid.cellEl);
+          grid.cell = c.col;
+        }
+        return grid.cellEl;
+      };
+      let inCell = null;   // the cell whose text is being laid out
+      return (at) => {
+        if (section && at >= section.end) section = null;
+        if (inCell && at > inCell.end) inCell = null;
+        if (cellAt.has(at)) inCell = cellAt.get(at);
+        if (!inCell) grid = null;
+        if (sectionAt.has(at)) {
+          section = sectionAt.get(at);
+          grid = null;
+          frag.append(el("div", { class: `section-label${section.removed ? " removed" : ""}`, dataset: { kind: section.kind } },
+            `${section.label}: ${section.export}`));
+        }
+        const p = el("div", { class: section ? `para in-section${section.removed ? " removed" : ""}` : "para" });
+        (inCell ? cellFor(inCell) : frag).append(p);
+        return p;
+      };
     }
 
     function renderGroups() {
@@ -808,9 +813,19 @@
         const p = await api("GET", `/api/documents/${docId}/preview?profile=${encodeURIComponent(view)}`);
         if (S.view !== view) return;
         const frag = document.createDocumentFragment();
+        const newPara = layout(frag);   // laid out as the review text is: paragraphs, parts, tables as grids
+        let para = newPara(0);
         for (const piece of p.pieces) {
-          frag.append(piece.changed ? el("mark", { class: `red t-${piece.entity_type} style-${piece.style}`, title: piece.entity_type }, piece.text)
-            : document.createTextNode(piece.text));
+          if (piece.changed) {
+            para.append(el("mark", { class: `red t-${piece.entity_type} style-${piece.style}`, title: piece.entity_type }, piece.text));
+            continue;
+          }
+          let pos = piece.start;
+          piece.text.split("\n").forEach((line, k) => {
+            if (k > 0) { pos += 1; para = newPara(pos); }
+            if (line) para.append(document.createTextNode(line));
+            pos += line.length;
+          });
         }
         $("#preview").replaceChildren(frag);
         S.unreviewedNote = p.consequence;

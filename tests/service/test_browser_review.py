@@ -506,6 +506,14 @@ def test_tables_are_grids_and_a_word_selected_in_a_cell_is_added_at_its_place(se
     added = [s for s in _spans(app, doc) if s["source"] == "reviewer"]
     assert [(text[s["start"]:s["end"]], s["entity_type"]) for s in added] == [("Braeburn", "ORG")]
     assert axe_violations(page) == []
+    # the FOI preview lays the table out as the same grid, the withheld words boxed in their cells
+    page.click("#views .tab[data-view=foi]")
+    grid = page.locator("#preview table.doc-table")
+    expect(grid.locator("tr")).to_have_count(len(TABLE_ROWS))
+    shown = grid.locator("tr").evaluate_all("(rows) => rows.map((r) => Array.from(r.cells).map((c) => c.innerText))")
+    assert shown[0] == TABLE_ROWS[0] and all(len(row) == 3 for row in shown)
+    assert "Braeburn" not in str(shown) and grid.locator("td mark.red").count() >= 1
+    assert page.locator("#preview > .para").first.inner_text() == "The chronology follows."
     assert errors == []
 
 
