@@ -49,6 +49,8 @@ def found(finder, text: str, min_score: float = 0.4) -> set[str]:
     ("21/10/2024, 22:14 - shaz: u up\n21/10/2024, 22:16 - corrie m: wheres the wean", "corrie m"),
     ("[03/11/24 09:12] Ottilie Brannagh: on my way", "Ottilie Brannagh"),
     ("03/11/2024, 09:12 - Corrie M: on my way", "Corrie M"),
+    # a contact in a phone log, before its number in brackets
+    ("8-Nov-24 00:15\tout\tbig shaz (+447700900511)\tat hospital", "big shaz"),
     ("Dreux: I told her already.", "Dreux"),
     ("Kind regards,\nTomomi Nishiyama\nSocial Worker", "Tomomi Nishiyama"),
     ("The case was passed to Julieta S Almeida on Monday.", "Julieta S Almeida"),
@@ -73,6 +75,8 @@ def test_people_positive(text, name):
     ("Subject: Referral\nAction: Team Manager to reply", "Action"),
     ("Bcc: the team", "Bcc"),
     ("21/10/2024, 22:14 - note: added by the panel\n21/10/2024, 22:16 - shaz: ok", "note"),
+    ("Mum (07700 900 111)\nDuty line (0800 123 4567)", "Duty line"),
+    ("Tullyvarragh Medical Practice (028 3752 1846)", "Tullyvarragh Medical Practice"),
     ("POLICE SCOTLAND CONCERN REPORT\nJOHN SMITH HOUSE", "JOHN SMITH"),
     ("The NHS, CAMHS and SCRA met about the IRD.", "CAMHS"),
     ("Summary: the family moved twice.", "Summary"),
@@ -124,6 +128,9 @@ def test_initials(name, initials):
     ("They moved to Rowan Cottage, Mill Brae, Auchterlea KA25 7RE in May.",
      "Rowan Cottage, Mill Brae, Auchterlea KA25 7RE"),
     ("Council Offices, 40 High Street, Kilbraddan KA23 8AA", "Council Offices, 40 High Street, Kilbraddan KA23 8AA"),
+    # no street word: a number, a name that is no English word and the town, after a place word
+    ("the children stayed at 4 Drumcarrow, Balnabreich that night", "4 Drumcarrow, Balnabreich"),
+    ("a van was parked outside 12 Tullochard, Inverallan.", "12 Tullochard, Inverallan"),
 ])
 def test_addresses(text, addr):
     spans = address.find(text)
@@ -131,7 +138,8 @@ def test_addresses(text, addr):
 
 
 @pytest.mark.parametrize("text", ["The case went to the Supreme Court.", "They met at the Town Hall.",
-                                  "She met him on the High Street."])
+                                  "She met him on the High Street.", "seen at 10 March, Paisley",
+                                  "arrived at 2 Committee Room, Paisley", "left at 3 Kayden, Paisley and all"])
 def test_public_buildings_and_generic_streets_are_not_addresses(text):
     assert not address.find(text)
 

@@ -11,7 +11,7 @@ from functools import cache
 
 import regex
 
-from redactor.analyse.names import fold, is_word
+from redactor.analyse.names import fold, is_first_name, is_word
 from redactor.analyse.rules import load_list
 from redactor.findings import Span
 
@@ -97,6 +97,11 @@ CELTIC_HOUSE = regex.compile(
 HOUSE_AFTER = regex.compile(
     rf"(?<=\b(?:house|home|cottage|farm|place)(?:,|[ \u00a0]+(?:called|named|known[ \u00a0]+as))[ \u00a0]+)"
     rf"{CAPWORD}[ \u00a0]+(?:{PARTICLE}|a['’]|mo|ar)[ \u00a0]+{CAPWORD}")
+# a house number and a street with no street word, then the town, after a place word: "at 7 Lisnacrum, Killyneill",
+# "outside 11 Millhaugh, Auchterbrae" (Irish townlands and Scottish streets often have no Road or Street)
+NUMBER_NAME_TOWN = regex.compile(
+    rf"\b(?:at|to|from|outside|opposite|near|lives|lived|living|moved|visited|address|Address)[: \u00a0]+\K"
+    rf"\d{{1,4}}[A-Za-z]?[ \u00a0]+(?P<street>{CAPWORD}(?:[ \u00a0]+{CAPWORD})?),[ \u00a0]+{CAPWORD}")
 # an address written without capitals after a cue: "my address is 2 slipway cottages hestholm la13 0jw"
 ADDRESS_CUE = regex.compile(
     r"(?i)\b(?:my|her|his|their|our|the|new|home)[ \u00a0]+address[ \u00a0]+(?:is|was|will be)[ \u00a0:]+"
@@ -192,6 +197,12 @@ def find(text: str, doc=None) -> list[Span]:
             spans.append(Span(m.start(), m.end(), "ADDRESS", 0.65, m.group(0), "address:named_house",
                               "a house named in Gaelic, Welsh or Irish", subtype="NAMED_HOUSE"))
     spans += lower_case_addresses(text)
+    for m in NUMBER_NAME_TOWN.finditer(text):
+        words = m.group("street").split()
+        if all(not is_word(w) for w in words) and not (len(words) == 1 and is_first_name(words[0])):
+            spans.append(Span(m.start(), m.end(), "ADDRESS", 0.7, m.group(0), "address:number_name_town",
+                              "a house number, a name that is no English word and a town, after a place word",
+                              subtype="STREET_ADDRESS"))
     for m in numbered.finditer(text):
         spans.append(Span(m.start(), m.end(), "ADDRESS", 0.85, m.group(0), "address:street",
                           "a house number followed by a street name", subtype="STREET_ADDRESS"))

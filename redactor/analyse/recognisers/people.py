@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from functools import cache
 
 import regex
 
@@ -27,6 +28,7 @@ from redactor.analyse.names import (
     is_word,
     short_forms,
 )
+from redactor.analyse.rules import load_list
 from redactor.analyse.structure import label_type
 from redactor.findings import Span
 
@@ -92,6 +94,10 @@ SPEAKER = regex.compile(rf"(?m)^[ \t]*{CHAT_STAMP}(?P<name>{NAME_WORD}(?:[ \u00a
 # "21/10/2024, 22:16 - bronagh k: wheres tadhg" (a second word may be a surname's initial)
 LOWER_SPEAKER = regex.compile(rf"(?m)^[ \t]*>?[ \t]*{CHAT_STAMP}(?P<name>\p{{Ll}}[\p{{Ll}}\d_.]{{2,19}}"
                               r"(?:[ \u00a0]\p{Ll}[\p{Ll}\d_.]{0,19})?)[ \u00a0]*:[ \t]+\S")
+# a contact as a phone log or an address book lists one, at the start of a line or table cell, before the
+# number in brackets: "big bron (+447700900511)", "dessie (07700-900-688)"
+CONTACT = regex.compile(r"(?m)(?:^|\t)[ \u00a0]*(?P<name>\p{L}[\p{L}'’-]*(?:[ \u00a0]\p{L}[\p{L}'’-]*){0,2})"
+                        r"[ \u00a0]+\((?=[+\d(])[+\d() \u00a0-]{9,20}\d\)")
 # a line holding nothing but a name, as under a letter or an e-mail: "Tomomi Nishiyama"
 NAME_LINE = regex.compile(
     r"(?m)^[ \t]*(?P<name>\p{Lu}\p{Ll}+(?:[ \u00a0]+(?:\p{Lu}\.?[ \u00a0]+)?"
@@ -343,6 +349,12 @@ def context_patterns(text: str) -> Iterator[Span]:
                     + f": '{word}', '{m.group(0).split()[-1]}'")
 
 
+@cache
+def _org_heads() -> tuple[str, ...]:
+    """How organisations' names end ("Medical Practice", "Surgery", "Team")."""
+    return tuple(load_list("gazetteers/org_heads.txt"))
+
+
 def line_names(text: str) -> Iterator[Span]:
     """Names that stand alone at the start of a line: a speaker in notes or a transcript ("Vinka: ..."),
     or a signature line ("Tomomi Nishiyama"). Only words that are neither English words nor labels."""
@@ -367,6 +379,14 @@ def line_names(text: str) -> Iterator[Span]:
             if (regular or not is_word(word)) and fold(word) not in LABELS \
                     and word not in ("http", "https", "mailto", "re", "fw"):
                 yield _span(m, "name", 0.55, "speaker", "a lower-case name taking turns in a quoted message exchange")
+    for m in CONTACT.finditer(text):
+        words = _words(m.group("name"))
+        if m.group("name").endswith(_org_heads()) or any(
+                fold(w) in NOT_A_NAME or fold(w) in lexicon().kin or fold(w) in lexicon().speaker_roles
+                or w in acronyms() for w in words):
+            continue    # "Office (0141 …)", "Mum (07700 …)", "Medical Practice (028 …)"
+        if any(not is_word(w) for w in words) or is_first_name(words[0]) and not is_ambiguous(words[0]):
+            yield _span(m, "name", 0.6, "contact", "a name listed before a phone number in brackets, as a contact")
     for m in LISTED.finditer(text):
         words = [w for w in _words(m.group("name")) if not PARTICLE_WORD.fullmatch(w)]
         if any(fold(w) in NOT_A_NAME or w in acronyms() for w in words):
