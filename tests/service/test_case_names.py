@@ -89,3 +89,15 @@ def test_carrying_can_be_switched_off(tmp_path: Path) -> None:
         assert spans and not [s for s in spans if s["recognizer"] == "case_names"]
     assert Settings.from_env({"REDACTOR_CARRY_NAMES": "no"}).carry_names is False
     assert Settings.from_env({}).carry_names is True
+
+
+def test_documents_uploaded_together_each_get_the_others_names(env: Env) -> None:
+    ids = []
+    for paragraphs, name in ((NOTE, "note.docx"), (REPORT, "report.docx")):   # the note is analysed first
+        r = env.upload(make_docx(paragraphs), name)
+        assert r.status_code == 202, r.text
+        ids.append(int(r.json()["id"]))
+    _settle(env, *ids)
+    note, report = ids
+    assert [s["text"] for s in _spans(env, note) if s["recognizer"] == "case_names"] == ["Mitchell"]
+    assert env.admin.get(f"/api/documents/{note}").json()["status"] == "ready"
