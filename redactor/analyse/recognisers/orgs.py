@@ -23,7 +23,8 @@ WEAK_HEADS = {"Team", "Unit", "Project", "Trust", "Club", "Service", "Centre", "
 
 
 @cache
-def _heads() -> tuple[str, ...]:
+def heads() -> tuple[str, ...]:
+    """How organisations' names end ("Medical Practice", "Surgery", "Team"), longest first."""
     return tuple(sorted(load_list("gazetteers/org_heads.txt"), key=len, reverse=True))
 
 
@@ -34,24 +35,24 @@ def _roles() -> frozenset[str]:
 
 @cache
 def _pattern() -> regex.Pattern[str]:
-    heads = "|".join(regex.escape(h) for h in _heads())
+    alternatives = "|".join(regex.escape(h) for h in heads())
     # one to five name words (the first capitalised), then a head noun: "Glenburn Primary School"
     return regex.compile(rf"\b(?<![\p{{L}}])(?:\p{{Lu}}(?:[\p{{L}}'’&-]|\.(?=\p{{L}}))*)(?:[ \u00a0]+{WORD}){{0,5}}?"
-                         rf"[ \u00a0]+(?:{heads})\b")
+                         rf"[ \u00a0]+(?:{alternatives})\b")
 
 
 @cache
 def _caps_pattern() -> regex.Pattern[str]:
-    heads = "|".join(regex.escape(h.upper()) for h in _heads())
+    alternatives = "|".join(regex.escape(h.upper()) for h in heads())
     # a name in capitals, as letterheads and cover pages write it: "DRUMCARN HEALTH CENTRE"
-    return regex.compile(rf"\b(?<![\p{{L}}])(?P<name>(?:\p{{Lu}}[\p{{Lu}}'’&-]+[ \u00a0]+){{1,4}}?)(?:{heads})"
+    return regex.compile(rf"\b(?<![\p{{L}}])(?P<name>(?:\p{{Lu}}[\p{{Lu}}'’&-]+[ \u00a0]+){{1,4}}?)(?:{alternatives})"
                          rf"(?![\p{{L}}])")
 
 
 @cache
 def _head_after() -> regex.Pattern[str]:
-    heads = "|".join(regex.escape(h) for h in _heads())
-    return regex.compile(rf"[ \u00a0]+(?:{heads})\b")
+    alternatives = "|".join(regex.escape(h) for h in heads())
+    return regex.compile(rf"[ \u00a0]+(?:{alternatives})\b")
 
 
 @cache
@@ -179,7 +180,7 @@ def find(text: str, doc=None) -> list[Span]:
         end = m.end()
         while more := _head_after().match(text, end):
             end = more.end()  # "Coldharbour Reach CAMHS Team": a head noun can stand before another
-        head = next(h for h in _heads() if text[start:end].endswith(h))
+        head = next(h for h in heads() if text[start:end].endswith(h))
         name_words = text[start:end - len(head)].split()
         if not name_words:
             continue  # "The Hospital": the head alone names no place

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from functools import cache
 
 import regex
 
@@ -28,7 +27,7 @@ from redactor.analyse.names import (
     is_word,
     short_forms,
 )
-from redactor.analyse.rules import load_list
+from redactor.analyse.recognisers.orgs import heads as org_heads
 from redactor.analyse.structure import label_type
 from redactor.findings import Span
 
@@ -349,12 +348,6 @@ def context_patterns(text: str) -> Iterator[Span]:
                     + f": '{word}', '{m.group(0).split()[-1]}'")
 
 
-@cache
-def _org_heads() -> tuple[str, ...]:
-    """How organisations' names end ("Medical Practice", "Surgery", "Team")."""
-    return tuple(load_list("gazetteers/org_heads.txt"))
-
-
 def line_names(text: str) -> Iterator[Span]:
     """Names that stand alone at the start of a line: a speaker in notes or a transcript ("Vinka: ..."),
     or a signature line ("Tomomi Nishiyama"). Only words that are neither English words nor labels."""
@@ -381,7 +374,7 @@ def line_names(text: str) -> Iterator[Span]:
                 yield _span(m, "name", 0.55, "speaker", "a lower-case name taking turns in a quoted message exchange")
     for m in CONTACT.finditer(text):
         words = _words(m.group("name"))
-        if m.group("name").endswith(_org_heads()) or any(
+        if m.group("name").endswith(org_heads()) or any(
                 fold(w) in NOT_A_NAME or fold(w) in lexicon().kin or fold(w) in lexicon().speaker_roles
                 or w in acronyms() for w in words):
             continue    # "Office (0141 …)", "Mum (07700 …)", "Medical Practice (028 …)"
