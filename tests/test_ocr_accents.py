@@ -55,11 +55,11 @@ def test_the_second_reading_may_only_add_accents() -> None:
               "Zielinska": ("Zielińska", 88.0)}
     asked = []
 
-    def read(api: object, word: OcrWord) -> tuple[str, float]:
+    def read(word: OcrWord) -> tuple[str, float]:
         asked.append(word.text)
         return second[word.text]
 
-    out = ocr_accents.restore(words, read, is_word, api=None)
+    out = ocr_accents.restore(words, read, is_word)
     assert [w.text for w in out] == ["WÓJCIK", "Nowak", "Police", "Kowal", "Zielińska"]
     assert "Police" not in asked
     assert out[0].box == words[0].box and out[0].confidence == words[0].confidence

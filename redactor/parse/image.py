@@ -108,6 +108,6 @@ def parse_image(path: Path, data: bytes, sha256: str) -> Document:
                         "pages": {str(n): p.summary() for n, p in sorted(scans.items())}}}
     b.warnings.insert(0, f"{name}: an image of {len(read)} page(s), read by OCR; the redacted copy is the same "
                          f"{kind.upper()} with the redactions burnt into its pixels")
-    if ocr.accents_warning(name):
-        b.warnings.append(ocr.accents_warning(name))
+    if warning := ocr.accents_warning(name):
+        b.warnings.append(warning)
     return b.build(str(path), "image", sha256, metadata=metadata, needs_ocr=unread, scanned=sorted(scans))

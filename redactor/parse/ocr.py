@@ -285,15 +285,12 @@ def repair_initials(words: list[OcrWord]) -> list[OcrWord]:
 def restore_accents(grey: Any, dpi: float, words: list[OcrWord]) -> list[OcrWord]:
     """The words with the accents of names read by the Latin-script model (`ocr_accents`); unchanged when its
     data is not installed."""
-    folder = tessdata_dir()
-    if not folder or not accents_readable():
+    if not accents_readable():
         return words
     from redactor.analyse.names import is_word
 
-    def read(api: Any, word: OcrWord) -> tuple[str, float]:
-        return read_alone(api, grey, dpi, word.box)
-
-    return ocr_accents.restore(words, read, is_word, ocr_accents.latin_api(folder))
+    api = ocr_accents.latin_api(tessdata_dir() or "")
+    return ocr_accents.restore(words, lambda word: read_alone(api, grey, dpi, word.box), is_word)
 
 
 def skew_angle(image: Any) -> float:

@@ -57,17 +57,17 @@ def candidate(text: str, is_word: Callable[[str], bool]) -> bool:
     return any(len(part) >= 3 and not is_word(part) for part in WORD_PARTS.findall(core))
 
 
-def restore(words: Sequence[Any], read_crop: Callable[[Any, Any], tuple[str, float]], is_word: Callable[[str], bool],
-            api: Any) -> list[Any]:
+def restore(words: Sequence[Any], read_alone: Callable[[Any], tuple[str, float]],
+            is_word: Callable[[str], bool]) -> list[Any]:
     """The words with accents put back where the Latin model reads them (see the module's docstring).
 
-    `read_crop(api, word)` reads one word's box on its own and returns (text, confidence); a word whose second
-    reading is taken becomes `word.with_text(text)`, its box and first confidence kept."""
+    `read_alone(word)` reads one word's box on its own with the Latin model and returns (text, confidence);
+    a word whose second reading is taken becomes `word.with_text(text)`, its box and first confidence kept."""
     out = list(words)
     for i, w in enumerate(words):
         if not candidate(w.text, is_word):
             continue
-        text, confidence = read_crop(api, w)
+        text, confidence = read_alone(w)
         if text != w.text and confidence >= ACCEPT and plain(text) == w.text:
             out[i] = w.with_text(text)
     return out

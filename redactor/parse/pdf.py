@@ -92,8 +92,8 @@ def parse_pdf(path: Path, data: bytes, sha256: str, ocr_mode: str = "auto") -> D
             seconds = round(sum(p.seconds for p in scans.values()), 3)
             metadata["ocr"] = {"engine": ocr.engine_version(), "seconds": seconds,
                                "pages": {str(n): p.summary() for n, p in sorted(scans.items())}}
-            if ocr.accents_warning(name):
-                b.warnings.append(ocr.accents_warning(name))
+            if warning := ocr.accents_warning(name):
+                b.warnings.append(warning)
         doc = b.build(str(path), "pdf", sha256, metadata=metadata, needs_ocr=needs_ocr, scanned=sorted(scans))
     return doc
 
