@@ -32,26 +32,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
 DEV = EVAL / "corpus" / "dev"
-SKEW = (-1.5, 1.5)
-NOISE = 6.0
-JPEG_QUALITY = 75
 
 
 def make_inputs(out: Path, dpi: int, docs: list[Path]) -> list[tuple[Path, Path]]:
-    """(scanned PDF, TIFF of the same page images) for each document."""
+    """(scanned PDF, TIFF of the same page images) for each document; the PDFs are `scanned.py`'s scans."""
     import pikepdf
     from PIL import Image
 
-    from redactor.testing import scanned_pdf
+    from benchmarks.scanned import make_scans
 
     made = []
-    for folder in ("pdf", "tiff"):
-        (out / folder).mkdir(parents=True, exist_ok=True)
-    for n, src in enumerate(docs):
-        pdf, tif = out / "pdf" / src.name, out / "tiff" / f"{src.stem}.tif"
-        if not pdf.exists():
-            pdf.write_bytes(scanned_pdf(src.read_bytes(), dpi, skew=SKEW, noise=NOISE, jpeg_quality=JPEG_QUALITY,
-                                        seed=dpi * 100 + n))
+    (out / "tiff").mkdir(parents=True, exist_ok=True)
+    for pdf in make_scans(out / "pdf", dpi, docs):
+        tif = out / "tiff" / f"{pdf.stem}.tif"
         if not tif.exists():
             frames = []
             with pikepdf.open(pdf) as pk:
@@ -108,11 +101,10 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     from benchmarks.leaks import write_redacted
+    from benchmarks.scanned import dev_pdfs
     from redactor.anonymise.profiles import load_profile
 
-    docs = sorted((DEV / "rendered").glob("*.pdf"))
-    if args.docs:
-        docs = [d for d in docs if d.name.split("_")[0] in args.docs.split(",")]
+    docs = dev_pdfs(args.docs)
     inputs = make_inputs(args.out, args.dpi, docs)
     analysed, parse_s, pages = analyse_all([t for _, t in inputs], args.out / "pred" / "tiff")
     pdf_analysed = analyse_all([p for p, _ in inputs], args.out / "pred" / "pdf")

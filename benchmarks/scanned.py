@@ -53,6 +53,12 @@ def make_scans(folder: Path, dpi: int, docs: list[Path]) -> list[Path]:
     return out
 
 
+def dev_pdfs(prefixes: str = "") -> list[Path]:
+    """The dev corpus's PDF renderings, or those whose id is among the comma-separated `prefixes`."""
+    docs = sorted((DEV / "rendered").glob("*.pdf"))
+    return [d for d in docs if d.name.split("_")[0] in prefixes.split(",")] if prefixes else docs
+
+
 CONFUSED = {"1": "l", "i": "l", "|": "l", "0": "o", "ł": "l"}
 
 
@@ -107,9 +113,7 @@ def main() -> int:
     from redactor.anonymise.profiles import load_profile
     from redactor.pipeline import analyse, parse_file, to_json
 
-    docs = sorted((DEV / "rendered").glob("*.pdf"))
-    if args.docs:
-        docs = [d for d in docs if d.name.split("_")[0] in args.docs.split(",")]
+    docs = dev_pdfs(args.docs)
     leak_dpis = {int(d) for d in args.leak_dpi.split(",") if d}
     status = 0
     for dpi in [int(d) for d in args.dpi.split(",")]:
